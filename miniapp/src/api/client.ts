@@ -1,0 +1,153 @@
+import Taro from '@tarojs/taro'
+import { api, pathFor, type BodyOf, type Endpoint, type ResponseOf } from '@anju/shared'
+import { API_BASE } from './base'
+import { ApiError, errorFromResponse } from './errors'
+import { newIdempotencyKey } from './idempotency'
+import { clearSession, getSession, saveAuthSession } from './session'
+
+/** A zod schema's input type, read off the schema itself so the miniapp needs no zod import. */
+type InputOf<S> = S extends { _zod: { input: infer I } } ? I : never
+type ParamsOf<E> = E extends Endpoint<any, infer P, any, any> ? InputOf<P> : never
+type QueryOf<E> = E extends Endpoint<any, any, infer Q, any> ? InputOf<Q> : never
+
+type Field<Name extends string, T> = [T] extends [never] ? { [K in Name]?: never } : { [K in Name]: T }
+
+export type CallOptions<E> = Field<'body', BodyOf<E>> &
+  Field<'params', ParamsOf<E>> &
+  Field<'query', QueryOf<E>> & {
+    /**
+     * The Idempotency-Key of this user action (POST/PUT/DELETE). Leave it out for a fresh key per call;
+     * pass one kept in state when the user may press "retry" after a failure, so the retry is the same action.
+     */
+    idempotencyKey?: string
+  }
+
+type CallArgs<E> = {} extends CallOptions<E> ? [options?: CallOptions<E>] : [options: CallOptions<E>]
+
+type AnyEndpoint = Endpoint<any, any, any, any>
+
+/** Network failures are retried this often, after these pauses, always with the same Idempotency-Key. */
+const RETRY_DELAYS_MS = [400, 1200]
+const TIMEOUT_MS = 15000
+
+/**
+ * Calls one endpoint described in @anju/shared: checks the body with the endpoint's schema, sends the
+ * bearer token and Idempotency-Key, retries network failures, refreshes an expired token once, and
+ * checks the answer against the response schema. Throws ApiError.
+ */
+export async function call<E extends AnyEndpoint>(endpoint: E, ...args: CallArgs<E>): Promise<ResponseOf<E>> {
+  const options = (args[0] ?? {}) as { body?: unknown; params?: Record<string, unknown>; query?: Record<string, unknown>; idempotencyKey?: string }
+  const url = API_BASE + pathFor(endpoint.path, stringifyParams(options.params))
+  const body = endpoint.body ? validBody(endpoint, options.body) : undefined
+  const idempotencyKey = endpoint.method === 'GET' ? undefined : (options.idempotencyKey ?? newIdempotencyKey())
+
+  let refreshed = false
+  for (;;) {
+    const session = endpoint.auth ? getSession() : null
+    if (endpoint.auth && !session) throw new ApiError(401, 'UNAUTHENTICATED')
+
+    const header: Record<string, string> = { Accept: 'application/json' }
+    if (session) header.Authorization = `Bearer ${session.accessToken}`
+    if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey
+
+    const res = await send(url, endpoint.method, endpoint.method === 'GET' ? options.query : body, header)
+    if (res.statusCode >= 200 && res.statusCode < 300) return validResponse(endpoint, res)
+
+    const error = errorFromResponse(res.statusCode, res.data)
+    if (session && error.status === 401) {
+      if (error.code === 'TOKEN_EXPIRED' && !refreshed) {
+        refreshed = true
+        await refreshSession(session.accessToken)
+        continue
+      }
+      clearSession()
+    }
+    throw error
+  }
+}
+
+let refreshing: Promise<void> | null = null
+
+/** Swaps the refresh token for a new session; concurrent callers share one refresh. */
+function refreshSession(expiredAccessToken: string): Promise<void> {
+  const session = getSession()
+  if (!session) return Promise.reject(new ApiError(401, 'UNAUTHENTICATED'))
+  // Someone refreshed while this request was in flight: just retry with the new token.
+  if (session.accessToken !== expiredAccessToken) return Promise.resolve()
+  if (!refreshing) {
+    refreshing = call(api.refresh, { body: { refreshToken: session.refreshToken } })
+      .then((auth) => {
+        saveAuthSession(auth)
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) {
+          clearSession()
+          throw new ApiError(401, 'TOKEN_EXPIRED')
+        }
+        throw err
+      })
+      .finally(() => {
+        refreshing = null
+      })
+  }
+  return refreshing
+}
+
+interface RawResponse {
+  statusCode: number
+  data: unknown
+}
+
+async function send(
+  url: string,
+  method: Endpoint['method'],
+  data: unknown,
+  header: Record<string, string>,
+): Promise<RawResponse> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await Taro.request({
+        url,
+        method,
+        data: data as Record<string, unknown> | undefined,
+        header,
+        timeout: TIMEOUT_MS,
+        dataType: 'json',
+      })
+      return { statusCode: res.statusCode, data: res.data }
+    } catch {
+      if (attempt >= RETRY_DELAYS_MS.length) throw new ApiError(0, 'NETWORK_ERROR')
+      await delay(RETRY_DELAYS_MS[attempt])
+    }
+  }
+}
+
+function validBody(endpoint: AnyEndpoint, body: unknown): unknown {
+  const parsed = endpoint.body!.safeParse(body)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  // Schemas in shared carry Chinese messages where a user can get it wrong; zod's own defaults are English.
+  const message = issue && /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : undefined
+  throw new ApiError(400, 'VALIDATION_FAILED', message, parsed.error.issues)
+}
+
+function validResponse<E extends AnyEndpoint>(endpoint: E, res: RawResponse): ResponseOf<E> {
+  const parsed = endpoint.response.safeParse(res.data)
+  if (!parsed.success) {
+    console.warn(`[api] ${endpoint.method} ${endpoint.path}: unexpected response`, parsed.error.issues)
+    throw new ApiError(res.statusCode, 'BAD_RESPONSE', undefined, parsed.error.issues)
+  }
+  return parsed.data as ResponseOf<E>
+}
+
+function stringifyParams(params: Record<string, unknown> | undefined): Record<string, string | number> {
+  const out: Record<string, string | number> = {}
+  for (const [name, value] of Object.entries(params ?? {})) {
+    out[name] = typeof value === 'number' ? value : String(value)
+  }
+  return out
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

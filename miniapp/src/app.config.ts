@@ -1,0 +1,41 @@
+export default defineAppConfig({
+  pages: [
+    'pages/index/index',
+    'pages/cases/index',
+    'pages/points/index',
+    'pages/me/index',
+    'pages/login/index',
+  ],
+  // Everything a first visit does not need lives in a sub-package (reporting, patrols, mall come later).
+  subPackages: [
+    {
+      root: 'packages/workbench',
+      pages: ['pages/index'],
+    },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '安居',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f6f8',
+  },
+  tabBar: {
+    color: '#86909c',
+    selectedColor: '#1677ff',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页' },
+      { pagePath: 'pages/cases/index', text: '我的诉求' },
+      { pagePath: 'pages/points/index', text: '积分' },
+      { pagePath: 'pages/me/index', text: '我的' },
+    ],
+  },
+  lazyCodeLoading: 'requiredComponents',
+  __usePrivacyCheck__: true,
+  requiredPrivateInfos: ['getLocation'],
+  permission: {
+    'scope.userLocation': { desc: '用于确定您上报问题的位置和巡逻打卡' },
+  },
+})

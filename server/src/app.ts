@@ -1,0 +1,79 @@
+import Router from '@koa/router'
+import Koa from 'koa'
+import { koaBody } from 'koa-body'
+import serve from 'koa-static'
+import type { Logger } from 'pino'
+import type { Config } from './config'
+import type { AppContextExtras, AppState, Services } from './context'
+import { createDb, type Db } from './db/knex'
+import { errors } from './errors'
+import { createWechatClient, type WechatClient } from './integrations/wechat'
+import { createLogger } from './logger'
+import { authenticate } from './middleware/authenticate'
+import { errorHandler } from './middleware/errors'
+import { idempotency } from './middleware/idempotency'
+import { requestContext } from './middleware/requestContext'
+import { authRoutes } from './routes/auth'
+import { regionRoutes } from './routes/regions'
+import { systemRoutes } from './routes/system'
+import { userRoutes } from './routes/users'
+
+export type AnjuApp = Koa<AppState, AppContextExtras> & { services: Services; close(): Promise<void> }
+
+const API_PREFIXES = ['/api/', '/healthz', '/readyz']
+
+/** Builds the app without listening. Pass `db` to share a connection (tests); otherwise one is opened. */
+export function createApp(
+  config: Config,
+  overrides: { db?: Db; logger?: Logger; wechat?: WechatClient } = {},
+): AnjuApp {
+  const logger = overrides.logger ?? createLogger(config.logLevel)
+  const db = overrides.db ?? createDb(config.database)
+  const wechat = overrides.wechat ?? createWechatClient(config.wechat)
+  const services: Services = { config, db, logger, wechat }
+
+  const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
+  app.context.services = services
+  app.services = services
+  app.close = async () => {
+    if (!overrides.db) await db.destroy()
+  }
+  app.silent = true
+
+  const router = new Router<AppState, AppContextExtras>()
+  systemRoutes(router)
+  authRoutes(router)
+  userRoutes(router)
+  regionRoutes(router)
+
+  app.use(requestContext())
+  app.use(errorHandler())
+  if (config.staticDir) {
+    const staticFiles = serve(config.staticDir, { index: 'index.html', maxage: 0 })
+    app.use(async function h5App(ctx, next) {
+      if (API_PREFIXES.some((p) => ctx.path.startsWith(p))) return next()
+      return staticFiles(ctx as never, next)
+    })
+  }
+  app.use(
+    koaBody({
+      json: true,
+      multipart: false,
+      urlencoded: false,
+      text: false,
+      jsonLimit: '1mb',
+      jsonStrict: true,
+      onError: (err) => {
+        throw (err as { status?: number }).status === 413 ? errors.payloadTooLarge() : errors.invalidJson()
+      },
+    }),
+  )
+  app.use(authenticate())
+  app.use(idempotency())
+  app.use(router.routes())
+  app.use(router.allowedMethods({ throw: true }))
+  app.use(async function notFound() {
+    throw errors.routeNotFound()
+  })
+  return app
+}

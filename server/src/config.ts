@@ -1,0 +1,101 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** The development secret; production refuses to start with it. */
+export const DEFAULT_JWT_SECRET = 'anju-development-secret-change-me'
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1')
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.startsWith('sqlite:') || v.startsWith('mysql://'), {
+      message: 'DATABASE_URL must be sqlite:<path> or mysql://…',
+    }),
+  JWT_SECRET: z.string().default(DEFAULT_JWT_SECRET),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(2 * 60 * 60),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 60 * 60),
+  WECHAT_APPID: z.string().default(''),
+  WECHAT_SECRET: z.string().default(''),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  ANJU_DEV_LOGIN: booleanFlag,
+  STATIC_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type DatabaseConfig =
+  | { client: 'sqlite'; filename: string }
+  | { client: 'mysql'; url: string }
+
+export interface Config {
+  env: 'development' | 'test' | 'production'
+  port: number
+  host: string
+  database: DatabaseConfig
+  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number }
+  wechat: { appId: string; secret: string; apiBase: string }
+  devLogin: boolean
+  /** Folder with the h5 build served at /, or null to serve only the API. */
+  staticDir: string | null
+  logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  if (!url) return { client: 'sqlite', filename: path.join(REPO_ROOT, 'data', 'anju.db') }
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '')
+    if (!file) throw new ConfigError('DATABASE_URL sqlite: needs a file path')
+    return { client: 'sqlite', filename: file === ':memory:' ? file : path.resolve(file) }
+  }
+  return { client: 'mysql', url }
+}
+
+/** Reads and validates configuration; throws ConfigError with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const problems: string[] = []
+  if (e.NODE_ENV === 'production') {
+    if (!env.JWT_SECRET || e.JWT_SECRET === DEFAULT_JWT_SECRET || e.JWT_SECRET.length < 32) {
+      problems.push('JWT_SECRET must be set to a random value of at least 32 characters in production')
+    }
+    if (!e.WECHAT_APPID || !e.WECHAT_SECRET) {
+      problems.push('WECHAT_APPID and WECHAT_SECRET must be set in production')
+    }
+    if (e.ANJU_DEV_LOGIN) problems.push('ANJU_DEV_LOGIN cannot be enabled in production')
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
+
+  const defaultStatic = path.join(REPO_ROOT, 'miniapp', 'dist', 'h5')
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    jwt: {
+      secret: e.JWT_SECRET,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, '') },
+    devLogin: e.ANJU_DEV_LOGIN && e.NODE_ENV !== 'production',
+    staticDir: e.STATIC_DIR === '' ? null : (e.STATIC_DIR ?? defaultStatic),
+    logLevel: e.LOG_LEVEL,
+  }
+}

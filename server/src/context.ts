@@ -1,0 +1,32 @@
+import type Koa from 'koa'
+import type { Logger } from 'pino'
+import type { Config } from './config'
+import type { Db } from './db/knex'
+import type { WechatClient } from './integrations/wechat'
+import type { Actor } from './policies'
+import type { IdempotentRequest } from './middleware/idempotency'
+
+/** Long-lived parts of the app, shared by every request. */
+export interface Services {
+  config: Config
+  db: Db
+  logger: Logger
+  wechat: WechatClient
+}
+
+/** What middleware hands on to routes. */
+export interface AppState {
+  requestId: string
+  log: Logger
+  actor?: Actor
+  /** Why a presented bearer token was refused; thrown only by routes that need a login. */
+  authError?: Error
+  idempotency?: IdempotentRequest
+}
+
+export interface AppContextExtras {
+  services: Services
+}
+
+export type AppContext = Koa.ParameterizedContext<AppState, AppContextExtras>
+export type AppMiddleware = Koa.Middleware<AppState, AppContextExtras>

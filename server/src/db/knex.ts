@@ -1,0 +1,73 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import knexFactory, { type Knex } from 'knex'
+import type { DatabaseConfig } from '../config'
+import { migrationSource } from './migrations'
+
+export type Db = Knex
+export type Trx = Knex.Transaction
+/** Either the root connection or a transaction: repositories accept both. */
+export type Queryable = Knex | Knex.Transaction
+
+export type DbClient = DatabaseConfig['client']
+
+const SQLITE_BUSY_TIMEOUT_MS = 5000
+
+export function createDb(config: DatabaseConfig): Db {
+  if (config.client === 'sqlite') {
+    if (config.filename !== ':memory:') fs.mkdirSync(path.dirname(config.filename), { recursive: true })
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: config.filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: any, done: (err: Error | null, conn: unknown) => void) {
+          try {
+            conn.pragma('journal_mode = WAL')
+            conn.pragma('foreign_keys = ON')
+            conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+            conn.pragma('synchronous = NORMAL')
+            done(null, conn)
+          } catch (err) {
+            done(err as Error, conn)
+          }
+        },
+      },
+    })
+  }
+  return knexFactory({
+    client: 'mysql2',
+    connection: {
+      uri: config.url,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    } as Knex.MySql2ConnectionConfig,
+    pool: {
+      min: 0,
+      max: 20,
+      afterCreate(conn: any, done: (err: Error | null, conn: unknown) => void) {
+        conn.query(
+          "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED, time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
+          (err: Error | null) => done(err, conn),
+        )
+      },
+    },
+  })
+}
+
+export function dbClientOf(db: Queryable): DbClient {
+  const name = (db.client as { config: { client: string } }).config.client
+  return name === 'mysql2' ? 'mysql' : 'sqlite'
+}
+
+export async function migrateLatest(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource })
+}
+
+export async function migrateRollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback({ migrationSource }, true)
+}

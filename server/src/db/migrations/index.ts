@@ -1,0 +1,16 @@
+import type { Knex } from 'knex'
+import * as foundation from './20261125_001_foundation'
+
+/**
+ * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
+ * vitest and a bundler. A migration, once landed, is never edited: add a new one.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261125_001_foundation': foundation,
+}
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+}

@@ -1,0 +1,23 @@
+import type { RegionView, UserView } from '@anju/shared'
+import type { RegionRow } from '../repositories/regions'
+import type { UserRow } from '../repositories/users'
+
+/** Dates come back as Date (MySQL) or epoch milliseconds (SQLite); the API speaks ISO 8601. */
+export function isoTime(value: Date | number | string): string {
+  return new Date(value).toISOString()
+}
+
+export function presentRegion(row: RegionRow): RegionView {
+  return { id: row.id, parentId: row.parent_id, level: row.level, name: row.name, code: row.code }
+}
+
+/** Allowlists what an account shows of itself: never openid, password hash or session key. */
+export function presentUser(row: UserRow, region: RegionRow | undefined): UserView {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    role: row.role,
+    region: region ? { id: region.id, name: region.name, level: region.level } : null,
+    createdAt: isoTime(row.created_at),
+  }
+}

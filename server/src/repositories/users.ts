@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import { Role } from '@anju/shared'
+import type { Queryable } from '../db/knex'
+
+/** A users row as read back, checked at the boundary. */
+export const UserRow = z.object({
+  id: z.coerce.number().int(),
+  openid: z.string().nullable(),
+  username: z.string().nullable(),
+  password_hash: z.string().nullable(),
+  display_name: z.string(),
+  role: Role,
+  region_id: z.coerce.number().int().nullable(),
+  token_version: z.coerce.number().int(),
+  disabled: z.coerce.boolean(),
+  created_at: z.union([z.date(), z.number(), z.string()]),
+})
+export type UserRow = z.infer<typeof UserRow>
+
+function parse(row: unknown): UserRow | undefined {
+  return row ? UserRow.parse(row) : undefined
+}
+
+export const usersRepo = {
+  async findById(db: Queryable, id: number) {
+    return parse(await db('users').where({ id }).first())
+  },
+  async findByOpenid(db: Queryable, openid: string) {
+    return parse(await db('users').where({ openid }).first())
+  },
+  async findByUsername(db: Queryable, username: string) {
+    return parse(await db('users').where({ username }).first())
+  },
+  async insert(
+    db: Queryable,
+    user: {
+      openid?: string | null
+      unionid?: string | null
+      username?: string | null
+      passwordHash?: string | null
+      displayName: string
+      role: Role
+      regionId?: number | null
+    },
+  ): Promise<number> {
+    const now = new Date()
+    const [id] = await db('users').insert({
+      openid: user.openid ?? null,
+      unionid: user.unionid ?? null,
+      username: user.username ?? null,
+      password_hash: user.passwordHash ?? null,
+      display_name: user.displayName,
+      role: user.role,
+      region_id: user.regionId ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    return Number(id)
+  },
+  async update(
+    db: Queryable,
+    id: number,
+    fields: Partial<{ passwordHash: string; displayName: string; role: Role; regionId: number | null; disabled: boolean }>,
+  ) {
+    const row: Record<string, unknown> = { updated_at: new Date() }
+    if (fields.passwordHash !== undefined) row.password_hash = fields.passwordHash
+    if (fields.displayName !== undefined) row.display_name = fields.displayName
+    if (fields.role !== undefined) row.role = fields.role
+    if (fields.regionId !== undefined) row.region_id = fields.regionId
+    if (fields.disabled !== undefined) row.disabled = fields.disabled
+    await db('users').where({ id }).update(row)
+  },
+  async saveWechatSession(db: Queryable, userId: number, sessionKey: string) {
+    await db('wechat_sessions')
+      .insert({ user_id: userId, session_key: sessionKey, updated_at: new Date() })
+      .onConflict('user_id')
+      .merge(['session_key', 'updated_at'])
+  },
+}

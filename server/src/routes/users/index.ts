@@ -1,0 +1,18 @@
+import { api } from '@anju/shared'
+import { errors } from '../../errors'
+import { authorize } from '../../policies'
+import { presentUser } from '../../presenters'
+import { regionsRepo } from '../../repositories/regions'
+import { usersRepo } from '../../repositories/users'
+import { route, type AppRouter } from '../define'
+
+export function userRoutes(router: AppRouter) {
+  route(router, api.me, async (ctx, { actor }) => {
+    authorize(actor, 'user.readSelf', undefined)
+    const { db } = ctx.services
+    const user = await usersRepo.findById(db, actor.id)
+    if (!user) throw errors.notFound()
+    const region = user.region_id ? await regionsRepo.findById(db, user.region_id) : undefined
+    return presentUser(user, region)
+  })
+}

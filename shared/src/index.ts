@@ -1,0 +1,8 @@
+export * from './roles'
+export * from './errors'
+export * from './api'
+export * from './schemas/auth'
+export * from './schemas/users'
+export * from './schemas/regions'
+export * from './schemas/health'
+export { useChineseMessages } from './locale'
