@@ -68,12 +68,13 @@ export function createApp(
       },
     }),
   )
+  app.use(async function notFound(ctx, next) {
+    await next()
+    if (ctx.status === 404 && ctx.body == null) throw errors.routeNotFound()
+  })
   app.use(authenticate())
   app.use(idempotency())
   app.use(router.routes())
   app.use(router.allowedMethods({ throw: true }))
-  app.use(async function notFound() {
-    throw errors.routeNotFound()
-  })
   return app
 }

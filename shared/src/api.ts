@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod'
 import { AuthSession, DevLoginInput, RefreshInput, StaffLoginInput, WechatLoginInput } from './schemas/auth'
 import { HealthView, ReadyView } from './schemas/health'
 import { IdParam, RegionList, RegionView } from './schemas/regions'

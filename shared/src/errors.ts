@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod'
 
 /**
  * Stable error codes. Clients branch on `code`; `message` is Chinese and safe to show to a resident.

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod'
 
 /** Every account has one role; staff-type roles act only inside their region's subtree. */
 export const ROLES = ['resident', 'volunteer', 'grid_worker', 'staff', 'centre', 'admin'] as const

@@ -50,10 +50,13 @@ export function createDb(config: DatabaseConfig): Db {
       min: 0,
       max: 20,
       afterCreate(conn: any, done: (err: Error | null, conn: unknown) => void) {
-        conn.query(
-          "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED, time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
-          (err: Error | null) => done(err, conn),
-        )
+        conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err: Error | null) => {
+          if (err) return done(err, conn)
+          conn.query(
+            "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
+            (err2: Error | null) => done(err2, conn),
+          )
+        })
       },
     },
   })

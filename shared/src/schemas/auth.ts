@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { UserView } from './users'
 
 export const WechatLoginInput = z

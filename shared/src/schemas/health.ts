@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 
 export const HealthView = z.object({ status: z.literal('ok') }).meta({ id: 'Health' })
 export const ReadyView = z

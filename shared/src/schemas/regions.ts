@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { RegionLevel } from '../roles'
 
 export const RegionView = z

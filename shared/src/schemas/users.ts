@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod'
 import { Role, RegionLevel } from '../roles'
 
 export const RegionRef = z

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEFAULT_JWT_SECRET, loadConfig, parseDatabaseUrl } from './config'
+
+const productionEnv = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-random-secret-that-is-long-enough-0123456789',
+  WECHAT_APPID: 'wx1234',
+  WECHAT_SECRET: 'secret',
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database under data/ and port 3000', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.database).toMatchObject({ client: 'sqlite' })
+    expect(config.database.client === 'sqlite' && config.database.filename).toMatch(/data\/anju\.db$/)
+    expect(config.wechat.apiBase).toBe('https://api.weixin.qq.com')
+    expect(config.devLogin).toBe(false)
+  })
+
+  it('reads the database from DATABASE_URL', () => {
+    expect(parseDatabaseUrl('mysql://root@127.0.0.1:3306/anju')).toEqual({ client: 'mysql', url: 'mysql://root@127.0.0.1:3306/anju' })
+    expect(parseDatabaseUrl('sqlite:/tmp/x.db')).toEqual({ client: 'sqlite', filename: '/tmp/x.db' })
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow(ConfigError)
+  })
+
+  it('rejects a bad port', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
+  })
+
+  it('refuses to start in production with a missing or default secret', () => {
+    expect(() => loadConfig({ ...productionEnv, JWT_SECRET: undefined })).toThrow(/JWT_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, JWT_SECRET: DEFAULT_JWT_SECRET })).toThrow(/JWT_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, WECHAT_SECRET: '' })).toThrow(/WECHAT_SECRET/)
+    expect(loadConfig(productionEnv).env).toBe('production')
+  })
+
+  it('never enables the development login in production', () => {
+    expect(() => loadConfig({ ...productionEnv, ANJU_DEV_LOGIN: 'true' })).toThrow(/ANJU_DEV_LOGIN/)
+    expect(loadConfig({ ANJU_DEV_LOGIN: 'true' }).devLogin).toBe(true)
+  })
+})

@@ -1,0 +1,59 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import pino from 'pino'
+import { createApp, type AnjuApp } from '../app'
+import { loadConfig, type Config } from '../config'
+import type { DbClient } from '../db/knex'
+import { seedDemo } from '../db/seeds/demo'
+import { createTestDatabase, type TestDatabase } from './databases'
+import { startFakeWechat, type FakeWechat } from './fakeWechat'
+import { createHttpClient, type HttpClient } from './http'
+
+export interface TestServer {
+  url: string
+  app: AnjuApp
+  database: TestDatabase
+  config: Config
+  wechat: FakeWechat
+  http: HttpClient
+  close(): Promise<void>
+}
+
+/**
+ * The real app on a real port, with its own database (migrated and seeded with the demo data) and a
+ * fake WeChat. `env` adds to or overrides the environment the config is read from.
+ */
+export async function startTestServer(
+  kind: DbClient,
+  { env = {}, seed = true }: { env?: Record<string, string>; seed?: boolean } = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase(kind)
+  if (seed) await seedDemo(database.db)
+  const wechat = await startFakeWechat()
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    STATIC_DIR: '',
+    ANJU_DEV_LOGIN: 'true',
+    WECHAT_APPID: wechat.appId,
+    WECHAT_SECRET: wechat.secret,
+    WECHAT_API_BASE: wechat.url,
+    LOG_LEVEL: 'silent',
+    ...env,
+  })
+  config.database = database.config
+  const app = createApp(config, { db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url, app, database, config, wechat,
+    http: createHttpClient(url),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections?.()
+      await wechat.close()
+      await database.drop()
+    },
+  }
+}
