@@ -9,6 +9,7 @@ export function isRetryableDbError(err: unknown): boolean {
   const e = err as { errno?: number; code?: string }
   if (e.errno === MYSQL_DEADLOCK || e.errno === MYSQL_LOCK_WAIT_TIMEOUT) return true
   if (e.code === 'ER_LOCK_DEADLOCK' || e.code === 'ER_LOCK_WAIT_TIMEOUT') return true
+  if (e.code === 'LEDGER_SLOT_MOVED') return true
   return typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY')
 }
 

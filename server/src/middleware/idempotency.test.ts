@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../testing/server'
 import { testDatabaseKinds } from '../testing/databases'
-import { canonicalJson } from './idempotency'
+import { canonicalJson } from '../lib/canonicalJson'
 
 describe('canonicalJson', () => {
   it('is the same whatever the key order, and tells values apart', () => {

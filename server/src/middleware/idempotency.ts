@@ -4,6 +4,7 @@ import type { AppContext, AppMiddleware } from '../context'
 import type { Trx } from '../db/knex'
 import { isUniqueViolation, withTransaction } from '../db/transaction'
 import { errors } from '../errors'
+import { canonicalJson } from '../lib/canonicalJson'
 import { idempotencyKeysRepo, type IdempotencyRow } from '../repositories/idempotencyKeys'
 
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,128}$/
@@ -16,17 +17,6 @@ export interface IdempotentRequest {
   requestHash: string
   /** Set once the response has been stored, inside the request's transaction or after it. */
   recorded: boolean
-}
-
-/** JSON with object keys sorted, so the same body always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.keys(value as object)
-    .sort()
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-  return `{${entries.join(',')}}`
 }
 
 /** Thrown to abandon a transaction whose key turned out to be taken; carries the first answer. */

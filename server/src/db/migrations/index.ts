@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import * as foundation from './20261125_001_foundation'
+import * as ledger from './20261125_002_ledger'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -7,6 +8,7 @@ import * as foundation from './20261125_001_foundation'
  */
 const migrations: Record<string, Knex.Migration> = {
   '20261125_001_foundation': foundation,
+  '20261125_002_ledger': ledger,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

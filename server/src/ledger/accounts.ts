@@ -1,0 +1,47 @@
+import type { Queryable } from '../db/knex'
+import { GENESIS_HASH } from './hash'
+
+/** The accounts of the ledger. Points are city-wide: one account per resident. */
+export type AccountRef =
+  | { kind: 'resident'; userId: number }
+  /** A region's issuing account: awards come out of it; it runs negative by what the region has issued. */
+  | { kind: 'issuer'; regionId: number }
+  /** Where redeemed points go (per region of the reward's scope). */
+  | { kind: 'redemption'; regionId: number }
+  /** Where expired points go, for regions that enable expiry. */
+  | { kind: 'expiry'; regionId: number }
+
+export type AccountKind = AccountRef['kind']
+
+/**
+ * Busy accounts are spread over several rows (slots) so concurrent postings do not queue behind one row lock;
+ * a resident's account is one row, which is what keeps their balance from going below zero in one guarded update.
+ */
+export const SLOTS: Record<AccountKind, number> = { resident: 1, issuer: 16, redemption: 16, expiry: 4 }
+
+export function accountKeyOf(ref: AccountRef): string {
+  return ref.kind === 'resident' ? `resident:${ref.userId}` : `${ref.kind}:${ref.regionId}`
+}
+
+/** Creates every slot of the account if missing; safe to call concurrently. */
+export async function ensureAccount(db: Queryable, ref: AccountRef): Promise<void> {
+  const key = accountKeyOf(ref)
+  const now = new Date()
+  const rows = Array.from({ length: SLOTS[ref.kind] }, (_, slot) => ({
+    account_key: key,
+    slot,
+    kind: ref.kind,
+    user_id: ref.kind === 'resident' ? ref.userId : null,
+    region_id: ref.kind === 'resident' ? null : ref.regionId,
+    balance: 0,
+    head_seq: 0,
+    head_hash: GENESIS_HASH,
+    created_at: now,
+  }))
+  await db('ledger_accounts').insert(rows).onConflict(['account_key', 'slot']).ignore()
+}
+
+/** A random slot of the account: spreads the load; which one does not matter to the balance. */
+export function pickSlot(ref: AccountRef): number {
+  return Math.floor(Math.random() * SLOTS[ref.kind])
+}

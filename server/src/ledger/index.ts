@@ -1,0 +1,151 @@
+/**
+ * The safety-points ledger: double-entry, integer points, immutable. Other modules use only what this file
+ * exports. Every function that writes takes the caller's transaction, so an award or a redemption commits
+ * together with whatever caused it.
+ */
+import type { Trx } from '../db/knex'
+import { errors } from '../errors'
+import { accountKeyOf, type AccountRef } from './accounts'
+import { postTransaction, type PostedTransaction, type SourceType } from './post'
+
+export type { AccountRef } from './accounts'
+export { accountKeyOf, ensureAccount } from './accounts'
+export { postTransaction, SOURCE_TYPES, TRANSACTION_KINDS } from './post'
+export type { PostedTransaction, PostingInput, SourceType, TransactionInput, TransactionKind } from './post'
+export { accountBalance, balanceOf, decodeCursor, encodeCursor, entriesOf, lifetimeEarned } from './statements'
+export type { EntryCursor, LedgerEntry } from './statements'
+export { verifyLedger } from './verify'
+export type { LedgerProblem, VerifyReport } from './verify'
+
+/** Points from a region's issuing account to a resident. One award per source, ever. */
+export function awardPoints(
+  trx: Trx,
+  a: {
+    idempotencyKey: string
+    regionId: number
+    userId: number
+    points: number
+    source: { type: Exclude<SourceType, 'redemption'>; id: string }
+    proposedBy: number | null
+    approvedBy: number | null
+    memo?: string
+  },
+): Promise<PostedTransaction> {
+  if (!Number.isSafeInteger(a.points) || a.points <= 0) throw new Error('an award is a positive number of points')
+  return postTransaction(trx, {
+    idempotencyKey: a.idempotencyKey,
+    kind: 'award',
+    source: a.source,
+    memo: a.memo,
+    proposedBy: a.proposedBy,
+    approvedBy: a.approvedBy,
+    postings: [
+      { account: { kind: 'issuer', regionId: a.regionId }, amount: -a.points },
+      { account: { kind: 'resident', userId: a.userId }, amount: a.points },
+    ],
+  })
+}
+
+/** Points from a resident into the redemption sink of the reward's region; refused when the balance is short. */
+export function spendPoints(
+  trx: Trx,
+  s: { idempotencyKey: string; userId: number; regionId: number; points: number; redemptionId: string; memo?: string },
+): Promise<PostedTransaction> {
+  if (!Number.isSafeInteger(s.points) || s.points <= 0) throw new Error('a redemption costs a positive number of points')
+  return postTransaction(trx, {
+    idempotencyKey: s.idempotencyKey,
+    kind: 'redemption',
+    source: { type: 'redemption', id: s.redemptionId },
+    memo: s.memo,
+    proposedBy: s.userId,
+    approvedBy: null,
+    postings: [
+      { account: { kind: 'resident', userId: s.userId }, amount: -s.points },
+      { account: { kind: 'redemption', regionId: s.regionId }, amount: s.points },
+    ],
+  })
+}
+
+/** Gives a redemption's points back (cancelled or expired before pickup). */
+export function refundPoints(
+  trx: Trx,
+  r: { idempotencyKey: string; userId: number; regionId: number; points: number; redemptionId: string; actorId: number | null; memo?: string },
+): Promise<PostedTransaction> {
+  return postTransaction(trx, {
+    idempotencyKey: r.idempotencyKey,
+    kind: 'refund',
+    source: { type: 'redemption', id: r.redemptionId },
+    memo: r.memo,
+    proposedBy: r.actorId,
+    approvedBy: null,
+    postings: [
+      { account: { kind: 'redemption', regionId: r.regionId }, amount: -r.points },
+      { account: { kind: 'resident', userId: r.userId }, amount: r.points },
+    ],
+  })
+}
+
+export interface Reversal extends PostedTransaction {
+  /** Points actually taken back. */
+  clawedBack: number
+  /** What the resident could not cover: the caller records it as a debt. */
+  shortfall: number
+}
+
+/**
+ * Reverses an award: takes back from the resident what they still have (never below zero) and returns it to
+ * the issuing account. A transaction is reversed at most once. When the resident has nothing left, nothing is
+ * posted (clawedBack 0): the caller records the whole award as a debt and marks the award reversed itself.
+ */
+export async function reverseAward(
+  trx: Trx,
+  r: { transactionId: string; idempotencyKey: string; actorId: number; memo?: string },
+): Promise<Reversal> {
+  const original = await trx('ledger_transactions').where({ id: r.transactionId }).first()
+  if (!original || original.kind !== 'award') throw errors.notFound()
+  const replay = await trx('ledger_transactions').where({ idempotency_key: r.idempotencyKey }).first('id', 'reverses_id')
+  if (replay) {
+    if (replay.reverses_id !== r.transactionId) throw errors.ledgerKeyConflict()
+    const taken = await trx('ledger_postings as p')
+      .join('ledger_accounts as a', 'a.id', 'p.account_id')
+      .where({ 'p.transaction_id': replay.id, 'a.kind': 'resident' })
+      .first('p.amount')
+    const awardedRow = await trx('ledger_postings as p')
+      .join('ledger_accounts as a', 'a.id', 'p.account_id')
+      .where({ 'p.transaction_id': r.transactionId, 'a.kind': 'resident' })
+      .first('p.amount')
+    const clawedBack = -Number(taken.amount)
+    return { id: replay.id, replayed: true, clawedBack, shortfall: Number(awardedRow.amount) - clawedBack }
+  }
+  const postings = await trx('ledger_postings as p')
+    .join('ledger_accounts as a', 'a.id', 'p.account_id')
+    .where('p.transaction_id', r.transactionId)
+    .select('a.account_key', 'a.kind', 'a.user_id', 'a.region_id', 'p.amount')
+  const credit = postings.find((p) => p.kind === 'resident')!
+  const issuer = postings.find((p) => p.kind === 'issuer')!
+  const resident: AccountRef = { kind: 'resident', userId: Number(credit.user_id) }
+  // Lock the resident's row before reading what they have, so the amount cannot change underneath.
+  const slot = await trx('ledger_accounts').where({ account_key: accountKeyOf(resident) }).forUpdate().first('balance')
+  // Checked under the lock: a reversal that committed while we waited is seen here.
+  if (await trx('ledger_transactions').where({ reverses_id: r.transactionId }).first('id')) throw errors.alreadyReversed()
+  const awarded = Number(credit.amount)
+  const clawedBack = Math.min(awarded, Math.max(0, Number(slot?.balance ?? 0)))
+  const shortfall = awarded - clawedBack
+  if (clawedBack === 0) {
+    return { id: '', replayed: false, clawedBack: 0, shortfall }
+  }
+  const posted = await postTransaction(trx, {
+    idempotencyKey: r.idempotencyKey,
+    kind: 'reversal',
+    source: { type: original.source_type, id: original.source_id },
+    memo: r.memo,
+    proposedBy: r.actorId,
+    approvedBy: r.actorId,
+    reversesId: r.transactionId,
+    postings: [
+      { account: resident, amount: -clawedBack },
+      { account: { kind: 'issuer', regionId: Number(issuer.region_id) }, amount: clawedBack },
+    ],
+  })
+  return { ...posted, clawedBack, shortfall }
+}

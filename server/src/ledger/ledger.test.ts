@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { withTransaction } from '../db/transaction'
+import { AppError } from '../errors'
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/databases'
+import { usersRepo } from '../repositories/users'
+import { regionsRepo } from '../repositories/regions'
+import {
+  accountBalance, awardPoints, balanceOf, decodeCursor, entriesOf, lifetimeEarned, postTransaction,
+  refundPoints, reverseAward, spendPoints, verifyLedger,
+} from './index'
+
+describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
+  let t: TestDatabase
+  let regionId: number
+  let staffId: number
+  const newResident = async () => usersRepo.insert(t.db, { openid: randomUUID(), displayName: '居民', role: 'resident' })
+  const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(t.db, work)
+  const award = (userId: number, points: number, sourceId = randomUUID(), key = randomUUID()) =>
+    tx((trx) => awardPoints(trx, { idempotencyKey: key, regionId, userId, points, source: { type: 'manual', id: sourceId }, proposedBy: staffId, approvedBy: staffId }))
+  const spend = (userId: number, points: number, key = randomUUID()) =>
+    tx((trx) => spendPoints(trx, { idempotencyKey: key, userId, regionId, points, redemptionId: randomUUID() }))
+  const codeOf = async (p: Promise<unknown>) => {
+    try {
+      await p
+      return 'ok'
+    } catch (err) {
+      if (err instanceof AppError) return err.code
+      throw err
+    }
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind)
+    const region = await regionsRepo.insert(t.db, { parent: null, level: 'city', name: '测试市', code: 'T' })
+    regionId = region.id
+    staffId = await usersRepo.insert(t.db, { username: 'ledger-staff', displayName: '员工', role: 'staff', regionId })
+  })
+  afterAll(async () => {
+    await t?.drop()
+  })
+
+  it('moves points from the issuer to the resident and back out on redemption', async () => {
+    const user = await newResident()
+    await award(user, 30)
+    await award(user, 20)
+    expect(await balanceOf(t.db, user)).toBe(50)
+    await spend(user, 45)
+    expect(await balanceOf(t.db, user)).toBe(5)
+    expect(await lifetimeEarned(t.db, user)).toBe(50)
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+  })
+
+  it('never lets a resident go below zero, and a refused spend changes nothing', async () => {
+    const user = await newResident()
+    await award(user, 10)
+    expect(await codeOf(spend(user, 11))).toBe('INSUFFICIENT_POINTS')
+    expect(await balanceOf(t.db, user)).toBe(10)
+    expect(await codeOf(spend(await newResident(), 1))).toBe('INSUFFICIENT_POINTS')
+  })
+
+  it('refuses unbalanced or malformed transactions', async () => {
+    const user = await newResident()
+    await expect(tx((trx) => postTransaction(trx, {
+      idempotencyKey: randomUUID(), kind: 'award', source: { type: 'manual', id: 'x' },
+      postings: [{ account: { kind: 'issuer', regionId }, amount: -5 }, { account: { kind: 'resident', userId: user }, amount: 4 }],
+    }))).rejects.toThrow(/sum to zero/)
+    await expect(tx((trx) => postTransaction(trx, {
+      idempotencyKey: randomUUID(), kind: 'award', source: { type: 'manual', id: 'y' },
+      postings: [{ account: { kind: 'issuer', regionId }, amount: -1.5 }, { account: { kind: 'resident', userId: user }, amount: 1.5 }],
+    }))).rejects.toThrow(/integer/)
+  })
+
+  it('returns the first result for a repeated key, and refuses the key with other content', async () => {
+    const user = await newResident()
+    const key = randomUUID()
+    const source = randomUUID()
+    const first = await award(user, 7, source, key)
+    const again = await award(user, 7, source, key)
+    expect(again).toEqual({ id: first.id, replayed: true })
+    expect(await balanceOf(t.db, user)).toBe(7)
+    expect(await codeOf(award(user, 8, source, key))).toBe('LEDGER_KEY_CONFLICT')
+  })
+
+  it('never awards one source twice, whatever the key', async () => {
+    const user = await newResident()
+    const source = randomUUID()
+    await award(user, 5, source)
+    expect(await codeOf(award(user, 5, source))).toBe('ALREADY_AWARDED')
+    expect(await balanceOf(t.db, user)).toBe(5)
+  })
+
+  it('claws an award back only as far as the balance goes, once', async () => {
+    const user = await newResident()
+    const { id } = await award(user, 40)
+    await spend(user, 30)
+    const reversal = await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
+    expect(reversal).toMatchObject({ clawedBack: 10, shortfall: 30, replayed: false })
+    expect(await balanceOf(t.db, user)).toBe(0)
+    const replay = await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
+    expect(replay).toMatchObject({ id: reversal.id, clawedBack: 10, shortfall: 30, replayed: true })
+    expect(await codeOf(tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: randomUUID(), actorId: staffId })))).toBe('ALREADY_REVERSED')
+    expect(await lifetimeEarned(t.db, user)).toBe(30)
+  })
+
+  it('refunds a redemption into the resident account', async () => {
+    const user = await newResident()
+    await award(user, 20)
+    const redemptionId = randomUUID()
+    await tx((trx) => spendPoints(trx, { idempotencyKey: `r-${redemptionId}`, userId: user, regionId, points: 15, redemptionId }))
+    await tx((trx) => refundPoints(trx, { idempotencyKey: `f-${redemptionId}`, userId: user, regionId, points: 15, redemptionId, actorId: user }))
+    expect(await balanceOf(t.db, user)).toBe(20)
+  })
+
+  it('pages a resident\'s entries newest first with a cursor', async () => {
+    const user = await newResident()
+    for (let i = 1; i <= 5; i++) await award(user, i)
+    const page1 = await entriesOf(t.db, user, { limit: 2 })
+    expect(page1.items.map((e) => e.amount)).toEqual([5, 4])
+    const page2 = await entriesOf(t.db, user, { limit: 2, before: decodeCursor(page1.next!) })
+    const page3 = await entriesOf(t.db, user, { limit: 2, before: decodeCursor(page2.next!) })
+    expect([...page2.items, ...page3.items].map((e) => e.amount)).toEqual([3, 2, 1])
+    expect(page3.next).toBeNull()
+  })
+
+  it('keeps the issuer spread over slots but summing to what it issued', async () => {
+    const before = await accountBalance(t.db, `issuer:${regionId}`)
+    const user = await newResident()
+    for (let i = 0; i < 10; i++) await award(user, 1)
+    expect(await accountBalance(t.db, `issuer:${regionId}`)).toBe(before - 10)
+    const slots = await t.db('ledger_accounts').where({ account_key: `issuer:${regionId}` })
+    expect(slots.length).toBe(16)
+  })
+
+  it('shows tampering: an edited amount, an edited memo and a deleted posting are all found', async () => {
+    const user = await newResident()
+    const { id } = await award(user, 12)
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+
+    const posting = await t.db('ledger_postings').where({ transaction_id: id }).andWhere('amount', '>', 0).first()
+    await t.db('ledger_postings').where({ transaction_id: id, account_id: posting.account_id }).update({ amount: 1200 })
+    const edited = await verifyLedger(t.db)
+    expect(edited.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['unbalanced_transaction', 'content_hash_mismatch', 'transaction_hash_mismatch', 'slot_balance_mismatch']))
+    await t.db('ledger_postings').where({ transaction_id: id, account_id: posting.account_id }).update({ amount: 12 })
+
+    await t.db('ledger_transactions').where({ id }).update({ memo: '改过的' })
+    expect((await verifyLedger(t.db)).problems.map((p) => p.kind)).toContain('content_hash_mismatch')
+    await t.db('ledger_transactions').where({ id }).update({ memo: '' })
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+
+    await t.db('ledger_accounts').where({ id: posting.account_id }).update({ balance: 99 })
+    expect((await verifyLedger(t.db)).problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['slot_balance_mismatch', 'ledger_not_zero']))
+    await t.db('ledger_accounts').where({ id: posting.account_id }).update({ balance: 12 })
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+  })
+})

@@ -1,0 +1,62 @@
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../../server/src/testing/server'
+import { launchChromium } from '../support/browser'
+
+const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
+
+/** The h5 build served by the real server, opened in headless Chromium at a phone's size. */
+describe('h5 app in Chromium', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { env: { STATIC_DIR: H5_BUILD } })
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function openApp(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
+    const page = await context.newPage()
+    page.on('pageerror', (err) => console.error('page error:', err.message))
+    await page.goto(server.url)
+    return page
+  }
+
+  it('sends a visitor to log in, and the demo resident lands on the home tab', async () => {
+    const page = await openApp()
+    await page.getByText('开发登录', { exact: true }).click()
+    await expect.poll(() => page.getByText('你好，演示居民').isVisible(), { timeout: 15_000 }).toBe(true)
+    for (const tab of ['首页', '我的诉求', '积分', '我的']) {
+      expect(await page.getByText(tab, { exact: true }).first().isVisible()).toBe(true)
+    }
+    expect(await page.getByText('我要投诉').first().isVisible()).toBe(true)
+    await page.context().close()
+  })
+
+  it('logs staff in with a password and offers them the workbench', async () => {
+    const page = await openApp()
+    await page.locator('input[type="text"]').last().fill('staff')
+    await page.locator('input[type="password"]').last().fill('anju-demo-2026')
+    await page.getByText('工作人员登录', { exact: true }).last().click()
+    await expect.poll(() => page.getByText('你好，幸福里社区 王敏').isVisible(), { timeout: 15_000 }).toBe(true)
+    await page.getByText('我的', { exact: true }).last().click()
+    await expect.poll(() => page.getByText('工作台').first().isVisible(), { timeout: 10_000 }).toBe(true)
+    expect(await page.getByText('幸福里社区', { exact: false }).first().isVisible()).toBe(true)
+    await page.context().close()
+  })
+
+  it('shows the server\'s Chinese message for a wrong password', async () => {
+    const page = await openApp()
+    await page.locator('input[type="text"]').last().fill('staff')
+    await page.locator('input[type="password"]').last().fill('wrong-password')
+    await page.getByText('工作人员登录', { exact: true }).last().click()
+    await expect.poll(() => page.getByText('用户名或密码错误').first().isVisible(), { timeout: 10_000 }).toBe(true)
+    await page.context().close()
+  })
+})
