@@ -14,6 +14,25 @@ const compileOutsideSrc = [
   (file: string) => /[\\/]node_modules[\\/]zod[\\/]/.test(file),
 ]
 
+/**
+ * Resolution shared by both platforms. Packages npm had to nest under miniapp/node_modules (e.g.
+ * @tarojs/plugin-framework-react, whose vite peer range clashes with the root's vite) must still be
+ * found from Taro's packages hoisted to the root node_modules, which import them too.
+ */
+function webpackChain(chain: any) {
+  chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
+  chain.resolve.modules.add('node_modules').add(path.resolve(__dirname, '../node_modules'))
+}
+
+/**
+ * h5 pages are lazy chunks; Taro splits only initial chunks, so zod, @anju/shared and the components
+ * would be copied into every page chunk. Splitting all chunks puts them in shared chunks instead.
+ */
+function h5WebpackChain(chain: any) {
+  webpackChain(chain)
+  chain.optimization.splitChunks({ ...chain.optimization.get('splitChunks'), chunks: 'all' })
+}
+
 // Replaced at build time as process.env.TARO_APP_API_BASE (a TARO_APP_API_BASE line in a .env file wins).
 // Only the weapp build uses it: the h5 build talks to the server it is served from.
 const apiBase = process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000'
@@ -30,6 +49,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       828: 1.81 / 2,
     },
     sourceRoot: 'src',
+    sass: {
+      resource: [path.resolve(__dirname, '../src/styles/variables.scss')],
+    },
     outputRoot: `dist/${process.env.TARO_ENV}`,
     plugins: [],
     env: {
@@ -46,9 +68,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
       },
-      webpackChain(chain) {
-        chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
-      },
+      webpackChain,
     },
     h5: {
       publicPath: '/',
@@ -56,21 +76,19 @@ export default defineConfig<'webpack5'>(async (merge) => {
       router: { mode: 'hash' },
       compile: { include: compileOutsideSrc },
       output: {
-        filename: 'js/[name].[hash:8].js',
-        chunkFilename: 'js/[name].[chunkhash:8].js',
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js',
       },
       miniCssExtractPluginOption: {
         ignoreOrder: true,
-        filename: 'css/[name].[hash].css',
-        chunkFilename: 'css/[name].[chunkhash].css',
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false },
       },
-      webpackChain(chain) {
-        chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
-      },
+      webpackChain: h5WebpackChain,
     },
   }
 

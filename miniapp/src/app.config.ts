@@ -10,7 +10,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'packages/workbench',
-      pages: ['pages/index'],
+      pages: ['pages/index/index'],
     },
   ],
   window: {
@@ -26,10 +26,30 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [
-      { pagePath: 'pages/index/index', text: '首页' },
-      { pagePath: 'pages/cases/index', text: '我的诉求' },
-      { pagePath: 'pages/points/index', text: '积分' },
-      { pagePath: 'pages/me/index', text: '我的' },
+      {
+        pagePath: 'pages/index/index',
+        text: '首页',
+        iconPath: 'assets/tabbar/home.png',
+        selectedIconPath: 'assets/tabbar/home-active.png',
+      },
+      {
+        pagePath: 'pages/cases/index',
+        text: '我的诉求',
+        iconPath: 'assets/tabbar/cases.png',
+        selectedIconPath: 'assets/tabbar/cases-active.png',
+      },
+      {
+        pagePath: 'pages/points/index',
+        text: '积分',
+        iconPath: 'assets/tabbar/points.png',
+        selectedIconPath: 'assets/tabbar/points-active.png',
+      },
+      {
+        pagePath: 'pages/me/index',
+        text: '我的',
+        iconPath: 'assets/tabbar/me.png',
+        selectedIconPath: 'assets/tabbar/me-active.png',
+      },
     ],
   },
   lazyCodeLoading: 'requiredComponents',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, pathFor } from './api'
 import { ERROR_MESSAGES } from './errors'
-import { DevLoginInput } from './schemas/auth'
+import { DevLoginInput } from './index'
 
 describe('shared contract', () => {
   it('fills path parameters and refuses missing ones', () => {

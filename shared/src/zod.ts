@@ -1,8 +1,3 @@
-import { z } from 'zod'
-import zhCN from 'zod/v4/locales/zh-CN.js'
-
-// Zod's own messages in Chinese, for fields whose schema does not word its errors itself. Every shared
-// module takes `z` from here, so whoever imports a schema gets the Chinese messages too.
-z.config(zhCN())
-
-export { z }
+// Every shared module takes `z` from here. The Chinese messages are switched on once, in ./locale, which
+// index.ts imports first (calling config on the `z` namespace here would make bundlers keep every locale).
+export { z } from 'zod'

@@ -30,32 +30,30 @@ describe('h5 app in Chromium', () => {
 
   it('sends a visitor to log in, and the demo resident lands on the home tab', async () => {
     const page = await openApp()
-    await page.getByText('开发登录', { exact: true }).click()
+    await page.locator('#dev-login').click()
     await expect.poll(() => page.getByText('你好，演示居民').isVisible(), { timeout: 15_000 }).toBe(true)
-    for (const tab of ['首页', '我的诉求', '积分', '我的']) {
-      expect(await page.getByText(tab, { exact: true }).first().isVisible()).toBe(true)
-    }
+    expect(await page.locator('.weui-tabbar__label').allTextContents()).toEqual(['首页', '我的诉求', '积分', '我的'])
     expect(await page.getByText('我要投诉').first().isVisible()).toBe(true)
     await page.context().close()
   })
 
   it('logs staff in with a password and offers them the workbench', async () => {
     const page = await openApp()
-    await page.locator('input[type="text"]').last().fill('staff')
-    await page.locator('input[type="password"]').last().fill('anju-demo-2026')
-    await page.getByText('工作人员登录', { exact: true }).last().click()
+    await page.locator('#staff-username input').fill('staff')
+    await page.locator('#staff-password input').fill('anju-demo-2026')
+    await page.locator('#staff-login').click()
     await expect.poll(() => page.getByText('你好，幸福里社区 王敏').isVisible(), { timeout: 15_000 }).toBe(true)
-    await page.getByText('我的', { exact: true }).last().click()
-    await expect.poll(() => page.getByText('工作台').first().isVisible(), { timeout: 10_000 }).toBe(true)
-    expect(await page.getByText('幸福里社区', { exact: false }).first().isVisible()).toBe(true)
+    await page.locator('.weui-tabbar__label').filter({ hasText: /^我的$/ }).click()
+    await expect.poll(() => page.locator('#workbench-entry').isVisible(), { timeout: 10_000 }).toBe(true)
+    expect(await page.locator('.profile').last().textContent()).toContain('幸福里社区')
     await page.context().close()
   })
 
   it('shows the server\'s Chinese message for a wrong password', async () => {
     const page = await openApp()
-    await page.locator('input[type="text"]').last().fill('staff')
-    await page.locator('input[type="password"]').last().fill('wrong-password')
-    await page.getByText('工作人员登录', { exact: true }).last().click()
+    await page.locator('#staff-username input').fill('staff')
+    await page.locator('#staff-password input').fill('wrong-password')
+    await page.locator('#staff-login').click()
     await expect.poll(() => page.getByText('用户名或密码错误').first().isVisible(), { timeout: 10_000 }).toBe(true)
     await page.context().close()
   })

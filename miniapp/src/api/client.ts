@@ -1,14 +1,17 @@
 import Taro from '@tarojs/taro'
-import { api, pathFor, type BodyOf, type Endpoint, type ResponseOf } from '@anju/shared'
+import {
+  api,
+  pathFor,
+  type BodyOf,
+  type Endpoint,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+} from '@anju/shared'
 import { API_BASE } from './base'
 import { ApiError, errorFromResponse } from './errors'
 import { newIdempotencyKey } from './idempotency'
 import { clearSession, getSession, saveAuthSession } from './session'
-
-/** A zod schema's input type, read off the schema itself so the miniapp needs no zod import. */
-type InputOf<S> = S extends { _zod: { input: infer I } } ? I : never
-type ParamsOf<E> = E extends Endpoint<any, infer P, any, any> ? InputOf<P> : never
-type QueryOf<E> = E extends Endpoint<any, any, infer Q, any> ? InputOf<Q> : never
 
 type Field<Name extends string, T> = [T] extends [never] ? { [K in Name]?: never } : { [K in Name]: T }
 
@@ -24,7 +27,12 @@ export type CallOptions<E> = Field<'body', BodyOf<E>> &
 
 type CallArgs<E> = {} extends CallOptions<E> ? [options?: CallOptions<E>] : [options: CallOptions<E>]
 
-type AnyEndpoint = Endpoint<any, any, any, any>
+interface RawOptions {
+  body?: unknown
+  params?: Record<string, unknown>
+  query?: Record<string, unknown>
+  idempotencyKey?: string
+}
 
 /** Network failures are retried this often, after these pauses, always with the same Idempotency-Key. */
 const RETRY_DELAYS_MS = [400, 1200]
@@ -35,9 +43,9 @@ const TIMEOUT_MS = 15000
  * bearer token and Idempotency-Key, retries network failures, refreshes an expired token once, and
  * checks the answer against the response schema. Throws ApiError.
  */
-export async function call<E extends AnyEndpoint>(endpoint: E, ...args: CallArgs<E>): Promise<ResponseOf<E>> {
-  const options = (args[0] ?? {}) as { body?: unknown; params?: Record<string, unknown>; query?: Record<string, unknown>; idempotencyKey?: string }
-  const url = API_BASE + pathFor(endpoint.path, stringifyParams(options.params))
+export async function call<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>): Promise<ResponseOf<E>> {
+  const options = (args[0] ?? {}) as RawOptions
+  const url = API_BASE + pathFor(endpoint.path, stringifyParams(options.params)) + queryString(options.query)
   const body = endpoint.body ? validBody(endpoint, options.body) : undefined
   const idempotencyKey = endpoint.method === 'GET' ? undefined : (options.idempotencyKey ?? newIdempotencyKey())
 
@@ -50,7 +58,7 @@ export async function call<E extends AnyEndpoint>(endpoint: E, ...args: CallArgs
     if (session) header.Authorization = `Bearer ${session.accessToken}`
     if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey
 
-    const res = await send(url, endpoint.method, endpoint.method === 'GET' ? options.query : body, header)
+    const res = await send(url, endpoint.method, body, header)
     if (res.statusCode >= 200 && res.statusCode < 300) return validResponse(endpoint, res)
 
     const error = errorFromResponse(res.statusCode, res.data)
@@ -122,22 +130,27 @@ async function send(
   }
 }
 
-function validBody(endpoint: AnyEndpoint, body: unknown): unknown {
+function validBody(endpoint: Endpoint, body: unknown): unknown {
   const parsed = endpoint.body!.safeParse(body)
   if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]
-  // Schemas in shared carry Chinese messages where a user can get it wrong; zod's own defaults are English.
-  const message = issue && /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : undefined
-  throw new ApiError(400, 'VALIDATION_FAILED', message, parsed.error.issues)
+  // Messages are Chinese: worded by the schema, or zod's zh-CN locale that @anju/shared switches on.
+  throw new ApiError(400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message, parsed.error.issues)
 }
 
-function validResponse<E extends AnyEndpoint>(endpoint: E, res: RawResponse): ResponseOf<E> {
+function validResponse<E extends Endpoint>(endpoint: E, res: RawResponse): ResponseOf<E> {
   const parsed = endpoint.response.safeParse(res.data)
   if (!parsed.success) {
     console.warn(`[api] ${endpoint.method} ${endpoint.path}: unexpected response`, parsed.error.issues)
     throw new ApiError(res.statusCode, 'BAD_RESPONSE', undefined, parsed.error.issues)
   }
   return parsed.data as ResponseOf<E>
+}
+
+function queryString(query: Record<string, unknown> | undefined): string {
+  const pairs = Object.entries(query ?? {})
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+  return pairs.length ? `?${pairs.join('&')}` : ''
 }
 
 function stringifyParams(params: Record<string, unknown> | undefined): Record<string, string | number> {

@@ -1,6 +1,7 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { getSession, subscribeSession, type Session } from '../api'
+import { api } from '@anju/shared'
+import { call, getSession, subscribeSession, updateSessionUser, type Session } from '../api'
 
 export const LOGIN_PAGE = '/pages/login/index'
 export const HOME_PAGE = '/pages/index/index'
@@ -10,14 +11,18 @@ export function useSession(): Session | null {
   return useSyncExternalStore(subscribeSession, getSession, getSession)
 }
 
-let lastRedirect = 0
+let redirecting = false
 
 /** Sends the user to the login page. Kept-alive tab pages may all ask at once; one relaunch is enough. */
 export function goToLogin() {
-  const now = Date.now()
-  if (now - lastRedirect < 1000) return
-  lastRedirect = now
-  Taro.reLaunch({ url: LOGIN_PAGE })
+  if (redirecting) return
+  redirecting = true
+  Taro.reLaunch({
+    url: LOGIN_PAGE,
+    complete: () => {
+      redirecting = false
+    },
+  })
 }
 
 /**
@@ -34,4 +39,17 @@ export function useRequireSession(): Session | null {
     if (!getSession()) goToLogin()
   })
   return session
+}
+
+/** Re-reads the user (role, region) from the server each time the page shows; failures stay quiet. */
+export function useFreshUser() {
+  useDidShow(() => {
+    if (!getSession()) return
+    call(api.me)
+      .then(updateSessionUser)
+      .catch(() => {
+        // Offline or server trouble: keep showing the stored user. A refused session was already cleared
+        // by the client, and useRequireSession takes the user to the login page.
+      })
+  })
 }

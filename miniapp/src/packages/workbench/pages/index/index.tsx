@@ -1,0 +1,27 @@
+import { isStaffRole } from '@anju/shared'
+import { EmptyState } from '../../../../components/EmptyState'
+import { Screen } from '../../../../components/Screen'
+import { Section } from '../../../../components/Section'
+import { useRequireSession } from '../../../../hooks/session'
+
+/** The staff workbench (sub-package): inbox, case actions, award approvals and pickup scanning go here. */
+export default function WorkbenchPage() {
+  const session = useRequireSession()
+  if (!session) return <Screen>{null}</Screen>
+  if (!isStaffRole(session.user.role)) {
+    return (
+      <Screen>
+        <Section title='工作台'>
+          <EmptyState text='仅工作人员可以使用工作台' />
+        </Section>
+      </Screen>
+    )
+  }
+  return (
+    <Screen>
+      <Section title='待办'>
+        <EmptyState text='暂无待办' hint='分派给您的案件和待审核的积分会出现在这里' />
+      </Section>
+    </Screen>
+  )
+}

@@ -1,0 +1,57 @@
+import Taro from '@tarojs/taro'
+import { Button, Text, View } from '@tarojs/components'
+import { ROLE_LABELS, isStaffRole } from '@anju/shared'
+import { clearSession } from '../../api'
+import { Screen } from '../../components/Screen'
+import { Section } from '../../components/Section'
+import { goToLogin, useFreshUser, useRequireSession } from '../../hooks/session'
+import './index.scss'
+
+const WORKBENCH_PAGE = '/packages/workbench/pages/index/index'
+
+export default function MePage() {
+  const session = useRequireSession()
+  useFreshUser()
+  if (!session) return <Screen>{null}</Screen>
+  const { user } = session
+
+  async function logout() {
+    const { confirm } = await Taro.showModal({
+      title: '退出登录',
+      content: '确定要退出当前账号吗？',
+      confirmColor: '#1677ff',
+    })
+    if (!confirm) return
+    clearSession()
+    goToLogin()
+  }
+
+  return (
+    <Screen className='me'>
+      <View className='profile'>
+        <View className='profile__avatar'>{user.displayName.slice(0, 1)}</View>
+        <View className='profile__info'>
+          <Text className='profile__name'>{user.displayName}</Text>
+          <View className='profile__meta'>
+            <Text className='profile__role'>{ROLE_LABELS[user.role]}</Text>
+            <Text className='profile__region'>{user.region ? user.region.name : '未绑定社区'}</Text>
+          </View>
+        </View>
+      </View>
+
+      {isStaffRole(user.role) ? (
+        <Section className='me__entries'>
+          <View id='workbench-entry' className='entry' onClick={() => Taro.navigateTo({ url: WORKBENCH_PAGE })}>
+            <Text className='entry__label'>工作台</Text>
+            <Text className='entry__hint'>案件处理、积分审核、核销扫码</Text>
+            <Text className='entry__arrow'>›</Text>
+          </View>
+        </Section>
+      ) : null}
+
+      <Button id='logout' className='btn btn--danger me__logout' onClick={logout}>
+        退出登录
+      </Button>
+    </Screen>
+  )
+}
