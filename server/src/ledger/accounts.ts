@@ -45,3 +45,17 @@ export async function ensureAccount(db: Queryable, ref: AccountRef): Promise<voi
 export function pickSlot(ref: AccountRef): number {
   return Math.floor(Math.random() * SLOTS[ref.kind])
 }
+
+/**
+ * Locks a resident's account row until commit, creating it first if needed. Used to serialise what one
+ * resident does (redemptions against per-resident limits, awards against caps) without touching anyone else.
+ * The row is locked with SELECT … FOR UPDATE before any insert is tried: an INSERT IGNORE on an existing row
+ * takes a shared lock, and two of those upgrading to exclusive deadlock each other.
+ */
+export async function lockResidentAccount(db: Queryable, userId: number): Promise<void> {
+  const ref: AccountRef = { kind: 'resident', userId }
+  const key = accountKeyOf(ref)
+  if (await db('ledger_accounts').where({ account_key: key, slot: 0 }).forUpdate().first('id')) return
+  await ensureAccount(db, ref)
+  await db('ledger_accounts').where({ account_key: key, slot: 0 }).forUpdate().first('id')
+}

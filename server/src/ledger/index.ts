@@ -9,7 +9,7 @@ import { accountKeyOf, type AccountRef } from './accounts'
 import { postTransaction, type PostedTransaction, type SourceType } from './post'
 
 export type { AccountRef } from './accounts'
-export { accountKeyOf, ensureAccount } from './accounts'
+export { accountKeyOf, ensureAccount, lockResidentAccount } from './accounts'
 export { postTransaction, SOURCE_TYPES, TRANSACTION_KINDS } from './post'
 export type { PostedTransaction, PostingInput, SourceType, TransactionInput, TransactionKind } from './post'
 export { accountBalance, balanceOf, decodeCursor, encodeCursor, entriesOf, lifetimeEarned } from './statements'
@@ -99,7 +99,7 @@ export interface Reversal extends PostedTransaction {
  */
 export async function reverseAward(
   trx: Trx,
-  r: { transactionId: string; idempotencyKey: string; actorId: number; memo?: string },
+  r: { transactionId: string; idempotencyKey: string; actorId: number | null; memo?: string },
 ): Promise<Reversal> {
   const original = await trx('ledger_transactions').where({ id: r.transactionId }).first()
   if (!original || original.kind !== 'award') throw errors.notFound()

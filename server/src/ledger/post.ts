@@ -35,6 +35,31 @@ export interface PostedTransaction {
   replayed: boolean
 }
 
+/** Slot rows never change id, so the mapping from (account, slot) to row id is cached per database. */
+const slotIdCache = new WeakMap<object, Map<string, number>>()
+
+function slotIdCacheOf(trx: Trx): Map<string, number> {
+  const cacheKey = (trx.client as { config: object }).config
+  let cache = slotIdCache.get(cacheKey)
+  if (!cache) slotIdCache.set(cacheKey, (cache = new Map()))
+  return cache
+}
+
+async function slotIdsOf(trx: Trx, chosen: { key: string; slot: number }[], remember: boolean): Promise<number[]> {
+  const cache = slotIdCacheOf(trx)
+  const found = new Map<string, number>()
+  const missing = chosen.filter((c) => !cache.has(`${c.key}#${c.slot}`))
+  if (missing.length) {
+    const where = missing.map(() => '(account_key = ? AND slot = ?)').join(' OR ')
+    const rows = await trx('ledger_accounts').whereRaw(`(${where})`, missing.flatMap((c) => [c.key, c.slot])).select('id', 'account_key', 'slot')
+    for (const r of rows) found.set(`${r.account_key}#${r.slot}`, Number(r.id))
+    if (remember) for (const [k, id] of found) cache.set(k, id)
+  }
+  return chosen
+    .map((c) => cache.get(`${c.key}#${c.slot}`) ?? found.get(`${c.key}#${c.slot}`))
+    .filter((id): id is number => id !== undefined)
+}
+
 /** Raised when a slot moved under us; the surrounding withTransaction retries. */
 class SlotMoved extends Error {
   code = 'LEDGER_SLOT_MOVED'
@@ -110,21 +135,21 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     throw err
   }
 
-  // Choose a slot per account and lock them all.
+  // Choose a slot per account and lock them all, by primary key in ascending order, so any two
+  // transactions lock shared slots in the same order.
   const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
-  const lockSlots = () => {
-    const where = chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')
-    const bindings = chosen.flatMap((c) => [c.key, c.slot])
-    return trx('ledger_accounts')
-      .whereRaw(`(${where})`, bindings)
+  const lock = async (remember: boolean) =>
+    trx('ledger_accounts')
+      .whereIn('id', (await slotIdsOf(trx, chosen, remember)).sort((a, b) => a - b))
       .orderBy('id')
       .forUpdate()
       .select('id', 'account_key', 'kind', 'balance', 'head_seq', 'head_hash')
-  }
-  let slots = await lockSlots()
+  let slots = await lock(true)
   if (slots.length < chosen.length) {
+    // A new account: create it and look again. Ids this transaction created are not remembered, since it
+    // may yet roll back; the cache only ever holds committed rows, and rows are never deleted.
     for (const c of chosen) await ensureAccount(trx, c.posting.account)
-    slots = await lockSlots()
+    slots = await lock(false)
   }
   const slotByKey = new Map(slots.map((s) => [s.account_key as string, s]))
 

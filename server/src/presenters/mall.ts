@@ -1,0 +1,52 @@
+import QRCode from 'qrcode'
+import type { RedemptionView, RewardView } from '@anju/shared'
+import type { Queryable } from '../db/knex'
+import type { RedemptionRow } from '../repositories/redemptions'
+import type { RegionRow } from '../repositories/regions'
+import type { RewardRow } from '../repositories/rewards'
+import { usersRepo } from '../repositories/users'
+import { isoTime } from './index'
+
+export function presentReward(row: RewardRow, region: RegionRow, unavailableReason: string | null): RewardView {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    imageUrl: row.image_url,
+    pointsCost: row.points_cost,
+    stockTotal: row.stock_total,
+    stockRemaining: row.stock_remaining,
+    perResidentLimit: row.per_resident_limit,
+    validFrom: isoTime(row.valid_from),
+    validUntil: isoTime(row.valid_until),
+    pickupPlace: row.pickup_place,
+    pickupInstructions: row.pickup_instructions,
+    region: { id: region.id, name: region.name, level: region.level },
+    status: row.status,
+    unavailableReason,
+  }
+}
+
+export interface RedemptionViewer {
+  /** The owner sees the QR code and may cancel; staff see who redeemed and may fulfil. */
+  as: 'owner' | 'staff'
+  now: Date
+}
+
+export async function presentRedemption(db: Queryable, row: RedemptionRow, reward: RewardRow, viewer: RedemptionViewer): Promise<RedemptionView> {
+  const open = row.status === 'reserved' && new Date(row.expires_at) > viewer.now
+  const resident = viewer.as === 'staff' ? await usersRepo.findById(db, row.user_id) : undefined
+  return {
+    id: row.id,
+    code: row.code,
+    status: row.status,
+    points: row.points,
+    reward: { id: reward.id, title: reward.title, pickupPlace: reward.pickup_place, pickupInstructions: reward.pickup_instructions },
+    resident: resident ? { id: resident.id, displayName: resident.display_name } : null,
+    expiresAt: isoTime(row.expires_at),
+    createdAt: isoTime(row.created_at),
+    closedAt: row.closed_at === null ? null : isoTime(row.closed_at),
+    qrDataUrl: viewer.as === 'owner' && open ? await QRCode.toDataURL(row.code, { errorCorrectionLevel: 'M', margin: 1, width: 280 }) : null,
+    actions: open ? [viewer.as === 'owner' ? 'cancel' : 'fulfil'] : [],
+  }
+}

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { clawBackAward, proposeAward } from '../../awards'
+import { withTransaction } from '../../db/transaction'
+import { verifyLedger } from '../../ledger'
+import { testDatabaseKinds } from '../../testing/databases'
+import { startTestServer, type TestServer } from '../../testing/server'
+
+describe.each(testDatabaseKinds())('awards on %s', (kind) => {
+  let s: TestServer
+  let staff: string
+  let centre: string
+  let otherStaff: string
+  beforeAll(async () => {
+    s = await startTestServer(kind)
+    staff = await s.http.staffToken('staff')
+    centre = await s.http.staffToken('centre')
+    otherStaff = await s.http.staffToken('staff2')
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  const propose = async (userId: number, sourceId: string, kindOf: 'violation' | 'patrol' = 'violation', community = 'XT-YT-JSL-XFL') => {
+    const regionId = await s.make.regionId(community)
+    return withTransaction(s.database.db, async (trx) =>
+      proposeAward(trx, {
+        userId, regionId, kind: kindOf, source: { type: 'report', id: sourceId },
+        proposedBy: null, reason: '违法举报核实：违停',
+      }),
+    )
+  }
+
+  it('turns a verified report into a pending award by rule, once per source', async () => {
+    const r = await s.make.resident()
+    const first = await propose(r.id, 'case-1')
+    expect(first).toMatchObject({ status: 'pending', points: 10 })
+    expect(await propose(r.id, 'case-1')).toEqual(first)
+    const summary = await s.http.get('/api/points/summary', { token: r.token })
+    expect(summary.body).toMatchObject({ balance: 0, pending: 10 })
+    expect(summary.body.pendingAwards[0]).toMatchObject({ points: 10, kind: 'violation' })
+  })
+
+  it('lists the queue for staff in scope only, and approval pays the resident', async () => {
+    const r = await s.make.resident()
+    const { awardId } = await propose(r.id, 'case-2')
+    const queue = await s.http.get('/api/staff/awards', { token: staff })
+    const item = queue.body.items.find((a: { id: string }) => a.id === awardId)
+    expect(item).toMatchObject({ status: 'pending', actions: ['approve', 'reject'], resident: { id: r.id } })
+    const outside = await s.http.get('/api/staff/awards', { token: otherStaff })
+    expect(outside.body.items.find((a: { id: string }) => a.id === awardId)).toBeUndefined()
+    expect((await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: otherStaff })).status).toBe(404)
+
+    const approved = await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: staff })
+    expect(approved.status).toBe(200)
+    expect(approved.body).toMatchObject({ status: 'approved', grantedPoints: 10, actions: [] })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 10, pending: 0, lifetimeEarned: 10 })
+    const entries = await s.http.get('/api/points/entries', { token: r.token })
+    expect(entries.body.items[0]).toMatchObject({ kind: 'award', amount: 10, reason: '违法举报核实：违停', source: { type: 'report', id: 'case-2' } })
+
+    const again = await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: centre })
+    expect(again.status).toBe(409)
+    expect(again.body.error.code).toBe('AWARD_ALREADY_DECIDED')
+  })
+
+  it('posts once when two staff approve at the same moment', async () => {
+    const r = await s.make.resident()
+    const { awardId } = await propose(r.id, 'case-3')
+    const results = await Promise.all([staff, centre].map((token) => s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token })))
+    expect(results.map((x) => x.status).sort()).toEqual([200, 409])
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(10)
+  })
+
+  it('rejects with a reason, and the reason is required', async () => {
+    const r = await s.make.resident()
+    const { awardId } = await propose(r.id, 'case-4')
+    expect((await s.http.post(`/api/staff/awards/${awardId}/reject`, { reason: '' }, { token: staff })).status).toBe(400)
+    const rejected = await s.http.post(`/api/staff/awards/${awardId}/reject`, { reason: '照片无法证明违停' }, { token: staff })
+    expect(rejected.body).toMatchObject({ status: 'rejected', decisionNote: '照片无法证明违停' })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 0, pending: 0 })
+  })
+
+  it('needs a second staff member for a manual award', async () => {
+    const r = await s.make.resident()
+    const proposed = await s.http.post('/api/staff/awards/manual', { userId: r.id, points: 25, reason: '扶老人过马路' }, { token: staff })
+    expect(proposed.status).toBe(201)
+    expect(proposed.body).toMatchObject({ kind: 'manual', status: 'pending', actions: [] })
+    const self = await s.http.post(`/api/staff/awards/${proposed.body.id}/approve`, undefined, { token: staff })
+    expect(self.status).toBe(403)
+    expect(self.body.error.code).toBe('AWARD_SELF_APPROVAL')
+    const second = await s.http.post(`/api/staff/awards/${proposed.body.id}/approve`, undefined, { token: centre })
+    expect(second.body).toMatchObject({ status: 'approved', grantedPoints: 25, proposedBy: { displayName: '幸福里社区 王敏' } })
+  })
+
+  it('batch-approves, reporting each award on its own', async () => {
+    const r = await s.make.resident()
+    const a = await propose(r.id, 'case-5')
+    const b = await propose(r.id, 'case-6')
+    await s.http.post(`/api/staff/awards/${b.awardId}/reject`, { reason: '重复举报' }, { token: staff })
+    const res = await s.http.post('/api/staff/awards/batch-approve', { ids: [a.awardId, b.awardId] }, { token: staff })
+    expect(res.status).toBe(200)
+    expect(res.body.results.map((x: { ok: boolean; code?: string }) => [x.ok, x.code ?? null])).toEqual([[true, null], [false, 'AWARD_ALREADY_DECIDED']])
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(10)
+  })
+
+  it('caps a resident per day: the rest of the award is not paid', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 95)
+    const { awardId } = await propose(r.id, 'case-7')
+    const res = await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: staff })
+    expect(res.body).toMatchObject({ status: 'approved', grantedPoints: 5 })
+    expect(res.body.decisionNote).toContain('每日')
+    const { awardId: next } = await propose(r.id, 'case-8')
+    const capped = await s.http.post(`/api/staff/awards/${next}/approve`, undefined, { token: staff })
+    expect(capped.body).toMatchObject({ status: 'rejected', grantedPoints: 0 })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(100)
+  })
+
+  it('claws back a false report: what was spent becomes a debt the next award repays', async () => {
+    const r = await s.make.resident()
+    const { awardId } = await propose(r.id, 'case-9')
+    await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: staff })
+    const rewardId = await s.make.reward({ cost: 6 })
+    expect((await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })).status).toBe(201)
+
+    const clawed = await withTransaction(s.database.db, (trx) => clawBackAward(trx, { source: { type: 'report', id: 'case-9' }, actorId: null, reason: '经核实为虚假举报' }))
+    expect(clawed).toEqual({ status: 'reversed', clawedBack: 4, debt: 6 })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 0, debt: 6, lifetimeEarned: 6 })
+    expect(await withTransaction(s.database.db, (trx) => clawBackAward(trx, { source: { type: 'report', id: 'case-9' }, actorId: null, reason: '再次' }))).toMatchObject({ status: 'reversed', clawedBack: 0 })
+
+    const { awardId: later } = await propose(r.id, 'case-10')
+    await s.http.post(`/api/staff/awards/${later}/approve`, undefined, { token: staff })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 4, debt: 0 })
+    expect((await verifyLedger(s.database.db)).problems).toEqual([])
+  })
+
+  it('refuses residents and out-of-scope staff', async () => {
+    const r = await s.make.resident()
+    expect((await s.http.get('/api/staff/awards', { token: r.token })).status).toBe(403)
+    expect((await s.http.post('/api/staff/awards/manual', { userId: r.id, points: 5, reason: '好事' }, { token: r.token })).status).toBe(403)
+  })
+})

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import { api } from '@anju/shared'
+import { approveAward, awardReason, proposeAward, rejectAward } from '../../awards'
+import { AppError, errors } from '../../errors'
+import { authorize, requireReviewer, type Actor } from '../../policies'
+import { presentAwards } from '../../presenters/points'
+import type { Queryable } from '../../db/knex'
+import { awardsRepo } from '../../repositories/awards'
+import { regionsRepo } from '../../repositories/regions'
+import { usersRepo } from '../../repositories/users'
+import { route, type AppRouter } from '../define'
+
+/** Loads an award the actor may review; anything else is "not found". */
+async function reviewable(db: Queryable, actor: Actor, id: string) {
+  const award = await awardsRepo.findById(db, id)
+  const region = award && (await regionsRepo.findById(db, award.region_id))
+  if (!award || !region) throw errors.notFound()
+  authorize(actor, 'award.review', { regionPath: region.path })
+  return award
+}
+
+function decodeAwardCursor(cursor: string | undefined) {
+  if (!cursor) return undefined
+  const m = /^(\d{1,15})_([0-9a-f-]{36})$/.exec(cursor)
+  if (!m) throw errors.invalidField('cursor', '翻页参数有误')
+  return { createdAtMs: Number(m[1]), id: m[2]! }
+}
+
+export function awardRoutes(router: AppRouter) {
+  route(router, api.staffAwards, async (ctx, { actor, query }) => {
+    requireReviewer(actor)
+    const rows = await awardsRepo.listInSubtree(ctx.services.db, {
+      regionPath: actor.region.path,
+      status: query.status,
+      before: decodeAwardCursor(query.cursor),
+      limit: query.limit,
+    })
+    const page = rows.slice(0, query.limit)
+    const last = page[page.length - 1]
+    return {
+      items: await presentAwards(ctx.services.db, actor, page),
+      next: rows.length > query.limit && last ? `${new Date(last.created_at).getTime()}_${last.id}` : null,
+    }
+  })
+
+  route(router, api.approveAward, async (ctx, { actor, params, transact }) => {
+    await reviewable(ctx.services.db, actor, params.id)
+    return transact(async (trx) => {
+      const award = await approveAward(trx, { awardId: params.id, approverId: actor.id })
+      return (await presentAwards(trx, actor, [award]))[0]!
+    })
+  })
+
+  route(router, api.rejectAward, async (ctx, { actor, params, body, transact }) => {
+    await reviewable(ctx.services.db, actor, params.id)
+    return transact(async (trx) => {
+      const award = await rejectAward(trx, { awardId: params.id, actorId: actor.id, note: body.reason })
+      return (await presentAwards(trx, actor, [award]))[0]!
+    })
+  })
+
+  route(router, api.batchApproveAwards, async (ctx, { actor, body, transact }) =>
+    transact(async (trx) => {
+      const results = []
+      for (const id of [...new Set(body.ids)]) {
+        try {
+          // Each award in its own savepoint: one refusal does not undo the others.
+          const award = await trx.transaction(async (one) => {
+            await reviewable(one, actor, id)
+            return approveAward(one, { awardId: id, approverId: actor.id })
+          })
+          results.push({ id, ok: true, award: (await presentAwards(trx, actor, [award]))[0] })
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err
+          results.push({ id, ok: false, code: err.code, message: err.message })
+        }
+      }
+      return { results }
+    }),
+  )
+
+  route(router, api.proposeManualAward, async (ctx, { actor, body, transact }) => {
+    requireReviewer(actor)
+    authorize(actor, 'award.proposeManual', undefined)
+    const resident = await usersRepo.findById(ctx.services.db, body.userId)
+    if (!resident || (resident.role !== 'resident' && resident.role !== 'volunteer')) throw errors.invalidField('userId', '没有这位居民')
+    return transact(async (trx) => {
+      const proposed = await proposeAward(trx, {
+        userId: resident.id,
+        regionId: actor.region!.id,
+        kind: 'manual',
+        // A repeated request is answered by its Idempotency-Key before it gets here.
+        source: { type: 'manual', id: randomUUID() },
+        points: body.points,
+        proposedBy: actor.id,
+        reason: awardReason('manual', body.reason),
+      })
+      const award = (await awardsRepo.findById(trx, proposed.awardId))!
+      return (await presentAwards(trx, actor, [award]))[0]!
+    })
+  })
+}

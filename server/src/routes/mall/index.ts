@@ -1,0 +1,117 @@
+import { api } from '@anju/shared'
+import { cancelRedemption, fulfilRedemption, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
+import { archiveReward, createReward, updateReward } from '../../commands/rewards'
+import type { Queryable } from '../../db/knex'
+import { errors } from '../../errors'
+import { authorize, requireReviewer, type Actor } from '../../policies'
+import { presentRedemption, presentReward } from '../../presenters/mall'
+import { redemptionsRepo } from '../../repositories/redemptions'
+import { regionsRepo } from '../../repositories/regions'
+import { rewardsRepo, type RewardRow } from '../../repositories/rewards'
+import { route, type AppRouter } from '../define'
+
+async function presentRewards(db: Queryable, rows: RewardRow[], now: Date) {
+  const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
+  return rows.map((r) => presentReward(r, regions.get(r.region_id)!, rewardUnavailableReason(r, now)))
+}
+
+/** A redemption found by its code, if the actor's region covers the reward; otherwise "not found". */
+async function fulfillable(db: Queryable, actor: Actor, code: string) {
+  const redemption = await redemptionsRepo.findByCode(db, code)
+  const reward = redemption && (await rewardsRepo.findById(db, redemption.reward_id))
+  const region = reward && (await regionsRepo.findById(db, reward.region_id))
+  if (!redemption || !reward || !region) throw errors.notFound()
+  authorize(actor, 'redemption.fulfil', { regionPath: region.path })
+  return { redemption, reward }
+}
+
+async function managedReward(db: Queryable, rewardId: number, now: Date) {
+  const row = (await rewardsRepo.findById(db, rewardId))!
+  return (await presentRewards(db, [row], now))[0]!
+}
+
+export function mallRoutes(router: AppRouter) {
+  route(router, api.rewards, async (ctx, { actor }) => {
+    const { db } = ctx.services
+    const rows = await rewardsRepo.listActiveIn(db, await rewardScopeOf(db, actor))
+    const now = new Date()
+    return { items: (await presentRewards(db, rows, now)).filter((r) => new Date(r.validUntil) > now) }
+  })
+
+  route(router, api.reward, async (ctx, { actor, params }) => {
+    const { db } = ctx.services
+    const row = await rewardsRepo.findById(db, params.id)
+    if (!row || !(await rewardScopeOf(db, actor)).includes(row.region_id)) throw errors.notFound()
+    return (await presentRewards(db, [row], new Date()))[0]!
+  })
+
+  route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
+    authorize(actor, 'reward.redeem', undefined)
+    const now = new Date()
+    return transact(async (trx) => {
+      const { redemption, reward } = await redeemReward(trx, {
+        actor, rewardId: params.id, pickupDays: ctx.services.config.redemptionPickupDays, now,
+      })
+      return presentRedemption(trx, redemption, reward, { as: 'owner', now })
+    })
+  })
+
+  route(router, api.myRedemptions, async (ctx, { actor }) => {
+    const { db } = ctx.services
+    const rows = await redemptionsRepo.listOf(db, actor.id)
+    const now = new Date()
+    const items = []
+    for (const row of rows) {
+      const reward = (await rewardsRepo.findById(db, row.reward_id))!
+      items.push(await presentRedemption(db, row, reward, { as: 'owner', now }))
+    }
+    return { items }
+  })
+
+  route(router, api.redemption, async (ctx, { actor, params }) => {
+    const { db } = ctx.services
+    const row = await redemptionsRepo.findById(db, params.id)
+    if (!row || row.user_id !== actor.id) throw errors.notFound()
+    return presentRedemption(db, row, (await rewardsRepo.findById(db, row.reward_id))!, { as: 'owner', now: new Date() })
+  })
+
+  route(router, api.cancelRedemption, async (ctx, { actor, params, transact }) => {
+    const now = new Date()
+    return transact(async (trx) => {
+      const row = await cancelRedemption(trx, { actor, redemptionId: params.id, now })
+      return presentRedemption(trx, row, (await rewardsRepo.findById(trx, row.reward_id))!, { as: 'owner', now })
+    })
+  })
+
+  route(router, api.staffRewards, async (ctx, { actor }) => {
+    requireReviewer(actor)
+    const { db } = ctx.services
+    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), new Date()) }
+  })
+
+  route(router, api.createReward, async (ctx, { actor, body, transact }) =>
+    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), new Date())),
+  )
+
+  route(router, api.updateReward, async (ctx, { actor, params, body, transact }) =>
+    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), new Date())),
+  )
+
+  route(router, api.archiveReward, async (ctx, { actor, params, transact }) =>
+    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), new Date())),
+  )
+
+  route(router, api.lookupRedemption, async (ctx, { actor, params }) => {
+    const { redemption, reward } = await fulfillable(ctx.services.db, actor, params.code)
+    return presentRedemption(ctx.services.db, redemption, reward, { as: 'staff', now: new Date() })
+  })
+
+  route(router, api.fulfilRedemption, async (ctx, { actor, body, transact }) => {
+    const now = new Date()
+    return transact(async (trx) => {
+      const { redemption, reward } = await fulfillable(trx, actor, body.code)
+      const done = await fulfilRedemption(trx, { actor, redemption, now })
+      return presentRedemption(trx, done, reward, { as: 'staff', now })
+    })
+  })
+}

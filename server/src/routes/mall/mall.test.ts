@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expireRedemptionsJob } from '../../jobs/expireRedemptions'
+import { verifyLedger } from '../../ledger'
+import { testDatabaseKinds } from '../../testing/databases'
+import { startTestServer, type TestServer } from '../../testing/server'
+
+describe.each(testDatabaseKinds())('rewards mall on %s', (kind) => {
+  let s: TestServer
+  let staff: string
+  beforeAll(async () => {
+    s = await startTestServer(kind)
+    staff = await s.http.staffToken('staff')
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  const balance = async (token: string) => (await s.http.get('/api/points/summary', { token })).body.balance as number
+
+  it('lists what a resident may redeem: their community and the city, not other communities', async () => {
+    const r = await s.make.resident('XT-YT-JSL-XFL')
+    const list = await s.http.get('/api/rewards', { token: r.token })
+    const regions = new Set(list.body.items.map((i: { region: { name: string } }) => i.region.name))
+    expect(regions).toEqual(new Set(['幸福里社区', '湘潭市']))
+    const other = list.body.items.length
+    const hp = await s.make.resident('XT-YT-JSL-HP')
+    const hpList = await s.http.get('/api/rewards', { token: hp.token })
+    expect(hpList.body.items.map((i: { title: string }) => i.title)).toContain('和平社区环保袋')
+    expect(hpList.body.items.length).not.toBe(0)
+    expect(other).toBeGreaterThan(0)
+    const foreign = hpList.body.items.find((i: { region: { name: string } }) => i.region.name === '和平社区')
+    expect((await s.http.get(`/api/rewards/${foreign.id}`, { token: r.token })).status).toBe(404)
+  })
+
+  it('redeems: points debited, stock reserved, an unguessable code with a QR code', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 50)
+    const rewardId = await s.make.reward({ cost: 20, stock: 3 })
+    const res = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token, idempotencyKey: 'redeem-once-001' })
+    expect(res.status).toBe(201)
+    expect(res.body).toMatchObject({ status: 'reserved', points: 20, actions: ['cancel'] })
+    expect(res.body.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/)
+    expect(res.body.qrDataUrl).toMatch(/^data:image\/png;base64,/)
+    expect(await balance(r.token)).toBe(30)
+    expect((await s.http.get(`/api/rewards/${rewardId}`, { token: r.token })).body.stockRemaining).toBe(2)
+
+    const retry = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token, idempotencyKey: 'redeem-once-001' })
+    expect(retry.body).toEqual(res.body)
+    expect(await balance(r.token)).toBe(30)
+
+    const mine = await s.http.get('/api/redemptions', { token: r.token })
+    expect(mine.body.items).toHaveLength(1)
+    const entries = await s.http.get('/api/points/entries', { token: r.token })
+    expect(entries.body.items[0]).toMatchObject({ kind: 'redemption', amount: -20 })
+    expect(entries.body.items[0].reason).toMatch(/^兑换「礼品/)
+  })
+
+  it('says 积分不足 and 已兑完 clearly, changing nothing', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 5)
+    const costly = await s.make.reward({ cost: 10 })
+    const poor = await s.http.post(`/api/rewards/${costly}/redeem`, undefined, { token: r.token })
+    expect(poor.status).toBe(409)
+    expect(poor.body.error).toMatchObject({ code: 'INSUFFICIENT_POINTS', message: '积分不足' })
+    const empty = await s.make.reward({ cost: 1, stock: 0 })
+    const gone = await s.http.post(`/api/rewards/${empty}/redeem`, undefined, { token: r.token })
+    expect(gone.body.error).toMatchObject({ code: 'SOLD_OUT', message: '已兑完' })
+    expect(await balance(r.token)).toBe(5)
+    expect((await s.http.get('/api/redemptions', { token: r.token })).body.items).toHaveLength(0)
+  })
+
+  it('holds each resident to the per-resident limit', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 50)
+    const rewardId = await s.make.reward({ cost: 1, limit: 2 })
+    for (const expected of [201, 201, 409]) {
+      expect((await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })).status).toBe(expected)
+    }
+  })
+
+  it('lets the resident cancel before pickup: points and stock come back once', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 30)
+    const rewardId = await s.make.reward({ cost: 30, stock: 1 })
+    const red = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    const cancelled = await s.http.post(`/api/redemptions/${red.body.id}/cancel`, undefined, { token: r.token })
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', actions: [], qrDataUrl: null })
+    expect(await balance(r.token)).toBe(30)
+    expect((await s.http.get(`/api/rewards/${rewardId}`, { token: r.token })).body.stockRemaining).toBe(1)
+    const twice = await s.http.post(`/api/redemptions/${red.body.id}/cancel`, undefined, { token: r.token })
+    expect(twice.body.error.code).toBe('REDEMPTION_NOT_RESERVED')
+    expect(await balance(r.token)).toBe(30)
+    const stranger = await s.make.resident()
+    expect((await s.http.post(`/api/redemptions/${red.body.id}/cancel`, undefined, { token: stranger.token })).status).toBe(404)
+  })
+
+  it('lets staff in scope look up and fulfil a code once', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 10)
+    const rewardId = await s.make.reward({ cost: 10 })
+    const red = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    const code = red.body.code as string
+    const other = await s.http.staffToken('staff2')
+    expect((await s.http.get(`/api/staff/redemptions/by-code/${code}`, { token: other })).status).toBe(404)
+    const looked = await s.http.get(`/api/staff/redemptions/by-code/${code.toLowerCase()}`, { token: staff })
+    expect(looked.body).toMatchObject({ status: 'reserved', resident: { id: r.id }, actions: ['fulfil'], qrDataUrl: null })
+    const done = await s.http.post('/api/staff/redemptions/fulfil', { code }, { token: staff })
+    expect(done.body).toMatchObject({ status: 'fulfilled' })
+    const again = await s.http.post('/api/staff/redemptions/fulfil', { code }, { token: staff })
+    expect(again.body.error.code).toBe('REDEMPTION_NOT_RESERVED')
+    expect((await s.http.post(`/api/redemptions/${red.body.id}/cancel`, undefined, { token: r.token })).status).toBe(409)
+    expect((await s.http.post('/api/staff/redemptions/fulfil', { code: 'NOPE' }, { token: staff })).status).toBe(400)
+  })
+
+  it('expires an unclaimed redemption after its window, refunding once; pickup is then refused', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 10)
+    const rewardId = await s.make.reward({ cost: 10, stock: 1 })
+    const red = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    const later = new Date(Date.now() + 8 * 24 * 60 * 60 * 1000)
+    const services = { db: s.database.db, config: s.config, logger: s.app.services.logger }
+    // Earlier tests left reservations too; all of them are due by then.
+    expect((await expireRedemptionsJob.run(services, later)).processed).toBeGreaterThanOrEqual(1)
+    expect(await expireRedemptionsJob.run(services, later)).toEqual({ processed: 0 })
+    expect(await balance(r.token)).toBe(10)
+    expect((await s.http.get(`/api/redemptions/${red.body.id}`, { token: r.token })).body.status).toBe('expired')
+    expect((await s.http.post('/api/staff/redemptions/fulfil', { code: red.body.code }, { token: staff })).body.error.code).toBe('REDEMPTION_NOT_RESERVED')
+    expect((await verifyLedger(s.database.db)).problems).toEqual([])
+  })
+
+  it('lets staff manage the catalogue in their scope, with validation', async () => {
+    const regionId = await s.make.regionId('XT-YT-JSL-XFL')
+    const input = {
+      regionId, title: '灭火器一具', description: '家用 1kg 干粉灭火器', pointsCost: 150, stock: 5, perResidentLimit: 1,
+      validFrom: new Date(Date.now() - 1000).toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      pickupPlace: '幸福里社区服务中心', pickupInstructions: '',
+    }
+    const created = await s.http.post('/api/staff/rewards', input, { token: staff })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ title: '灭火器一具', stockRemaining: 5, unavailableReason: null })
+    const bad = await s.http.post('/api/staff/rewards', { ...input, pointsCost: 0, validUntil: input.validFrom }, { token: staff })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['pointsCost', 'validUntil'])
+    const hp = await s.make.regionId('XT-YT-JSL-HP')
+    expect((await s.http.post('/api/staff/rewards', { ...input, regionId: hp }, { token: staff })).status).toBe(404)
+    const updated = await s.http.post(`/api/staff/rewards/${created.body.id}`, { ...input, stock: 8 }, { token: staff })
+    expect(updated.body).toMatchObject({ stockTotal: 8, stockRemaining: 8 })
+    const archived = await s.http.post(`/api/staff/rewards/${created.body.id}/archive`, undefined, { token: staff })
+    expect(archived.body).toMatchObject({ status: 'archived', unavailableReason: '已下架' })
+    const r = await s.make.resident()
+    expect((await s.http.get('/api/rewards', { token: r.token })).body.items.find((i: { id: number }) => i.id === created.body.id)).toBeUndefined()
+  })
+})

@@ -1,0 +1,28 @@
+import { api } from '@anju/shared'
+import { errors } from '../../errors'
+import { balanceOf, decodeCursor, entriesOf, lifetimeEarned } from '../../ledger'
+import { isoTime } from '../../presenters'
+import { presentEntry } from '../../presenters/points'
+import { awardsRepo } from '../../repositories/awards'
+import { route, type AppRouter } from '../define'
+
+export function pointsRoutes(router: AppRouter) {
+  route(router, api.pointsSummary, async (ctx, { actor }) => {
+    const { db } = ctx.services
+    const pending = await awardsRepo.pendingOf(db, actor.id, 20)
+    return {
+      balance: await balanceOf(db, actor.id),
+      pending: await awardsRepo.pendingPointsOf(db, actor.id),
+      lifetimeEarned: await lifetimeEarned(db, actor.id),
+      debt: await awardsRepo.debtOf(db, actor.id),
+      pendingAwards: pending.map((a) => ({ id: a.id, kind: a.kind, points: a.points, reason: a.reason, createdAt: isoTime(a.created_at) })),
+    }
+  })
+
+  route(router, api.pointsEntries, async (ctx, { actor, query }) => {
+    const before = query.cursor ? decodeCursor(query.cursor) : undefined
+    if (query.cursor && !before) throw errors.invalidField('cursor', '翻页参数有误')
+    const page = await entriesOf(ctx.services.db, actor.id, { before, limit: query.limit })
+    return { items: page.items.map(presentEntry), next: page.next }
+  })
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto'
+import { approveAward, proposeAward } from '../awards'
+import { issueTokens } from '../auth/tokens'
+import type { Config } from '../config'
+import type { Db } from '../db/knex'
+import { withTransaction } from '../db/transaction'
+import { regionsRepo } from '../repositories/regions'
+import { usersRepo } from '../repositories/users'
+
+/** Test data built through the same commands the product uses. */
+export function factories(db: Db, config: Config) {
+  const regionId = async (code: string) => (await regionsRepo.findByCode(db, code))!.id
+  const userId = async (username: string) => (await usersRepo.findByUsername(db, username))!.id
+  return {
+    regionId,
+    userId,
+    /** A resident living in `community` (a region code), with a ready access token. */
+    async resident(community = 'XT-YT-JSL-XFL') {
+      const id = await usersRepo.insert(db, { openid: `t-${randomUUID()}`, displayName: `居民${randomUUID().slice(0, 4)}`, role: 'resident', regionId: await regionId(community) })
+      const user = (await usersRepo.findById(db, id))!
+      return { id, token: issueTokens(config.jwt, user).accessToken }
+    },
+    /** Grants points to a resident: proposed by one staff member, approved by another. */
+    async givePoints(userIdToCredit: number, points: number, community = 'XT-YT-JSL-XFL') {
+      const proposer = await userId('staff')
+      const approver = await userId('admin')
+      const region = await regionId(community)
+      return withTransaction(db, async (trx) => {
+        const proposed = await proposeAward(trx, {
+          userId: userIdToCredit, regionId: region, kind: 'manual', source: { type: 'manual', id: randomUUID() },
+          points, proposedBy: proposer, reason: '测试奖励',
+        })
+        return approveAward(trx, { awardId: proposed.awardId, approverId: approver })
+      })
+    },
+    /** A reward in `community`, open now. */
+    async reward(o: { community?: string; cost?: number; stock?: number; limit?: number } = {}) {
+      const now = Date.now()
+      const [id] = await db('rewards').insert({
+        region_id: await regionId(o.community ?? 'XT-YT-JSL-XFL'), title: `礼品${randomUUID().slice(0, 4)}`, description: '',
+        image_url: '', points_cost: o.cost ?? 10, stock_total: o.stock ?? 5, stock_remaining: o.stock ?? 5,
+        per_resident_limit: o.limit ?? 5, valid_from: new Date(now - 60_000), valid_until: new Date(now + 86_400_000),
+        pickup_place: '社区服务中心', pickup_instructions: '', status: 'active', created_by: null,
+        created_at: new Date(now), updated_at: new Date(now),
+      })
+      return Number(id)
+    },
+  }
+}

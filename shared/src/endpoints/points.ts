@@ -1,0 +1,36 @@
+import { endpoint } from '../endpoint'
+import {
+  AwardIdParam, AwardPage, AwardQuery, AwardView, BatchApproveInput, BatchApproveResult, ManualAwardInput,
+  PageQuery, PointsEntryPage, PointsSummary, RejectAwardInput,
+} from '../schemas/points'
+
+export const pointsEndpoints = {
+  pointsSummary: endpoint({
+    method: 'GET', path: '/api/points/summary', tag: 'points', auth: true,
+    summary: '我的积分：余额、待审核、累计获得', response: PointsSummary,
+  }),
+  pointsEntries: endpoint({
+    method: 'GET', path: '/api/points/entries', tag: 'points', auth: true,
+    summary: '我的积分明细（按时间倒序，游标翻页）', query: PageQuery, response: PointsEntryPage,
+  }),
+  staffAwards: endpoint({
+    method: 'GET', path: '/api/staff/awards', tag: 'awards', auth: true,
+    summary: '辖区内的积分奖励（默认待审核）', query: AwardQuery, response: AwardPage,
+  }),
+  approveAward: endpoint({
+    method: 'POST', path: '/api/staff/awards/:id/approve', tag: 'awards', auth: true,
+    summary: '通过一项积分奖励（发放积分）', params: AwardIdParam, response: AwardView,
+  }),
+  rejectAward: endpoint({
+    method: 'POST', path: '/api/staff/awards/:id/reject', tag: 'awards', auth: true,
+    summary: '驳回一项积分奖励', params: AwardIdParam, body: RejectAwardInput, response: AwardView,
+  }),
+  batchApproveAwards: endpoint({
+    method: 'POST', path: '/api/staff/awards/batch-approve', tag: 'awards', auth: true,
+    summary: '批量通过积分奖励（逐项返回结果）', body: BatchApproveInput, response: BatchApproveResult,
+  }),
+  proposeManualAward: endpoint({
+    method: 'POST', path: '/api/staff/awards/manual', tag: 'awards', auth: true, status: 201,
+    summary: '提出好人好事奖励（须另一名工作人员审核）', body: ManualAwardInput, response: AwardView,
+  }),
+} as const

@@ -1,0 +1,86 @@
+import { z } from '../zod'
+import { RegionRef } from './users'
+import { PersonRef } from './points'
+
+export const REWARD_STATUSES = ['active', 'archived'] as const
+export const RewardStatus = z.enum(REWARD_STATUSES)
+
+export const RewardView = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    description: z.string(),
+    imageUrl: z.string(),
+    pointsCost: z.number().int(),
+    stockTotal: z.number().int(),
+    stockRemaining: z.number().int(),
+    perResidentLimit: z.number().int(),
+    validFrom: z.string(),
+    validUntil: z.string(),
+    pickupPlace: z.string(),
+    pickupInstructions: z.string(),
+    region: RegionRef,
+    status: RewardStatus,
+    /** Null when the caller may redeem it now; otherwise why not, in Chinese. */
+    unavailableReason: z.string().nullable(),
+  })
+  .meta({ id: 'Reward' })
+export type RewardView = z.infer<typeof RewardView>
+
+export const RewardList = z.object({ items: z.array(RewardView) }).meta({ id: 'RewardList' })
+export const RewardIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })
+
+const isoDate = z.iso.datetime({ offset: true, message: '时间格式有误' })
+
+export const RewardInput = z
+  .object({
+    regionId: z.number().int().positive('请选择适用范围'),
+    title: z.string().trim().min(2, '标题至少 2 个字').max(64),
+    description: z.string().trim().max(2000).default(''),
+    imageUrl: z.string().trim().max(512).default(''),
+    pointsCost: z.number().int().min(1, '所需积分至少为 1').max(1_000_000),
+    stock: z.number().int().min(0, '库存不能为负').max(1_000_000),
+    perResidentLimit: z.number().int().min(1, '每人限兑至少 1 件').max(100),
+    validFrom: isoDate,
+    validUntil: isoDate,
+    pickupPlace: z.string().trim().min(2, '请填写领取地点').max(128),
+    pickupInstructions: z.string().trim().max(255).default(''),
+  })
+  .refine((r) => new Date(r.validUntil) > new Date(r.validFrom), { message: '结束时间须晚于开始时间', path: ['validUntil'] })
+  .meta({ id: 'RewardInput' })
+export type RewardInput = z.infer<typeof RewardInput>
+
+export const REDEMPTION_STATUSES = ['reserved', 'fulfilled', 'cancelled', 'expired'] as const
+export const RedemptionStatus = z.enum(REDEMPTION_STATUSES)
+export type RedemptionStatus = z.infer<typeof RedemptionStatus>
+export const REDEMPTION_STATUS_LABELS: Record<RedemptionStatus, string> = {
+  reserved: '待领取',
+  fulfilled: '已领取',
+  cancelled: '已取消',
+  expired: '已过期',
+}
+
+export const RedemptionView = z
+  .object({
+    id: z.string(),
+    code: z.string().describe('领取码，核销时出示'),
+    status: RedemptionStatus,
+    points: z.number().int(),
+    reward: z.object({ id: z.number().int(), title: z.string(), pickupPlace: z.string(), pickupInstructions: z.string() }),
+    resident: PersonRef.nullable().describe('仅工作人员可见'),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    closedAt: z.string().nullable(),
+    /** A PNG data URL of the code as a QR code, for the owner while it can be picked up. */
+    qrDataUrl: z.string().nullable(),
+    actions: z.array(z.enum(['cancel', 'fulfil'])),
+  })
+  .meta({ id: 'Redemption' })
+export type RedemptionView = z.infer<typeof RedemptionView>
+
+export const RedemptionList = z.object({ items: z.array(RedemptionView) }).meta({ id: 'RedemptionList' })
+export const RedemptionIdParam = z.object({ id: z.string().uuid('编号有误') })
+export const RedemptionCodeParam = z.object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z-]{8,32}$/, '领取码格式有误') })
+export const FulfilInput = z
+  .object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z-]{8,32}$/, '领取码格式有误') })
+  .meta({ id: 'FulfilInput' })

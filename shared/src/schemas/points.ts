@@ -1,0 +1,120 @@
+import { z } from '../zod'
+import { RegionRef } from './users'
+
+export const AWARD_KINDS = ['violation', 'hazard', 'complaint', 'patrol', 'manual'] as const
+export const AwardKind = z.enum(AWARD_KINDS)
+export type AwardKind = z.infer<typeof AwardKind>
+export const AWARD_KIND_LABELS: Record<AwardKind, string> = {
+  violation: '违法举报核实',
+  hazard: '隐患线索确认',
+  complaint: '诉求办结',
+  patrol: '有效巡逻',
+  manual: '好人好事',
+}
+
+export const AWARD_STATUSES = ['pending', 'approved', 'rejected', 'reversed'] as const
+export const AwardStatus = z.enum(AWARD_STATUSES)
+export type AwardStatus = z.infer<typeof AwardStatus>
+export const AWARD_STATUS_LABELS: Record<AwardStatus, string> = {
+  pending: '待审核',
+  approved: '已发放',
+  rejected: '未通过',
+  reversed: '已撤回',
+}
+
+export const LEDGER_ENTRY_KINDS = ['award', 'redemption', 'refund', 'reversal', 'expiry'] as const
+export const LedgerEntryKind = z.enum(LEDGER_ENTRY_KINDS)
+export const PointsSourceType = z.enum(['report', 'patrol', 'manual', 'redemption'])
+
+export const PendingAward = z.object({
+  id: z.string(),
+  kind: AwardKind,
+  points: z.number().int(),
+  reason: z.string(),
+  createdAt: z.string(),
+})
+
+export const PointsSummary = z
+  .object({
+    balance: z.number().int(),
+    pending: z.number().int().describe('待审核的积分合计'),
+    lifetimeEarned: z.number().int(),
+    debt: z.number().int().describe('被撤回但余额不足、待后续奖励抵扣的积分'),
+    pendingAwards: z.array(PendingAward),
+  })
+  .meta({ id: 'PointsSummary' })
+export type PointsSummary = z.infer<typeof PointsSummary>
+
+export const PointsEntry = z
+  .object({
+    transactionId: z.string(),
+    kind: LedgerEntryKind,
+    amount: z.number().int(),
+    reason: z.string().describe('可读的原因'),
+    source: z.object({ type: PointsSourceType, id: z.string() }),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'PointsEntry' })
+export type PointsEntry = z.infer<typeof PointsEntry>
+
+export const PageQuery = z.object({
+  cursor: z.string().max(80).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+})
+
+export const PointsEntryPage = z
+  .object({ items: z.array(PointsEntry), next: z.string().nullable() })
+  .meta({ id: 'PointsEntryPage' })
+
+export const PersonRef = z.object({ id: z.number().int(), displayName: z.string() })
+
+export const AWARD_ACTIONS = ['approve', 'reject'] as const
+export const AwardView = z
+  .object({
+    id: z.string(),
+    kind: AwardKind,
+    points: z.number().int(),
+    grantedPoints: z.number().int().nullable(),
+    status: AwardStatus,
+    reason: z.string(),
+    source: z.object({ type: PointsSourceType, id: z.string() }),
+    resident: PersonRef,
+    region: RegionRef,
+    proposedBy: PersonRef.nullable(),
+    decidedBy: PersonRef.nullable(),
+    decisionNote: z.string().nullable(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+    actions: z.array(z.enum(AWARD_ACTIONS)),
+  })
+  .meta({ id: 'Award' })
+export type AwardView = z.infer<typeof AwardView>
+
+export const AwardQuery = PageQuery.extend({ status: AwardStatus.default('pending') })
+export const AwardPage = z.object({ items: z.array(AwardView), next: z.string().nullable() }).meta({ id: 'AwardPage' })
+
+export const AwardIdParam = z.object({ id: z.string().uuid('编号有误') })
+
+export const RejectAwardInput = z
+  .object({ reason: z.string().trim().min(2, '请填写不通过的原因').max(200) })
+  .meta({ id: 'RejectAwardInput' })
+
+export const BatchApproveInput = z
+  .object({ ids: z.array(z.string().uuid()).min(1, '请选择要审核的奖励').max(50) })
+  .meta({ id: 'BatchApproveInput' })
+
+export const BatchApproveResult = z
+  .object({
+    results: z.array(
+      z.object({ id: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string().optional(), award: AwardView.optional() }),
+    ),
+  })
+  .meta({ id: 'BatchApproveResult' })
+
+export const ManualAwardInput = z
+  .object({
+    userId: z.number().int().positive('请填写居民编号'),
+    points: z.number().int().min(1, '积分至少为 1').max(1000, '单次最多 1000 积分'),
+    reason: z.string().trim().min(2, '请填写奖励原因').max(200),
+  })
+  .meta({ id: 'ManualAwardInput' })
