@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { AWARD_KIND_LABELS, type AwardKind } from '@anju/shared'
-import type { Trx } from '../db/knex'
+import type { Queryable, Trx } from '../db/knex'
 import { errors } from '../errors'
 import { awardPoints, lockResidentAccount, postTransaction, reverseAward } from '../ledger'
 import { chinaDayStart, chinaMonthKey, chinaMonthStart } from '../lib/chinaTime'
@@ -198,4 +198,39 @@ export async function clawBackAward(trx: Trx, { source, actorId, reason }: { sou
 
 export function awardReason(kind: AwardKind, detail: string): string {
   return detail ? `${AWARD_KIND_LABELS[kind]}：${detail}` : AWARD_KIND_LABELS[kind]
+}
+
+/** The award policy in force at a region: settings and rules, each from the nearest region that sets them. */
+export async function awardPolicyAt(db: Queryable, regionId: number) {
+  const region = await regionsRepo.findById(db, regionId)
+  if (!region) throw errors.notFound()
+  const path = idsOnPath(region.path)
+  const regions = new Map((await regionsRepo.findByIds(db, path)).map((r) => [r.id, r]))
+  const ref = (id: number) => {
+    const r = regions.get(id)!
+    return { id: r.id, name: r.name, level: r.level }
+  }
+  const depth = (id: number) => path.indexOf(id)
+  const settings = (await awardsRepo.settingsFor(db, path)).sort((a, b) => depth(b.region_id) - depth(a.region_id))[0]
+  const rules = new Map<string, { fromRegion: ReturnType<typeof ref>; kind: any; categoryCode: string; points: number; autoApprove: boolean }>()
+  const allRules = await db('award_rules').whereIn('region_id', path)
+  for (const rule of allRules.sort((a, b) => depth(b.region_id) - depth(a.region_id))) {
+    const key = `${rule.kind}:${rule.category_code}`
+    if (!rules.has(key)) {
+      rules.set(key, { fromRegion: ref(Number(rule.region_id)), kind: rule.kind, categoryCode: rule.category_code, points: Number(rule.points), autoApprove: Boolean(rule.auto_approve) })
+    }
+  }
+  return {
+    region: ref(region.id),
+    settings: settings
+      ? {
+          fromRegion: ref(settings.region_id),
+          monthlyBudget: settings.monthly_budget,
+          dailyCapPerResident: settings.daily_cap_per_resident,
+          monthlyCapPerResident: settings.monthly_cap_per_resident,
+          usedThisMonth: await awardsRepo.budgetUsed(db, settings.region_id, chinaMonthKey(new Date())),
+        }
+      : null,
+    rules: [...rules.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.categoryCode.localeCompare(b.categoryCode)),
+  }
 }

@@ -27,7 +27,7 @@ export interface TransactionOptions {
 export async function withTransaction<T>(
   db: Db,
   work: (trx: Trx) => Promise<T>,
-  { attempts = 5, backoffMs = 10 }: TransactionOptions = {},
+  { attempts = 8, backoffMs = 5 }: TransactionOptions = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -114,7 +114,11 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
 
   it('pages a resident\'s entries newest first with a cursor', async () => {
     const user = await newResident()
-    for (let i = 1; i <= 5; i++) await award(user, i)
+    // A millisecond apart, as entries are in life; within one millisecond the order is by transaction id.
+    for (let i = 1; i <= 5; i++) {
+      await award(user, i)
+      await new Promise((resolve) => setTimeout(resolve, 3))
+    }
     const page1 = await entriesOf(t.db, user, { limit: 2 })
     expect(page1.items.map((e) => e.amount)).toEqual([5, 4])
     const page2 = await entriesOf(t.db, user, { limit: 2, before: decodeCursor(page1.next!) })

@@ -35,31 +35,6 @@ export interface PostedTransaction {
   replayed: boolean
 }
 
-/** Slot rows never change id, so the mapping from (account, slot) to row id is cached per database. */
-const slotIdCache = new WeakMap<object, Map<string, number>>()
-
-function slotIdCacheOf(trx: Trx): Map<string, number> {
-  const cacheKey = (trx.client as { config: object }).config
-  let cache = slotIdCache.get(cacheKey)
-  if (!cache) slotIdCache.set(cacheKey, (cache = new Map()))
-  return cache
-}
-
-async function slotIdsOf(trx: Trx, chosen: { key: string; slot: number }[], remember: boolean): Promise<number[]> {
-  const cache = slotIdCacheOf(trx)
-  const found = new Map<string, number>()
-  const missing = chosen.filter((c) => !cache.has(`${c.key}#${c.slot}`))
-  if (missing.length) {
-    const where = missing.map(() => '(account_key = ? AND slot = ?)').join(' OR ')
-    const rows = await trx('ledger_accounts').whereRaw(`(${where})`, missing.flatMap((c) => [c.key, c.slot])).select('id', 'account_key', 'slot')
-    for (const r of rows) found.set(`${r.account_key}#${r.slot}`, Number(r.id))
-    if (remember) for (const [k, id] of found) cache.set(k, id)
-  }
-  return chosen
-    .map((c) => cache.get(`${c.key}#${c.slot}`) ?? found.get(`${c.key}#${c.slot}`))
-    .filter((id): id is number => id !== undefined)
-}
-
 /** Raised when a slot moved under us; the surrounding withTransaction retries. */
 class SlotMoved extends Error {
   code = 'LEDGER_SLOT_MOVED'
@@ -93,12 +68,16 @@ function contentOf(input: TransactionInput): TransactionContent {
 }
 
 /**
- * Posts one balanced transaction inside the caller's database transaction.
+ * Posts one balanced transaction inside the caller's database transaction, in four statements:
  *
- * The transaction row is inserted first: its unique idempotency key (and, for awards, its unique source) is
- * the claim, so a concurrent duplicate waits on it and then finds the first result. The touched slots are
- * then locked in one statement (in index order, so two transactions never lock them in opposite orders);
- * a resident slot refuses to go below zero in a guarded update; each slot's hash chain moves on by one.
+ * 1. lock the touched slots (one SELECT … FOR UPDATE on their unique key, which MySQL walks in key order,
+ *    so two transactions never take shared slots in opposite orders);
+ * 2. insert the transaction row, whose unique idempotency key (and, for awards, unique source) turns a
+ *    duplicate into a replay of the first result before anything has changed;
+ * 3. insert the postings, each linked to its slot's previous chain head;
+ * 4. move every slot's balance and chain head in one UPDATE.
+ *
+ * A resident's balance is read under its lock, so the check that it stays at or above zero cannot race.
  */
 export async function postTransaction(trx: Trx, input: TransactionInput): Promise<PostedTransaction> {
   validate(input)
@@ -107,6 +86,40 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
   const id = randomUUID()
   const createdAt = new Date()
   const awardSource = input.kind === 'award' ? `${input.source.type}:${input.source.id}` : null
+  const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
+
+  const lock = () =>
+    trx('ledger_accounts')
+      .whereRaw(`(${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')})`, chosen.flatMap((c) => [c.key, c.slot]))
+      .forUpdate()
+      .select('id', 'account_key', 'kind', 'balance', 'head_seq', 'head_hash')
+  let slots = await lock()
+  if (slots.length < chosen.length) {
+    // First use of an account: create only what is missing (an INSERT IGNORE on an existing row would take a
+    // shared lock on it and wait behind whoever holds it), then lock again.
+    const present = new Set(slots.map((s) => s.account_key as string))
+    for (const c of chosen) if (!present.has(c.key)) await ensureAccount(trx, c.posting.account)
+    slots = await lock()
+  }
+  const slotByKey = new Map(slots.map((s) => [s.account_key as string, s]))
+  const postings = chosen.map((c) => {
+    const slot = slotByKey.get(c.key)!
+    return {
+      accountId: Number(slot.id),
+      resident: slot.kind === 'resident',
+      balance: Number(slot.balance),
+      amount: c.posting.amount,
+      seq: Number(slot.head_seq) + 1,
+      prevHash: slot.head_hash as string,
+    }
+  })
+  const hash = transactionHashOf({
+    id,
+    idempotencyKey: input.idempotencyKey,
+    contentHash,
+    createdAtMs: createdAt.getTime(),
+    postings: postings.map(({ accountId, amount, seq, prevHash }) => ({ accountId, amount, seq, prevHash })),
+  })
 
   try {
     await trx('ledger_transactions').insert({
@@ -121,6 +134,7 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
       approved_by: input.approvedBy ?? null,
       memo: content.memo,
       content_hash: contentHash,
+      hash,
       created_at: createdAt,
     })
   } catch (err) {
@@ -134,44 +148,8 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     if (input.reversesId) throw errors.alreadyReversed()
     throw err
   }
+  if (postings.some((p) => p.resident && p.balance + p.amount < 0)) throw errors.insufficientPoints()
 
-  // Choose a slot per account and lock them all, by primary key in ascending order, so any two
-  // transactions lock shared slots in the same order.
-  const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
-  const lock = async (remember: boolean) =>
-    trx('ledger_accounts')
-      .whereIn('id', (await slotIdsOf(trx, chosen, remember)).sort((a, b) => a - b))
-      .orderBy('id')
-      .forUpdate()
-      .select('id', 'account_key', 'kind', 'balance', 'head_seq', 'head_hash')
-  let slots = await lock(true)
-  if (slots.length < chosen.length) {
-    // A new account: create it and look again. Ids this transaction created are not remembered, since it
-    // may yet roll back; the cache only ever holds committed rows, and rows are never deleted.
-    for (const c of chosen) await ensureAccount(trx, c.posting.account)
-    slots = await lock(false)
-  }
-  const slotByKey = new Map(slots.map((s) => [s.account_key as string, s]))
-
-  const postings = chosen.map((c) => {
-    const slot = slotByKey.get(c.key)!
-    if (slot.kind === 'resident' && Number(slot.balance) + c.posting.amount < 0) throw errors.insufficientPoints()
-    return {
-      accountId: Number(slot.id),
-      amount: c.posting.amount,
-      seq: Number(slot.head_seq) + 1,
-      prevHash: slot.head_hash as string,
-    }
-  })
-  const hash = transactionHashOf({ id, idempotencyKey: input.idempotencyKey, contentHash, createdAtMs: createdAt.getTime(), postings })
-
-  for (const p of postings) {
-    const updated = await trx('ledger_accounts')
-      .where({ id: p.accountId, head_seq: p.seq - 1 })
-      .andWhereRaw("(kind <> 'resident' OR balance + ? >= 0)", [p.amount])
-      .update({ balance: trx.raw('balance + ?', [p.amount]), head_seq: p.seq, head_hash: hash })
-    if (updated !== 1) throw new SlotMoved(`slot ${p.accountId} moved`)
-  }
   await trx('ledger_postings').insert(
     postings.map((p) => ({
       transaction_id: id,
@@ -182,6 +160,17 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
       created_at: createdAt,
     })),
   )
-  await trx('ledger_transactions').where({ id }).update({ hash })
+  const cases = postings.map(() => 'WHEN ? THEN ?').join(' ')
+  const updated = await trx.raw(
+    `UPDATE ledger_accounts SET balance = balance + CASE id ${cases} END, head_seq = head_seq + 1, head_hash = ? WHERE id IN (${postings.map(() => '?').join(', ')})`,
+    [...postings.flatMap((p) => [p.accountId, p.amount]), hash, ...postings.map((p) => p.accountId)],
+  )
+  if (affectedRows(updated) !== postings.length) throw new SlotMoved('a slot moved under its lock')
   return { id, replayed: false }
+}
+
+/** Rows changed by a raw UPDATE: mysql2 answers [ResultSetHeader, …], better-sqlite3 { changes }. */
+function affectedRows(result: unknown): number {
+  if (Array.isArray(result)) return (result[0] as { affectedRows: number }).affectedRows
+  return (result as { changes: number }).changes
 }

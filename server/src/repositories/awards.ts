@@ -132,6 +132,10 @@ export const awardsRepo = {
       .update({ used: db.raw('used + ?', [points]) })
     return updated === 1
   },
+  async budgetUsed(db: Queryable, regionId: number, month: string): Promise<number> {
+    const row = await db('award_budget_usage').where({ region_id: regionId, month }).first()
+    return Number(row?.used ?? 0)
+  },
   async returnBudget(db: Queryable, regionId: number, month: string, points: number) {
     await db('award_budget_usage').where({ region_id: regionId, month }).update({ used: db.raw('used - ?', [points]) })
   },

@@ -1,7 +1,8 @@
 import { endpoint } from '../endpoint'
 import {
   AwardIdParam, AwardPage, AwardQuery, AwardView, BatchApproveInput, BatchApproveResult, ManualAwardInput,
-  PageQuery, PointsEntryPage, PointsSummary, RejectAwardInput,
+  AwardPolicyView, AwardRuleInput, AwardSettingsInput, PageQuery, PointsEntryPage, PointsSummary, RegionIdQuery,
+  RejectAwardInput,
 } from '../schemas/points'
 
 export const pointsEndpoints = {
@@ -32,5 +33,17 @@ export const pointsEndpoints = {
   proposeManualAward: endpoint({
     method: 'POST', path: '/api/staff/awards/manual', tag: 'awards', auth: true, status: 201,
     summary: '提出好人好事奖励（须另一名工作人员审核）', body: ManualAwardInput, response: AwardView,
+  }),
+  awardPolicy: endpoint({
+    method: 'GET', path: '/api/admin/award-policy', tag: 'awards', auth: true,
+    summary: '某区域生效的积分规则、上限与预算', query: RegionIdQuery, response: AwardPolicyView,
+  }),
+  setAwardRule: endpoint({
+    method: 'POST', path: '/api/admin/award-rules', tag: 'awards', auth: true,
+    summary: '设置区域的积分规则（管理员）', body: AwardRuleInput, response: AwardPolicyView,
+  }),
+  setAwardSettings: endpoint({
+    method: 'POST', path: '/api/admin/award-settings', tag: 'awards', auth: true,
+    summary: '设置区域的每日/每月上限与月度预算（管理员）', body: AwardSettingsInput, response: AwardPolicyView,
   }),
 } as const

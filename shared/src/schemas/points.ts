@@ -118,3 +118,49 @@ export const ManualAwardInput = z
     reason: z.string().trim().min(2, '请填写奖励原因').max(200),
   })
   .meta({ id: 'ManualAwardInput' })
+
+export const AwardRuleInput = z
+  .object({
+    regionId: z.number().int().positive(),
+    kind: z.enum(['violation', 'hazard', 'complaint', 'patrol']),
+    categoryCode: z.string().trim().max(32).default('').describe('留空为该类事项的默认规则'),
+    points: z.number().int().min(0, '积分不能为负').max(10_000).describe('0 表示不奖励'),
+    autoApprove: z.boolean().default(false),
+  })
+  .meta({ id: 'AwardRuleInput' })
+
+export const AwardSettingsInput = z
+  .object({
+    regionId: z.number().int().positive(),
+    monthlyBudget: z.number().int().min(0).nullable().describe('每月发放预算，null 为不限'),
+    dailyCapPerResident: z.number().int().min(0).nullable(),
+    monthlyCapPerResident: z.number().int().min(0).nullable(),
+  })
+  .meta({ id: 'AwardSettingsInput' })
+
+export const AwardPolicyView = z
+  .object({
+    region: RegionRef,
+    /** The settings in force here: this region's own, or its nearest ancestor's. */
+    settings: z
+      .object({
+        fromRegion: RegionRef,
+        monthlyBudget: z.number().int().nullable(),
+        dailyCapPerResident: z.number().int().nullable(),
+        monthlyCapPerResident: z.number().int().nullable(),
+        usedThisMonth: z.number().int(),
+      })
+      .nullable(),
+    rules: z.array(
+      z.object({
+        fromRegion: RegionRef,
+        kind: z.enum(['violation', 'hazard', 'complaint', 'patrol']),
+        categoryCode: z.string(),
+        points: z.number().int(),
+        autoApprove: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'AwardPolicy' })
+
+export const RegionIdQuery = z.object({ regionId: z.coerce.number().int().positive('请选择区域') })

@@ -138,4 +138,28 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     expect((await s.http.get('/api/staff/awards', { token: r.token })).status).toBe(403)
     expect((await s.http.post('/api/staff/awards/manual', { userId: r.id, points: 5, reason: '好事' }, { token: r.token })).status).toBe(403)
   })
+
+  it('lets an administrator set rules and budgets; auto-approve grants at once; an empty budget holds awards back', async () => {
+    const admin = await s.http.staffToken('admin')
+    const hp = await s.make.regionId('XT-YT-JSL-HP')
+    expect((await s.http.post('/api/admin/award-rules', { regionId: hp, kind: 'patrol', points: 12, autoApprove: true }, { token: staff })).status).toBe(404)
+    const set = await s.http.post('/api/admin/award-rules', { regionId: hp, kind: 'patrol', points: 12, autoApprove: true }, { token: admin })
+    expect(set.status).toBe(200)
+    expect(set.body.rules).toContainEqual({ fromRegion: { id: hp, name: '和平社区', level: 'community' }, kind: 'patrol', categoryCode: '', points: 12, autoApprove: true })
+
+    const r = await s.make.resident('XT-YT-JSL-HP')
+    const auto = await propose(r.id, 'patrol-auto-1', 'patrol', 'XT-YT-JSL-HP')
+    expect(auto).toMatchObject({ status: 'approved', points: 12 })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(12)
+
+    const budget = await s.http.post('/api/admin/award-settings', { regionId: hp, monthlyBudget: 12, dailyCapPerResident: 100, monthlyCapPerResident: 1000 }, { token: admin })
+    expect(budget.body.settings).toMatchObject({ monthlyBudget: 12, usedThisMonth: 12 })
+    const held = await propose(r.id, 'case-hp-1', 'violation', 'XT-YT-JSL-HP')
+    expect(held.status).toBe('pending')
+    const refused = await s.http.post(`/api/staff/awards/${held.awardId}/approve`, undefined, { token: otherStaff })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('AWARD_BUDGET_EXHAUSTED')
+    const policy = await s.http.get(`/api/admin/award-policy?regionId=${hp}`, { token: otherStaff })
+    expect(policy.body.settings.usedThisMonth).toBe(12)
+  })
 })

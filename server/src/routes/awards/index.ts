@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { api } from '@anju/shared'
-import { approveAward, awardReason, proposeAward, rejectAward } from '../../awards'
+import { approveAward, awardPolicyAt, awardReason, proposeAward, rejectAward } from '../../awards'
 import { AppError, errors } from '../../errors'
 import { authorize, requireReviewer, type Actor } from '../../policies'
 import { presentAwards } from '../../presenters/points'
@@ -97,6 +97,43 @@ export function awardRoutes(router: AppRouter) {
       })
       const award = (await awardsRepo.findById(trx, proposed.awardId))!
       return (await presentAwards(trx, actor, [award]))[0]!
+    })
+  })
+
+  /** Reading the policy needs reviewer rights in scope; changing it needs an administrator. */
+  async function scopedRegion(db: Queryable, actor: Actor, regionId: number, action: 'award.review' | 'award.configure') {
+    const region = await regionsRepo.findById(db, regionId)
+    if (!region) throw errors.notFound()
+    authorize(actor, action, { regionPath: region.path })
+    return region
+  }
+
+  route(router, api.awardPolicy, async (ctx, { actor, query }) => {
+    requireReviewer(actor)
+    await scopedRegion(ctx.services.db, actor, query.regionId, 'award.review')
+    return awardPolicyAt(ctx.services.db, query.regionId)
+  })
+
+  route(router, api.setAwardRule, async (ctx, { actor, body, transact }) => {
+    requireReviewer(actor)
+    await scopedRegion(ctx.services.db, actor, body.regionId, 'award.configure')
+    return transact(async (trx) => {
+      await awardsRepo.upsertRule(trx, { region_id: body.regionId, kind: body.kind, category_code: body.categoryCode, points: body.points, auto_approve: body.autoApprove })
+      return awardPolicyAt(trx, body.regionId)
+    })
+  })
+
+  route(router, api.setAwardSettings, async (ctx, { actor, body, transact }) => {
+    requireReviewer(actor)
+    await scopedRegion(ctx.services.db, actor, body.regionId, 'award.configure')
+    return transact(async (trx) => {
+      await awardsRepo.upsertSettings(trx, {
+        region_id: body.regionId,
+        monthly_budget: body.monthlyBudget,
+        daily_cap_per_resident: body.dailyCapPerResident,
+        monthly_cap_per_resident: body.monthlyCapPerResident,
+      })
+      return awardPolicyAt(trx, body.regionId)
     })
   })
 }

@@ -1,0 +1,251 @@
+/**
+ * Ledger throughput: postings per second through the ledger module, against a bare baseline doing one
+ * transfer per transaction (journal row, two postings, guarded balance updates) on the same database in
+ * the same run. Scenarios: "spread" (many issuers, many residents), "hot-issuer" (every award from one
+ * region's issuing account), "hot-reward" (every redemption into one reward's sink). Writes
+ * bench/results/ledger.json.
+ *
+ *   npm run bench:ledger      (BENCH_SECONDS per cell, default 3; MySQL from BENCH_MYSQL_URL or TEST_MYSQL_URL,
+ *                              default mysql://root@127.0.0.1:3306/test)
+ */
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import mysql from 'mysql2/promise'
+import type { Db } from '../server/src/db/knex'
+import { withTransaction } from '../server/src/db/transaction'
+import { awardPoints, spendPoints, verifyLedger } from '../server/src/ledger'
+import { regionsRepo } from '../server/src/repositories/regions'
+import { usersRepo } from '../server/src/repositories/users'
+import { createTestDatabase, type TestDatabase } from '../server/src/testing/databases'
+
+type Scenario = 'spread' | 'hot-issuer' | 'hot-reward'
+type DbKind = 'mysql' | 'sqlite'
+interface Row { db: DbKind; impl: 'ledger' | 'baseline'; scenario: Scenario; concurrency: number; per_s: number; p50_ms: number; p99_ms: number }
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const CONCURRENCY = [1, 16, 64]
+const SCENARIOS: Scenario[] = ['spread', 'hot-issuer', 'hot-reward']
+const RESIDENTS = 2000
+const REGIONS = 32
+const POSTINGS_PER_TRANSFER = 2
+const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'
+
+const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0
+
+/** Runs `op` from `concurrency` callers for SECONDS; returns postings per second and latency percentiles. */
+async function measure(concurrency: number, op: () => Promise<void>) {
+  const latencies: number[] = []
+  const deadline = performance.now() + SECONDS * 1000
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < deadline) {
+      const started = performance.now()
+      await op()
+      latencies.push(performance.now() - started)
+    }
+  }))
+  latencies.sort((a, b) => a - b)
+  const round = (x: number) => Math.round(x * 100) / 100
+  return { per_s: round((latencies.length * POSTINGS_PER_TRANSFER) / SECONDS), p50_ms: round(percentile(latencies, 0.5)), p99_ms: round(percentile(latencies, 0.99)) }
+}
+
+// ---------- the ledger module ----------
+
+async function ledgerCells(kind: DbKind, t: TestDatabase): Promise<Row[]> {
+  const db: Db = t.db
+  const city = await regionsRepo.insert(db, { parent: null, level: 'city', name: '基准市', code: `B${randomUUID().slice(0, 6)}` })
+  const regions = [city.id]
+  for (let i = 1; i < REGIONS; i++) regions.push((await regionsRepo.insert(db, { parent: city, level: 'district', name: `区${i}`, code: `B${randomUUID().slice(0, 8)}` })).id)
+  const residents: number[] = []
+  for (let i = 0; i < RESIDENTS; i++) residents.push(await usersRepo.insert(db, { openid: randomUUID(), displayName: 'r', role: 'resident' }))
+  // Fund everyone, so redemptions never run short.
+  for (const userId of residents) {
+    await withTransaction(db, (trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: pick(regions), userId, points: 1_000_000, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+  }
+  const ops: Record<Scenario, () => Promise<void>> = {
+    spread: async () => {
+      await withTransaction(db, (trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: pick(regions), userId: pick(residents), points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+    },
+    'hot-issuer': async () => {
+      await withTransaction(db, (trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: regions[0]!, userId: pick(residents), points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+    },
+    'hot-reward': async () => {
+      const id = randomUUID()
+      await withTransaction(db, (trx) => spendPoints(trx, { idempotencyKey: id, userId: pick(residents), regionId: regions[0]!, points: 1, redemptionId: id }))
+    },
+  }
+  const rows: Row[] = []
+  for (const scenario of SCENARIOS) {
+    for (const concurrency of CONCURRENCY) {
+      rows.push({ db: kind, impl: 'ledger', scenario, concurrency, ...(await measure(concurrency, ops[scenario])) })
+      console.log(JSON.stringify(rows.at(-1)))
+    }
+  }
+  const report = await verifyLedger(db)
+  if (report.problems.length) throw new Error(`ledger broken after the benchmark: ${JSON.stringify(report.problems.slice(0, 5))}`)
+  return rows
+}
+
+// ---------- the bare baseline: one row per account, no chain, no idempotency, no slots ----------
+
+const BASELINE_DDL = [
+  'CREATE TABLE bl_accounts (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL, guarded INTEGER NOT NULL)',
+  'CREATE TABLE bl_journal (id CHAR(36) PRIMARY KEY, created_at BIGINT NOT NULL)',
+  'CREATE TABLE bl_postings (journal_id CHAR(36) NOT NULL, account_id INTEGER NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (journal_id, account_id))',
+]
+
+/** Account ids: 1..REGIONS are issuers, then one sink, then residents. */
+const ISSUERS = Array.from({ length: REGIONS }, (_, i) => i + 1)
+const SINK = REGIONS + 1
+const RESIDENT_IDS = Array.from({ length: RESIDENTS }, (_, i) => REGIONS + 2 + i)
+
+function transferFor(scenario: Scenario): { from: number; to: number; guardFrom: boolean } {
+  if (scenario === 'spread') return { from: pick(ISSUERS), to: pick(RESIDENT_IDS), guardFrom: false }
+  if (scenario === 'hot-issuer') return { from: ISSUERS[0]!, to: pick(RESIDENT_IDS), guardFrom: false }
+  return { from: pick(RESIDENT_IDS), to: SINK, guardFrom: true }
+}
+
+async function mysqlBaseline(url: string): Promise<Row[]> {
+  const name = `anju_bl_${randomUUID().slice(0, 8)}`
+  const admin = await mysql.createConnection(url)
+  await admin.query(`CREATE DATABASE \`${name}\``)
+  const target = new URL(url)
+  target.pathname = `/${name}`
+  const pool = mysql.createPool({ uri: target.toString(), connectionLimit: 20 })
+  try {
+    for (const ddl of BASELINE_DDL) await pool.query(`${ddl} ENGINE=InnoDB`)
+    const accounts = [...ISSUERS.map((id) => [id, 0, 0]), [SINK, 0, 0], ...RESIDENT_IDS.map((id) => [id, 1_000_000, 1])]
+    await pool.query('INSERT INTO bl_accounts (id, balance, guarded) VALUES ?', [accounts])
+    const op = (scenario: Scenario) => async () => {
+      const { from, to } = transferFor(scenario)
+      for (let attempt = 1; ; attempt++) {
+        const conn = await pool.getConnection()
+        try {
+          await conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+          await conn.beginTransaction()
+          const id = randomUUID()
+          await conn.query('INSERT INTO bl_journal (id, created_at) VALUES (?, ?)', [id, Date.now()])
+          await conn.query('INSERT INTO bl_postings (journal_id, account_id, amount) VALUES (?, ?, ?), (?, ?, ?)', [id, from, -1, id, to, 1])
+          // Lock in id order, the guard refusing to take a guarded account below zero.
+          for (const [account, amount] of [[from, -1], [to, 1]].sort((a, b) => a[0]! - b[0]!)) {
+            const [res] = await conn.query('UPDATE bl_accounts SET balance = balance + ? WHERE id = ? AND (guarded = 0 OR balance + ? >= 0)', [amount, account, amount])
+            if ((res as { affectedRows: number }).affectedRows !== 1) throw new Error('insufficient')
+          }
+          await conn.commit()
+          return
+        } catch (err) {
+          await conn.rollback()
+          if ((err as { errno?: number }).errno !== 1213 || attempt >= 5) throw err
+        } finally {
+          conn.release()
+        }
+      }
+    }
+    const rows: Row[] = []
+    for (const scenario of SCENARIOS) {
+      for (const concurrency of CONCURRENCY) {
+        rows.push({ db: 'mysql', impl: 'baseline', scenario, concurrency, ...(await measure(concurrency, op(scenario))) })
+        console.log(JSON.stringify(rows.at(-1)))
+      }
+    }
+    return rows
+  } finally {
+    await pool.end()
+    await admin.query(`DROP DATABASE \`${name}\``)
+    await admin.end()
+  }
+}
+
+async function sqliteBaseline(): Promise<Row[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-bl-'))
+  const db = new Database(path.join(dir, 'bl.db'))
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    for (const ddl of BASELINE_DDL) db.exec(ddl)
+    const insertAccount = db.prepare('INSERT INTO bl_accounts (id, balance, guarded) VALUES (?, ?, ?)')
+    db.transaction(() => {
+      for (const id of ISSUERS) insertAccount.run(id, 0, 0)
+      insertAccount.run(SINK, 0, 0)
+      for (const id of RESIDENT_IDS) insertAccount.run(id, 1_000_000, 1)
+    })()
+    const journal = db.prepare('INSERT INTO bl_journal (id, created_at) VALUES (?, ?)')
+    const posting = db.prepare('INSERT INTO bl_postings (journal_id, account_id, amount) VALUES (?, ?, ?), (?, ?, ?)')
+    const update = db.prepare('UPDATE bl_accounts SET balance = balance + ? WHERE id = ? AND (guarded = 0 OR balance + ? >= 0)')
+    const transfer = db.transaction((from: number, to: number) => {
+      const id = randomUUID()
+      journal.run(id, Date.now())
+      posting.run(id, from, -1, id, to, 1)
+      if (update.run(-1, from, -1).changes !== 1) throw new Error('insufficient')
+      update.run(1, to, 1)
+    })
+    const rows: Row[] = []
+    for (const scenario of SCENARIOS) {
+      for (const concurrency of CONCURRENCY) {
+        const op = async () => {
+          const { from, to } = transferFor(scenario)
+          transfer.immediate(from, to)
+        }
+        rows.push({ db: 'sqlite', impl: 'baseline', scenario, concurrency, ...(await measure(concurrency, op)) })
+        console.log(JSON.stringify(rows.at(-1)))
+      }
+    }
+    return rows
+  } finally {
+    db.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function mysqlReachable(url: string): Promise<boolean> {
+  try {
+    const c = await mysql.createConnection(url)
+    await c.end()
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function main() {
+  const rows: Row[] = []
+  const sqlite = await createTestDatabase('sqlite')
+  try {
+    rows.push(...(await ledgerCells('sqlite', sqlite)))
+  } finally {
+    await sqlite.drop()
+  }
+  rows.push(...(await sqliteBaseline()))
+  if (await mysqlReachable(MYSQL_URL)) {
+    process.env.TEST_MYSQL_URL = MYSQL_URL
+    const my = await createTestDatabase('mysql')
+    try {
+      rows.push(...(await ledgerCells('mysql', my)))
+    } finally {
+      await my.drop()
+    }
+    rows.push(...(await mysqlBaseline(MYSQL_URL)))
+  } else {
+    console.warn(`MySQL not reachable at ${MYSQL_URL}: MySQL rows skipped`)
+  }
+
+  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'ledger.json')
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  fs.writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`)
+  console.log(`\nwritten ${out}\n`)
+  console.log('db      scenario    conc   ledger/s  baseline/s  ratio  ledger p50/p99 ms')
+  for (const r of rows.filter((x) => x.impl === 'ledger')) {
+    const b = rows.find((x) => x.impl === 'baseline' && x.db === r.db && x.scenario === r.scenario && x.concurrency === r.concurrency)
+    const ratio = b ? (r.per_s / b.per_s).toFixed(2) : '-'
+    console.log(`${r.db.padEnd(7)} ${r.scenario.padEnd(11)} ${String(r.concurrency).padStart(4)} ${String(r.per_s).padStart(10)} ${String(b?.per_s ?? '-').padStart(11)} ${ratio.padStart(6)}  ${r.p50_ms}/${r.p99_ms}`)
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
