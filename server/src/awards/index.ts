@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { AWARD_KIND_LABELS, type AwardKind } from '@anju/shared'
 import type { Queryable, Trx } from '../db/knex'
-import { errors } from '../errors'
+import { AppError, errors } from '../errors'
 import { awardPoints, lockResidentAccount, postTransaction, reverseAward } from '../ledger'
 import { chinaDayStart, chinaMonthKey, chinaMonthStart } from '../lib/chinaTime'
 import { awardsRepo, type AwardRow } from '../repositories/awards'
@@ -71,8 +71,14 @@ export async function proposeAward(trx: Trx, input: ProposeAwardInput): Promise<
     proposed_by: input.proposedBy,
   })
   if (rule && Boolean(rule.auto_approve) && input.kind !== 'manual') {
-    const award = await grant(trx, (await awardsRepo.findById(trx, id))!, null)
-    return { awardId: id, status: award.status, points }
+    try {
+      // In a savepoint: if the budget has run out, the award stays pending and the caller's work stands.
+      const award = await trx.transaction(async (sub) => grant(sub, (await awardsRepo.findById(sub, id))!, null))
+      return { awardId: id, status: award.status, points }
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      return { awardId: id, status: 'pending', points }
+    }
   }
   return { awardId: id, status: 'pending', points }
 }

@@ -41,7 +41,7 @@ export function rewardUnavailableReason(reward: RewardRow, now: Date): string | 
  */
 export async function redeemReward(
   trx: Trx,
-  { actor, rewardId, pickupDays, now }: { actor: Actor; rewardId: number; pickupDays: number; now: Date },
+  { actor, rewardId, code, pickupDays, now }: { actor: Actor; rewardId: number; code: string; pickupDays: number; now: Date },
 ): Promise<{ redemption: RedemptionRow; reward: RewardRow }> {
   const reward = await rewardsRepo.findById(trx, rewardId)
   if (!reward || !(await rewardScopeOf(trx, actor)).includes(reward.region_id)) throw errors.notFound()
@@ -58,7 +58,7 @@ export async function redeemReward(
   const id = randomUUID()
   await redemptionsRepo.insert(trx, {
     id,
-    code: newPickupCode(),
+    code,
     rewardId: reward.id,
     userId: actor.id,
     points: reward.points_cost,

@@ -31,6 +31,13 @@ export interface RedemptionViewer {
   /** The owner sees the QR code and may cancel; staff see who redeemed and may fulfil. */
   as: 'owner' | 'staff'
   now: Date
+  /** The code's QR image when already drawn (drawn before a transaction, to keep its locks short). */
+  qrDataUrl?: string
+}
+
+/** The pickup code drawn as a QR code, as a PNG data URL. */
+export function qrDataUrlOf(code: string): Promise<string> {
+  return QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 1, width: 280 })
 }
 
 export async function presentRedemption(db: Queryable, row: RedemptionRow, reward: RewardRow, viewer: RedemptionViewer): Promise<RedemptionView> {
@@ -46,7 +53,7 @@ export async function presentRedemption(db: Queryable, row: RedemptionRow, rewar
     expiresAt: isoTime(row.expires_at),
     createdAt: isoTime(row.created_at),
     closedAt: row.closed_at === null ? null : isoTime(row.closed_at),
-    qrDataUrl: viewer.as === 'owner' && open ? await QRCode.toDataURL(row.code, { errorCorrectionLevel: 'M', margin: 1, width: 280 }) : null,
+    qrDataUrl: viewer.as === 'owner' && open ? (viewer.qrDataUrl ?? (await qrDataUrlOf(row.code))) : null,
     actions: open ? [viewer.as === 'owner' ? 'cancel' : 'fulfil'] : [],
   }
 }

@@ -161,5 +161,7 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     expect(refused.body.error.code).toBe('AWARD_BUDGET_EXHAUSTED')
     const policy = await s.http.get(`/api/admin/award-policy?regionId=${hp}`, { token: otherStaff })
     expect(policy.body.settings.usedThisMonth).toBe(12)
+    // An auto-approved award past the budget waits as pending; the caller's own work is not undone.
+    expect(await propose(r.id, 'patrol-auto-2', 'patrol', 'XT-YT-JSL-HP')).toMatchObject({ status: 'pending', points: 12 })
   })
 })

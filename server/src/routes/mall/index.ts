@@ -1,10 +1,10 @@
 import { api } from '@anju/shared'
-import { cancelRedemption, fulfilRedemption, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
+import { cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
 import { archiveReward, createReward, updateReward } from '../../commands/rewards'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { authorize, requireReviewer, type Actor } from '../../policies'
-import { presentRedemption, presentReward } from '../../presenters/mall'
+import { presentRedemption, presentReward, qrDataUrlOf } from '../../presenters/mall'
 import { redemptionsRepo } from '../../repositories/redemptions'
 import { regionsRepo } from '../../repositories/regions'
 import { rewardsRepo, type RewardRow } from '../../repositories/rewards'
@@ -48,11 +48,15 @@ export function mallRoutes(router: AppRouter) {
   route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
     authorize(actor, 'reward.redeem', undefined)
     const now = new Date()
+    // The code and its QR image are made before the transaction: the reward's stock row stays locked
+    // only for the statements that need it.
+    const code = newPickupCode()
+    const qrDataUrl = await qrDataUrlOf(code)
     return transact(async (trx) => {
       const { redemption, reward } = await redeemReward(trx, {
-        actor, rewardId: params.id, pickupDays: ctx.services.config.redemptionPickupDays, now,
+        actor, rewardId: params.id, code, pickupDays: ctx.services.config.redemptionPickupDays, now,
       })
-      return presentRedemption(trx, redemption, reward, { as: 'owner', now })
+      return presentRedemption(trx, redemption, reward, { as: 'owner', now, qrDataUrl })
     })
   })
 
