@@ -101,11 +101,13 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
   const { settings } = await policyFor(trx, award.funding_region_id, award.kind, '')
   let granted = award.points
   let capNote: string | null = null
-  if (settings?.daily_cap_per_resident != null) {
+  // Caps limit what rules hand out; a good deed (manual award) already needs two people and is not capped.
+  const capped = award.kind !== 'manual'
+  if (capped && settings?.daily_cap_per_resident != null) {
     const room = settings.daily_cap_per_resident - (await awardsRepo.grantedSince(trx, award.user_id, chinaDayStart(now)))
     if (room < granted) [granted, capNote] = [Math.max(0, room), '已达每日积分上限']
   }
-  if (settings?.monthly_cap_per_resident != null) {
+  if (capped && settings?.monthly_cap_per_resident != null) {
     const room = settings.monthly_cap_per_resident - (await awardsRepo.grantedSince(trx, award.user_id, chinaMonthStart(now)))
     if (room < granted) [granted, capNote] = [Math.max(0, room), '已达每月积分上限']
   }

@@ -68,10 +68,11 @@ export const awardsRepo = {
   async setGrant(db: Queryable, id: string, grantedPoints: number, ledgerTransactionId: string | null) {
     await db('awards').where({ id }).update({ granted_points: grantedPoints, ledger_transaction_id: ledgerTransactionId })
   },
-  /** Points granted to a resident since `since` (any region). */
+  /** Points granted to a resident by rules (not good deeds) since `since`, in any region: what caps count. */
   async grantedSince(db: Queryable, userId: number, since: Date): Promise<number> {
     const row = await db('awards')
       .where({ user_id: userId, status: 'approved' })
+      .whereNot({ kind: 'manual' })
       .andWhere('decided_at', '>=', since)
       .sum({ total: 'granted_points' })
       .first()

@@ -35,6 +35,7 @@ export default function MePage() {
           <View className='profile__meta'>
             <Text className='profile__role'>{ROLE_LABELS[user.role]}</Text>
             <Text className='profile__region'>{user.region ? user.region.name : '未绑定社区'}</Text>
+            <Text className='profile__id' id='profile-id'>编号 {user.id}</Text>
           </View>
         </View>
       </View>

@@ -102,9 +102,15 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(10)
   })
 
-  it('caps a resident per day: the rest of the award is not paid', async () => {
+  it('caps a resident per day: the rest of the award is not paid; good deeds are not capped', async () => {
     const r = await s.make.resident()
-    await s.make.givePoints(r.id, 95)
+    await s.make.givePoints(r.id, 150)
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(150)
+    const region = await s.make.regionId('XT-YT-JSL-XFL')
+    const big = await withTransaction(s.database.db, (trx) =>
+      proposeAward(trx, { userId: r.id, regionId: region, kind: 'hazard', source: { type: 'report', id: 'case-6b' }, points: 95, proposedBy: null, reason: '隐患线索确认' }),
+    )
+    expect((await s.http.post(`/api/staff/awards/${big.awardId}/approve`, undefined, { token: staff })).body.grantedPoints).toBe(95)
     const { awardId } = await propose(r.id, 'case-7')
     const res = await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: staff })
     expect(res.body).toMatchObject({ status: 'approved', grantedPoints: 5 })
@@ -112,7 +118,7 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     const { awardId: next } = await propose(r.id, 'case-8')
     const capped = await s.http.post(`/api/staff/awards/${next}/approve`, undefined, { token: staff })
     expect(capped.body).toMatchObject({ status: 'rejected', grantedPoints: 0 })
-    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(100)
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(250)
   })
 
   it('claws back a false report: what was spent becomes a debt the next award repays', async () => {
