@@ -7,6 +7,7 @@ import type { DbClient } from '../db/knex'
 import { seedDemo } from '../db/seeds/demo'
 import { createTestDatabase, type TestDatabase } from './databases'
 import { startFakeWechat, type FakeWechat } from './fakeWechat'
+import { factories } from './factories'
 import { createHttpClient, type HttpClient } from './http'
 
 export interface TestServer {
@@ -16,6 +17,7 @@ export interface TestServer {
   config: Config
   wechat: FakeWechat
   http: HttpClient
+  make: ReturnType<typeof factories>
   close(): Promise<void>
 }
 
@@ -45,10 +47,13 @@ export async function startTestServer(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
+  // Longer than any test's pause between requests, so a client never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     url, app, database, config, wechat,
     http: createHttpClient(url),
+    make: factories(database.db, config),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections?.()
