@@ -38,9 +38,9 @@ const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0
 
 /** Runs `op` from `concurrency` callers for SECONDS; returns postings per second and latency percentiles. */
-async function measure(concurrency: number, op: () => Promise<void>) {
+async function measure(concurrency: number, op: () => Promise<void>, seconds = SECONDS) {
   const latencies: number[] = []
-  const deadline = performance.now() + SECONDS * 1000
+  const deadline = performance.now() + seconds * 1000
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < deadline) {
       const started = performance.now()
@@ -50,12 +50,18 @@ async function measure(concurrency: number, op: () => Promise<void>) {
   }))
   latencies.sort((a, b) => a - b)
   const round = (x: number) => Math.round(x * 100) / 100
-  return { per_s: round((latencies.length * POSTINGS_PER_TRANSFER) / SECONDS), p50_ms: round(percentile(latencies, 0.5)), p99_ms: round(percentile(latencies, 0.99)) }
+  return { per_s: round((latencies.length * POSTINGS_PER_TRANSFER) / seconds), p50_ms: round(percentile(latencies, 0.5)), p99_ms: round(percentile(latencies, 0.99)) }
 }
 
 // ---------- the ledger module ----------
 
-async function ledgerCells(kind: DbKind, t: TestDatabase): Promise<Row[]> {
+/** What one implementation does per scenario, ready to run. */
+interface Subject {
+  ops: Record<Scenario, () => Promise<void>>
+  close(): Promise<void>
+}
+
+async function ledgerSubject(t: TestDatabase): Promise<Subject> {
   const db: Db = t.db
   const city = await regionsRepo.insert(db, { parent: null, level: 'city', name: '基准市', code: `B${randomUUID().slice(0, 6)}` })
   const regions = [city.id]
@@ -78,16 +84,14 @@ async function ledgerCells(kind: DbKind, t: TestDatabase): Promise<Row[]> {
       await withTransaction(db, (trx) => spendPoints(trx, { idempotencyKey: id, userId: pick(residents), regionId: regions[0]!, points: 1, redemptionId: id }))
     },
   }
-  const rows: Row[] = []
-  for (const scenario of SCENARIOS) {
-    for (const concurrency of CONCURRENCY) {
-      rows.push({ db: kind, impl: 'ledger', scenario, concurrency, ...(await measure(concurrency, ops[scenario])) })
-      console.log(JSON.stringify(rows.at(-1)))
-    }
+  return {
+    ops,
+    async close() {
+      const report = await verifyLedger(db)
+      if (report.problems.length) throw new Error(`ledger broken after the benchmark: ${JSON.stringify(report.problems.slice(0, 5))}`)
+      await t.drop()
+    },
   }
-  const report = await verifyLedger(db)
-  if (report.problems.length) throw new Error(`ledger broken after the benchmark: ${JSON.stringify(report.problems.slice(0, 5))}`)
-  return rows
 }
 
 // ---------- the bare baseline: one row per account, no chain, no idempotency, no slots ----------
@@ -109,95 +113,86 @@ function transferFor(scenario: Scenario): { from: number; to: number; guardFrom:
   return { from: pick(RESIDENT_IDS), to: SINK, guardFrom: true }
 }
 
-async function mysqlBaseline(url: string): Promise<Row[]> {
+async function mysqlBaselineSubject(url: string): Promise<Subject> {
   const name = `anju_bl_${randomUUID().slice(0, 8)}`
   const admin = await mysql.createConnection(url)
   await admin.query(`CREATE DATABASE \`${name}\``)
   const target = new URL(url)
   target.pathname = `/${name}`
   const pool = mysql.createPool({ uri: target.toString(), connectionLimit: 20 })
-  try {
-    for (const ddl of BASELINE_DDL) await pool.query(`${ddl} ENGINE=InnoDB`)
-    const accounts = [...ISSUERS.map((id) => [id, 0, 0]), [SINK, 0, 0], ...RESIDENT_IDS.map((id) => [id, 1_000_000, 1])]
-    await pool.query('INSERT INTO bl_accounts (id, balance, guarded) VALUES ?', [accounts])
-    const op = (scenario: Scenario) => async () => {
-      const { from, to } = transferFor(scenario)
-      for (let attempt = 1; ; attempt++) {
-        const conn = await pool.getConnection()
-        try {
-          await conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-          await conn.beginTransaction()
-          const id = randomUUID()
-          await conn.query('INSERT INTO bl_journal (id, created_at) VALUES (?, ?)', [id, Date.now()])
-          await conn.query('INSERT INTO bl_postings (journal_id, account_id, amount) VALUES (?, ?, ?), (?, ?, ?)', [id, from, -1, id, to, 1])
-          // Lock in id order, the guard refusing to take a guarded account below zero.
-          for (const [account, amount] of [[from, -1], [to, 1]].sort((a, b) => a[0]! - b[0]!)) {
-            const [res] = await conn.query('UPDATE bl_accounts SET balance = balance + ? WHERE id = ? AND (guarded = 0 OR balance + ? >= 0)', [amount, account, amount])
-            if ((res as { affectedRows: number }).affectedRows !== 1) throw new Error('insufficient')
-          }
-          await conn.commit()
-          return
-        } catch (err) {
-          await conn.rollback()
-          if ((err as { errno?: number }).errno !== 1213 || attempt >= 5) throw err
-        } finally {
-          conn.release()
+  // The same session settings the service uses, set once per connection.
+  pool.on('connection', (conn) => {
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED')
+  })
+  for (const ddl of BASELINE_DDL) await pool.query(`${ddl} ENGINE=InnoDB`)
+  const accounts = [...ISSUERS.map((id) => [id, 0, 0]), [SINK, 0, 0], ...RESIDENT_IDS.map((id) => [id, 1_000_000, 1])]
+  await pool.query('INSERT INTO bl_accounts (id, balance, guarded) VALUES ?', [accounts])
+  const op = (scenario: Scenario) => async () => {
+    const { from, to } = transferFor(scenario)
+    for (let attempt = 1; ; attempt++) {
+      const conn = await pool.getConnection()
+      try {
+        await conn.beginTransaction()
+        const id = randomUUID()
+        await conn.query('INSERT INTO bl_journal (id, created_at) VALUES (?, ?)', [id, Date.now()])
+        await conn.query('INSERT INTO bl_postings (journal_id, account_id, amount) VALUES (?, ?, ?), (?, ?, ?)', [id, from, -1, id, to, 1])
+        // Lock in id order, the guard refusing to take a guarded account below zero.
+        for (const [account, amount] of [[from, -1], [to, 1]].sort((a, b) => a[0]! - b[0]!)) {
+          const [res] = await conn.query('UPDATE bl_accounts SET balance = balance + ? WHERE id = ? AND (guarded = 0 OR balance + ? >= 0)', [amount, account, amount])
+          if ((res as { affectedRows: number }).affectedRows !== 1) throw new Error('insufficient')
         }
+        await conn.commit()
+        return
+      } catch (err) {
+        await conn.rollback()
+        if ((err as { errno?: number }).errno !== 1213 || attempt >= 5) throw err
+      } finally {
+        conn.release()
       }
     }
-    const rows: Row[] = []
-    for (const scenario of SCENARIOS) {
-      for (const concurrency of CONCURRENCY) {
-        rows.push({ db: 'mysql', impl: 'baseline', scenario, concurrency, ...(await measure(concurrency, op(scenario))) })
-        console.log(JSON.stringify(rows.at(-1)))
-      }
-    }
-    return rows
-  } finally {
-    await pool.end()
-    await admin.query(`DROP DATABASE \`${name}\``)
-    await admin.end()
+  }
+  return {
+    ops: { spread: op('spread'), 'hot-issuer': op('hot-issuer'), 'hot-reward': op('hot-reward') },
+    async close() {
+      await pool.end()
+      await admin.query(`DROP DATABASE \`${name}\``)
+      await admin.end()
+    },
   }
 }
 
-async function sqliteBaseline(): Promise<Row[]> {
+async function sqliteBaselineSubject(): Promise<Subject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-bl-'))
   const db = new Database(path.join(dir, 'bl.db'))
-  try {
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    for (const ddl of BASELINE_DDL) db.exec(ddl)
-    const insertAccount = db.prepare('INSERT INTO bl_accounts (id, balance, guarded) VALUES (?, ?, ?)')
-    db.transaction(() => {
-      for (const id of ISSUERS) insertAccount.run(id, 0, 0)
-      insertAccount.run(SINK, 0, 0)
-      for (const id of RESIDENT_IDS) insertAccount.run(id, 1_000_000, 1)
-    })()
-    const journal = db.prepare('INSERT INTO bl_journal (id, created_at) VALUES (?, ?)')
-    const posting = db.prepare('INSERT INTO bl_postings (journal_id, account_id, amount) VALUES (?, ?, ?), (?, ?, ?)')
-    const update = db.prepare('UPDATE bl_accounts SET balance = balance + ? WHERE id = ? AND (guarded = 0 OR balance + ? >= 0)')
-    const transfer = db.transaction((from: number, to: number) => {
-      const id = randomUUID()
-      journal.run(id, Date.now())
-      posting.run(id, from, -1, id, to, 1)
-      if (update.run(-1, from, -1).changes !== 1) throw new Error('insufficient')
-      update.run(1, to, 1)
-    })
-    const rows: Row[] = []
-    for (const scenario of SCENARIOS) {
-      for (const concurrency of CONCURRENCY) {
-        const op = async () => {
-          const { from, to } = transferFor(scenario)
-          transfer.immediate(from, to)
-        }
-        rows.push({ db: 'sqlite', impl: 'baseline', scenario, concurrency, ...(await measure(concurrency, op)) })
-        console.log(JSON.stringify(rows.at(-1)))
-      }
-    }
-    return rows
-  } finally {
-    db.close()
-    fs.rmSync(dir, { recursive: true, force: true })
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  for (const ddl of BASELINE_DDL) db.exec(ddl)
+  const insertAccount = db.prepare('INSERT INTO bl_accounts (id, balance, guarded) VALUES (?, ?, ?)')
+  db.transaction(() => {
+    for (const id of ISSUERS) insertAccount.run(id, 0, 0)
+    insertAccount.run(SINK, 0, 0)
+    for (const id of RESIDENT_IDS) insertAccount.run(id, 1_000_000, 1)
+  })()
+  const journal = db.prepare('INSERT INTO bl_journal (id, created_at) VALUES (?, ?)')
+  const posting = db.prepare('INSERT INTO bl_postings (journal_id, account_id, amount) VALUES (?, ?, ?), (?, ?, ?)')
+  const update = db.prepare('UPDATE bl_accounts SET balance = balance + ? WHERE id = ? AND (guarded = 0 OR balance + ? >= 0)')
+  const transfer = db.transaction((from: number, to: number) => {
+    const id = randomUUID()
+    journal.run(id, Date.now())
+    posting.run(id, from, -1, id, to, 1)
+    if (update.run(-1, from, -1).changes !== 1) throw new Error('insufficient')
+    update.run(1, to, 1)
+  })
+  const op = (scenario: Scenario) => async () => {
+  const { from, to } = transferFor(scenario)
+  transfer.immediate(from, to)
+  }
+  return {
+    ops: { spread: op('spread'), 'hot-issuer': op('hot-issuer'), 'hot-reward': op('hot-reward') },
+    async close() {
+      db.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -211,24 +206,28 @@ async function mysqlReachable(url: string): Promise<boolean> {
   }
 }
 
+/** Each cell runs the ledger and then the baseline back to back, so both see the same machine. */
+async function compare(db: DbKind, ledger: Subject, baseline: Subject, rows: Row[]) {
+  // Warm both up first (JIT, connection pools, buffer pool), untimed.
+  for (const subject of [ledger, baseline]) for (const scenario of SCENARIOS) await measure(4, subject.ops[scenario], 0.5)
+  for (const scenario of SCENARIOS) {
+    for (const concurrency of CONCURRENCY) {
+      for (const [impl, subject] of [['ledger', ledger], ['baseline', baseline]] as const) {
+        rows.push({ db, impl, scenario, concurrency, ...(await measure(concurrency, subject.ops[scenario])) })
+        console.log(JSON.stringify(rows.at(-1)))
+      }
+    }
+  }
+  await ledger.close()
+  await baseline.close()
+}
+
 async function main() {
   const rows: Row[] = []
-  const sqlite = await createTestDatabase('sqlite')
-  try {
-    rows.push(...(await ledgerCells('sqlite', sqlite)))
-  } finally {
-    await sqlite.drop()
-  }
-  rows.push(...(await sqliteBaseline()))
+  await compare('sqlite', await ledgerSubject(await createTestDatabase('sqlite')), await sqliteBaselineSubject(), rows)
   if (await mysqlReachable(MYSQL_URL)) {
     process.env.TEST_MYSQL_URL = MYSQL_URL
-    const my = await createTestDatabase('mysql')
-    try {
-      rows.push(...(await ledgerCells('mysql', my)))
-    } finally {
-      await my.drop()
-    }
-    rows.push(...(await mysqlBaseline(MYSQL_URL)))
+    await compare('mysql', await ledgerSubject(await createTestDatabase('mysql')), await mysqlBaselineSubject(MYSQL_URL), rows)
   } else {
     console.warn(`MySQL not reachable at ${MYSQL_URL}: MySQL rows skipped`)
   }

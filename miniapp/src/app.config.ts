@@ -10,7 +10,19 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'packages/workbench',
-      pages: ['pages/index/index'],
+      pages: ['pages/index/index', 'pages/awards/index', 'pages/pickup/index', 'pages/manual-award/index', 'pages/patrols/index', 'pages/cases/index', 'pages/case/index'],
+    },
+    {
+      root: 'packages/mall',
+      pages: ['pages/list/index', 'pages/detail/index', 'pages/redemptions/index', 'pages/redemption/index'],
+    },
+    {
+      root: 'packages/report',
+      pages: ['pages/new/index', 'pages/detail/index'],
+    },
+    {
+      root: 'packages/patrol',
+      pages: ['pages/start/index', 'pages/live/index', 'pages/records/index', 'pages/record/index', 'pages/ranking/index'],
     },
   ],
   window: {
@@ -54,7 +66,7 @@ export default defineAppConfig({
   },
   lazyCodeLoading: 'requiredComponents',
   __usePrivacyCheck__: true,
-  requiredPrivateInfos: ['getLocation'],
+  requiredPrivateInfos: ['getLocation', 'onLocationChange', 'startLocationUpdate'],
   permission: {
     'scope.userLocation': { desc: '用于确定您上报问题的位置和巡逻打卡' },
   },

@@ -8,19 +8,29 @@ import type { AppContextExtras, AppState, Services } from './context'
 import { createDb, type Db } from './db/knex'
 import { errors } from './errors'
 import { createWechatClient, type WechatClient } from './integrations/wechat'
+import { createContentChecker } from './integrations/contentCheck'
+import { createLocalFileStore } from './integrations/fileStore'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
 import { errorHandler } from './middleware/errors'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
 import { authRoutes } from './routes/auth'
+import { caseRoutes } from './routes/cases'
+import { gridPlatformRoutes } from './routes/gridPlatforms'
+import { open311Routes } from './routes/open311'
+import { uploadRoutes } from './routes/uploads'
+import { awardRoutes } from './routes/awards'
+import { mallRoutes } from './routes/mall'
+import { pointsRoutes } from './routes/points'
+import { patrolRoutes } from './routes/patrols'
 import { regionRoutes } from './routes/regions'
 import { systemRoutes } from './routes/system'
 import { userRoutes } from './routes/users'
 
 export type AnjuApp = Koa<AppState, AppContextExtras> & { services: Services; close(): Promise<void> }
 
-const API_PREFIXES = ['/api/', '/healthz', '/readyz']
+const API_PREFIXES = ['/api/', '/healthz', '/readyz', '/open311/']
 
 /** Builds the app without listening. Pass `db` to share a connection (tests); otherwise one is opened. */
 export function createApp(
@@ -30,7 +40,11 @@ export function createApp(
   const logger = overrides.logger ?? createLogger(config.logLevel)
   const db = overrides.db ?? createDb(config.database)
   const wechat = overrides.wechat ?? createWechatClient(config.wechat)
-  const services: Services = { config, db, logger, wechat }
+  const services: Services = {
+    config, db, logger, wechat,
+    files: createLocalFileStore(config.gridLoop.uploadDir),
+    contentCheck: createContentChecker(config, logger),
+  }
 
   const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
   app.context.services = services
@@ -45,6 +59,14 @@ export function createApp(
   authRoutes(router)
   userRoutes(router)
   regionRoutes(router)
+  caseRoutes(router)
+  uploadRoutes(router)
+  gridPlatformRoutes(router)
+  open311Routes(router)
+  patrolRoutes(router)
+  pointsRoutes(router)
+  awardRoutes(router)
+  mallRoutes(router)
 
   app.use(requestContext())
   app.use(errorHandler())
@@ -63,6 +85,8 @@ export function createApp(
       text: false,
       jsonLimit: '1mb',
       jsonStrict: true,
+      // The raw body too (ctx.request.rawBody): signed callbacks are verified over the exact bytes sent.
+      includeUnparsed: true,
       onError: (err) => {
         throw (err as { status?: number }).status === 413 ? errors.payloadTooLarge() : errors.invalidJson()
       },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig, parseDatabaseUrl } from './config'
+import { ConfigError, DEFAULT_JWT_SECRET, DEFAULT_PATROL_TOKEN_SECRET, loadConfig, parseDatabaseUrl } from './config'
 
 const productionEnv = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-random-secret-that-is-long-enough-0123456789',
   WECHAT_APPID: 'wx1234',
   WECHAT_SECRET: 'secret',
+  PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42',
 }
 
 describe('loadConfig', () => {
@@ -33,6 +34,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...productionEnv, JWT_SECRET: DEFAULT_JWT_SECRET })).toThrow(/JWT_SECRET/)
     expect(() => loadConfig({ ...productionEnv, WECHAT_SECRET: '' })).toThrow(/WECHAT_SECRET/)
     expect(loadConfig(productionEnv).env).toBe('production')
+  })
+
+  it('refuses the development patrol QR key in production', () => {
+    expect(() => loadConfig({ ...productionEnv, PATROL_TOKEN_SECRET: undefined })).toThrow(/PATROL_TOKEN_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, PATROL_TOKEN_SECRET: DEFAULT_PATROL_TOKEN_SECRET })).toThrow(/PATROL_TOKEN_SECRET/)
+    expect(loadConfig({}).patrol).toMatchObject({ tokenSecret: DEFAULT_PATROL_TOKEN_SECRET, maxSpeedKmh: 25, dailyRewardCap: 2 })
   })
 
   it('never enables the development login in production', () => {

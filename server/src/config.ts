@@ -6,6 +6,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** The development secret; production refuses to start with it. */
 export const DEFAULT_JWT_SECRET = 'anju-development-secret-change-me'
+/** The development key for checkpoint QR codes; production refuses to start with it. */
+export const DEFAULT_PATROL_TOKEN_SECRET = 'anju-development-patrol-secret-change-me'
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -30,6 +32,23 @@ const EnvSchema = z.object({
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   ANJU_DEV_LOGIN: booleanFlag,
   STATIC_DIR: z.string().optional(),
+  REDEMPTION_PICKUP_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  PATROL_TOKEN_SECRET: z.string().default(DEFAULT_PATROL_TOKEN_SECRET),
+  PATROL_MAX_SPEED_KMH: z.coerce.number().min(5).max(60).default(25),
+  PATROL_MIN_DURATION_MINUTES: z.coerce.number().int().min(0).max(600).default(20),
+  PATROL_MIN_CHECKPOINT_SHARE: z.coerce.number().min(0).max(1).default(0.6),
+  PATROL_DAILY_REWARD_CAP: z.coerce.number().int().min(0).max(50).default(2),
+  PATROL_STALE_HOURS: z.coerce.number().min(1).max(72).default(6),
+  UPLOAD_DIR: z.string().optional(),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  REPORTS_PER_HOUR: z.coerce.number().int().positive().default(10),
+  REPORTS_PER_DAY: z.coerce.number().int().positive().default(30),
+  CONTENT_BLOCKED_WORDS: z.string().default(''),
+  GRID_PLATFORM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  GRID_PLATFORM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  GRID_PLATFORM_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
+  OPEN311_API_KEYS: z.string().default(''),
+  OPEN311_JURISDICTION: z.string().default('xiangtan.anju.cn'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -48,6 +67,32 @@ export interface Config {
   /** Folder with the h5 build served at /, or null to serve only the API. */
   staticDir: string | null
   logLevel: string
+  /** Reports, photos and forwarding to external grid platforms. */
+  gridLoop: {
+    uploadDir: string
+    uploadMaxBytes: number
+    reportsPerHour: number
+    reportsPerDay: number
+    /** Extra words the local content check refuses, on top of the built-in list. */
+    blockedWords: string[]
+    platformTimeoutMs: number
+    platformMaxAttempts: number
+    platformBackoffMs: number
+  }
+  /** Open311 GeoReport v2: keys accepted besides the ones an admin issues, and our jurisdiction_id. */
+  open311: { apiKeys: string[]; jurisdiction: string }
+  /** Days a reserved reward waits for pickup before it expires and refunds. */
+  redemptionPickupDays: number
+  /** Volunteer patrols: the QR signing key and the judgement's limits. */
+  patrol: {
+    tokenSecret: string
+    maxSpeedKmh: number
+    minDurationMinutes: number
+    minCheckpointShare: number
+    dailyRewardCap: number
+    /** Patrols still running this long after their start are closed and judged by the worker. */
+    staleHours: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.WECHAT_APPID || !e.WECHAT_SECRET) {
       problems.push('WECHAT_APPID and WECHAT_SECRET must be set in production')
     }
+    if (!env.PATROL_TOKEN_SECRET || e.PATROL_TOKEN_SECRET === DEFAULT_PATROL_TOKEN_SECRET || e.PATROL_TOKEN_SECRET.length < 32) {
+      problems.push('PATROL_TOKEN_SECRET must be set to a random value of at least 32 characters in production')
+    }
     if (e.ANJU_DEV_LOGIN) problems.push('ANJU_DEV_LOGIN cannot be enabled in production')
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
@@ -97,5 +145,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devLogin: e.ANJU_DEV_LOGIN && e.NODE_ENV !== 'production',
     staticDir: e.STATIC_DIR === '' ? null : (e.STATIC_DIR ?? defaultStatic),
     logLevel: e.LOG_LEVEL,
+    gridLoop: {
+      uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(REPO_ROOT, 'data', 'uploads')),
+      uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+      reportsPerHour: e.REPORTS_PER_HOUR,
+      reportsPerDay: e.REPORTS_PER_DAY,
+      blockedWords: e.CONTENT_BLOCKED_WORDS.split(',').map((w) => w.trim()).filter(Boolean),
+      platformTimeoutMs: e.GRID_PLATFORM_TIMEOUT_MS,
+      platformMaxAttempts: e.GRID_PLATFORM_MAX_ATTEMPTS,
+      platformBackoffMs: e.GRID_PLATFORM_BACKOFF_MS,
+    },
+    open311: {
+      apiKeys: e.OPEN311_API_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
+      jurisdiction: e.OPEN311_JURISDICTION,
+    },
+    redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,
+    patrol: {
+      tokenSecret: e.PATROL_TOKEN_SECRET,
+      maxSpeedKmh: e.PATROL_MAX_SPEED_KMH,
+      minDurationMinutes: e.PATROL_MIN_DURATION_MINUTES,
+      minCheckpointShare: e.PATROL_MIN_CHECKPOINT_SHARE,
+      dailyRewardCap: e.PATROL_DAILY_REWARD_CAP,
+      staleHours: e.PATROL_STALE_HOURS,
+    },
   }
 }

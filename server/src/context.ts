@@ -3,6 +3,8 @@ import type { Logger } from 'pino'
 import type { Config } from './config'
 import type { Db } from './db/knex'
 import type { WechatClient } from './integrations/wechat'
+import type { ContentChecker } from './integrations/contentCheck'
+import type { FileStore } from './integrations/fileStore'
 import type { Actor } from './policies'
 import type { IdempotentRequest } from './middleware/idempotency'
 
@@ -12,6 +14,9 @@ export interface Services {
   db: Db
   logger: Logger
   wechat: WechatClient
+  /** Uploaded photos (local disk unless another store is configured). */
+  files: FileStore
+  contentCheck: ContentChecker
 }
 
 /** What middleware hands on to routes. */

@@ -3,14 +3,20 @@ import { createApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
 import { createDb, migrateLatest } from './db/knex'
 import { seedDemo } from './db/seeds/demo'
+import { seedCategories } from './db/seeds/gridLoop'
+import { startJobs } from './jobs'
+import './jobs/all'
+import { verifyLedger } from './ledger'
 import { createLogger } from './logger'
 
-const USAGE = 'usage: main.ts web | demo | migrate | seed'
+const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify'
 
+/** Brings the schema up to date and adds the reference data a working system needs (SPEC's categories). */
 async function migrate(config: Config) {
   const db = createDb(config.database)
   try {
     await migrateLatest(db)
+    await seedCategories(db)
     return db
   } catch (err) {
     await db.destroy()
@@ -18,17 +24,23 @@ async function migrate(config: Config) {
   }
 }
 
-async function serve(config: Config, { seed }: { seed: boolean }) {
+async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJobs: boolean }) {
   const logger = createLogger(config.logLevel)
   const db = await migrate(config)
   if (seed) await seedDemo(db)
   const app = createApp(config, { db, logger })
+  const jobsRunning = new AbortController()
+  if (withJobs) startJobs({ db, config, logger }, jobsRunning.signal)
   const server: Server = app.listen(config.port, config.host, () => {
     const where = config.database.client === 'sqlite' ? config.database.filename : 'MySQL'
     logger.info({ port: config.port, database: where, devLogin: config.devLogin }, `Anju listening on http://127.0.0.1:${config.port}`)
   })
+  // Keep idle connections open longer than the usual proxy's 60 s, so the proxy never sends on a closing socket.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   const shutdown = () => {
     logger.info('shutting down')
+    jobsRunning.abort()
     server.close(() => void db.destroy().then(() => process.exit(0)))
     setTimeout(() => process.exit(1), 10_000).unref()
   }
@@ -40,10 +52,25 @@ async function main(command: string | undefined) {
   const config = loadConfig()
   switch (command) {
     case 'web':
-      return serve(config, { seed: false })
+      return serve(config, { seed: false, withJobs: false })
+    case 'worker': {
+      const logger = createLogger(config.logLevel)
+      const db = await migrate(config)
+      const stop = new AbortController()
+      startJobs({ db, config, logger }, stop.signal)
+      logger.info('worker running')
+      const shutdown = () => {
+        stop.abort()
+        void db.destroy().then(() => process.exit(0))
+      }
+      process.once('SIGINT', shutdown)
+      process.once('SIGTERM', shutdown)
+      return new Promise<void>(() => undefined)
+    }
     case 'demo':
       if (config.env === 'production') throw new ConfigError('demo data is never seeded in production')
-      return serve(config, { seed: true })
+      // One process for a newcomer: the API, the h5 app and the background jobs.
+      return serve(config, { seed: true, withJobs: true })
     case 'migrate':
       return (await migrate(config)).destroy()
     case 'seed': {
@@ -51,6 +78,19 @@ async function main(command: string | undefined) {
       const db = await migrate(config)
       await seedDemo(db)
       return db.destroy()
+    }
+    case 'ledger:verify': {
+      const db = createDb(config.database)
+      try {
+        const report = await verifyLedger(db)
+        console.log(`ledger: ${report.transactions} transactions, ${report.postings} postings, ${report.accounts} account slots`)
+        for (const p of report.problems) console.log(`PROBLEM ${p.kind} ${p.subject}: ${p.detail}`)
+        console.log(report.problems.length === 0 ? 'ledger verified: no problems' : `${report.problems.length} problems found`)
+        process.exitCode = report.problems.length === 0 ? 0 : 1
+      } finally {
+        await db.destroy()
+      }
+      return
     }
     default:
       console.error(USAGE)

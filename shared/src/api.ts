@@ -1,5 +1,10 @@
 import type { z } from './zod'
 import { authEndpoints } from './endpoints/auth'
+import { casesEndpoints } from './endpoints/cases'
+import { gridPlatformsEndpoints } from './endpoints/gridPlatforms'
+import { mallEndpoints } from './endpoints/mall'
+import { patrolsEndpoints } from './endpoints/patrols'
+import { pointsEndpoints } from './endpoints/points'
 import { regionsEndpoints } from './endpoints/regions'
 import { systemEndpoints } from './endpoints/system'
 import { usersEndpoints } from './endpoints/users'
@@ -15,6 +20,11 @@ export const api = {
   ...authEndpoints,
   ...usersEndpoints,
   ...regionsEndpoints,
+  ...pointsEndpoints,
+  ...mallEndpoints,
+  ...casesEndpoints,
+  ...gridPlatformsEndpoints,
+  ...patrolsEndpoints,
 } as const
 
 export type Api = typeof api

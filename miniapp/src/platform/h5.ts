@@ -1,4 +1,7 @@
-import { PlatformUnavailableError, type PlatformAdapter } from './types'
+import Taro from '@tarojs/taro'
+import { PlatformUnavailableError, pagePathOf, type LocationFix, type PlatformAdapter } from './types'
+
+const watched: { count: number; last: LocationFix | null } = { count: 0, last: null }
 
 /** The browser build: used for end-to-end tests and as a web version; no WeChat login, no scanner. */
 export const h5: PlatformAdapter = {
@@ -15,7 +18,62 @@ export const h5: PlatformAdapter = {
     throw new PlatformUnavailableError('网页版不支持扫码，请手动输入编号')
   },
 
+  // The browser's own position (the tests set it in Chromium); a browser reports WGS-84, not GCJ-02.
+  // While a watch runs, its latest fix is the current position: Chromium does not answer a one-off request then.
+  getLocation() {
+    if (watched.count > 0 && watched.last) return Promise.resolve(watched.last)
+    return new Promise<LocationFix>((resolve, reject) => {
+      if (!navigator.geolocation) return reject(new PlatformUnavailableError('当前浏览器不支持定位'))
+      navigator.geolocation.getCurrentPosition(
+        (p) => resolve(fixOf(p)),
+        () => reject(new Error('无法获取位置，请允许定位后重试')),
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 },
+      )
+    })
+  },
+
+  watchLocation(onFix) {
+    if (!navigator.geolocation) return () => undefined
+    watched.count++
+    const id = navigator.geolocation.watchPosition(
+      (p) => {
+        watched.last = fixOf(p)
+        onFix(watched.last)
+      },
+      () => undefined,
+      { enableHighAccuracy: true },
+    )
+    return () => {
+      navigator.geolocation.clearWatch(id)
+      if (--watched.count === 0) watched.last = null
+    }
+  },
+
   onPrivacyAuthorizationNeeded() {},
 
   openPrivacyContract() {},
+
+  hasPage(url) {
+    // Taro's h5 entry publishes the app config, with sub-package pages already flattened into `pages`.
+    const config = (window as unknown as { __taroAppConfig?: { pages?: string[] } }).__taroAppConfig
+    return Boolean(config?.pages?.includes(pagePathOf(url)))
+  },
+
+  // A file input; the paths are blob: URLs of the chosen files.
+  async choosePhotos(count) {
+    const r = await Taro.chooseImage({ count, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
+    return r.tempFilePaths
+  },
+
+  async uploadFile(url, filePath, header) {
+    const blob = await (await fetch(filePath)).blob()
+    const form = new FormData()
+    form.append('file', blob, 'photo')
+    const res = await fetch(url, { method: 'POST', body: form, headers: header })
+    return { status: res.status, body: await res.text() }
+  },
+}
+
+function fixOf(p: GeolocationPosition): LocationFix {
+  return { lat: p.coords.latitude, lng: p.coords.longitude, accuracy: p.coords.accuracy ?? null, t: p.timestamp || Date.now() }
 }

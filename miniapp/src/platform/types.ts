@@ -9,6 +9,14 @@ export type PrivacyAnswer =
 
 export type PrivacyRequest = (answer: PrivacyAnswer) => void
 
+/** A position fix: latitude and longitude (GCJ-02 on weapp), accuracy in metres (null when unknown), time in ms. */
+export interface LocationFix {
+  lat: number
+  lng: number
+  accuracy: number | null
+  t: number
+}
+
 /** Everything platform-only the app uses. Pages and the API client never call wx-only APIs directly. */
 export interface PlatformAdapter {
   name: 'weapp' | 'h5'
@@ -19,10 +27,28 @@ export interface PlatformAdapter {
   canScan: boolean
   /** The text of a scanned QR code, camera only. Rejects with PlatformUnavailableError on h5. */
   scanCode(): Promise<string>
+  /** The current position; rejects with a Chinese message when it is refused or unavailable. */
+  getLocation(): Promise<LocationFix>
+  /** Calls `onFix` with each new position (foreground only); returns the function that stops watching. */
+  watchLocation(onFix: (fix: LocationFix) => void): () => void
   /** Registers the handler for WeChat's privacy prompt; a no-op where there is no such prompt. */
   onPrivacyAuthorizationNeeded(handler: (resolve: PrivacyRequest) => void): void
   /** Opens the privacy agreement declared in the mini program's admin settings. */
   openPrivacyContract(): void
+  /**
+   * Whether the app declares this page (e.g. '/packages/report/pages/detail/index', query ignored), so
+   * links to pages that a later sub-package adds can be shown as plain text until it exists.
+   */
+  hasPage(url: string): boolean
+  /** Lets the user pick (or take) up to `count` photos, compressed; answers local file paths. */
+  choosePhotos(count: number): Promise<string[]>
+  /** Uploads one local file as multipart field `file`; answers the HTTP status and the body text. */
+  uploadFile(url: string, filePath: string, header: Record<string, string>): Promise<{ status: number; body: string }>
+}
+
+/** 'packages/x/pages/y/index' from '/packages/x/pages/y/index?id=1'. */
+export function pagePathOf(url: string): string {
+  return url.split('?')[0]!.replace(/^\/+/, '')
 }
 
 /** Thrown when a platform-only feature is asked for on a platform that lacks it. */

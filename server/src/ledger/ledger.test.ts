@@ -156,5 +156,10 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     expect((await verifyLedger(t.db)).problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['slot_balance_mismatch', 'ledger_not_zero']))
     await t.db('ledger_accounts').where({ id: posting.account_id }).update({ balance: 12 })
     expect((await verifyLedger(t.db)).problems).toEqual([])
+
+    await t.db('ledger_postings').insert({ ...posting, account_seq: 999, transaction_id: '00000000-0000-4000-8000-000000000000' })
+    expect((await verifyLedger(t.db)).problems.map((p) => p.kind)).toContain('dangling_posting')
+    await t.db('ledger_postings').where({ transaction_id: '00000000-0000-4000-8000-000000000000' }).delete()
+    expect((await verifyLedger(t.db)).problems).toEqual([])
   })
 })

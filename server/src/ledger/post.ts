@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/transaction'
 import { errors } from '../errors'
 import { accountKeyOf, ensureAccount, pickSlot, type AccountRef } from './accounts'
 import { contentHashOf, transactionHashOf, type TransactionContent } from './hash'
+import { ledgerSql } from './sql'
 
 export const TRANSACTION_KINDS = ['award', 'redemption', 'refund', 'reversal', 'expiry'] as const
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number]
@@ -88,11 +89,13 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
   const awardSource = input.kind === 'award' ? `${input.source.type}:${input.source.id}` : null
   const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
 
+  const sql = await ledgerSql(trx)
+  const forUpdate = sql.dialect === 'mysql' ? ' FOR UPDATE' : ''
   const lock = () =>
-    trx('ledger_accounts')
-      .whereRaw(`(${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')})`, chosen.flatMap((c) => [c.key, c.slot]))
-      .forUpdate()
-      .select('id', 'account_key', 'kind', 'balance', 'head_seq', 'head_hash')
+    sql.all<SlotRow>(
+      `SELECT id, account_key, kind, balance, head_seq, head_hash FROM ledger_accounts WHERE ${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')}${forUpdate}`,
+      chosen.flatMap((c) => [c.key, c.slot]),
+    )
   let slots = await lock()
   if (slots.length < chosen.length) {
     // First use of an account: create only what is missing (an INSERT IGNORE on an existing row would take a
@@ -122,21 +125,10 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
   })
 
   try {
-    await trx('ledger_transactions').insert({
-      id,
-      idempotency_key: input.idempotencyKey,
-      kind: input.kind,
-      source_type: input.source.type,
-      source_id: input.source.id,
-      award_source: awardSource,
-      reverses_id: input.reversesId ?? null,
-      proposed_by: input.proposedBy ?? null,
-      approved_by: input.approvedBy ?? null,
-      memo: content.memo,
-      content_hash: contentHash,
-      hash,
-      created_at: createdAt,
-    })
+    await sql.run(INSERT_TRANSACTION, [
+      id, input.idempotencyKey, input.kind, input.source.type, input.source.id, awardSource, input.reversesId ?? null,
+      input.proposedBy ?? null, input.approvedBy ?? null, content.memo, contentHash, hash, createdAt,
+    ])
   } catch (err) {
     if (!isUniqueViolation(err)) throw err
     const first = await trx('ledger_transactions').where({ idempotency_key: input.idempotencyKey }).first('id', 'content_hash')
@@ -150,27 +142,29 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
   }
   if (postings.some((p) => p.resident && p.balance + p.amount < 0)) throw errors.insufficientPoints()
 
-  await trx('ledger_postings').insert(
-    postings.map((p) => ({
-      transaction_id: id,
-      account_id: p.accountId,
-      amount: p.amount,
-      account_seq: p.seq,
-      prev_hash: p.prevHash,
-      created_at: createdAt,
-    })),
+  await sql.run(
+    `INSERT INTO ledger_postings (transaction_id, account_id, amount, account_seq, prev_hash, created_at) VALUES ${postings.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    postings.flatMap((p) => [id, p.accountId, p.amount, p.seq, p.prevHash, createdAt]),
   )
   const cases = postings.map(() => 'WHEN ? THEN ?').join(' ')
-  const updated = await trx.raw(
+  const updated = await sql.run(
     `UPDATE ledger_accounts SET balance = balance + CASE id ${cases} END, head_seq = head_seq + 1, head_hash = ? WHERE id IN (${postings.map(() => '?').join(', ')})`,
     [...postings.flatMap((p) => [p.accountId, p.amount]), hash, ...postings.map((p) => p.accountId)],
   )
-  if (affectedRows(updated) !== postings.length) throw new SlotMoved('a slot moved under its lock')
+  if (updated !== postings.length) throw new SlotMoved('a slot moved under its lock')
   return { id, replayed: false }
 }
 
-/** Rows changed by a raw UPDATE: mysql2 answers [ResultSetHeader, …], better-sqlite3 { changes }. */
-function affectedRows(result: unknown): number {
-  if (Array.isArray(result)) return (result[0] as { affectedRows: number }).affectedRows
-  return (result as { changes: number }).changes
+const INSERT_TRANSACTION =
+  'INSERT INTO ledger_transactions (id, idempotency_key, kind, source_type, source_id, award_source, reverses_id, ' +
+  'proposed_by, approved_by, memo, content_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+
+interface SlotRow {
+  id: number
+  account_key: string
+  kind: string
+  balance: number | string
+  head_seq: number
+  head_hash: string
 }
+

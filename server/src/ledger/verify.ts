@@ -13,6 +13,7 @@ export interface LedgerProblem {
     | 'negative_resident_balance'
     | 'ledger_not_zero'
     | 'dangling_reversal'
+    | 'dangling_posting'
   subject: string
   detail: string
 }
@@ -91,7 +92,17 @@ export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
     .select('r.id')
   for (const r of dangling) problems.push({ kind: 'dangling_reversal', subject: r.id, detail: 'reverses a transaction that does not exist' })
 
-  // 3. Slots: chains, heads and balances, a batch of slots at a time.
+  // 3. No posting points at a transaction or an account that is not there (the tables have no foreign keys).
+  const orphans = await db('ledger_postings as p')
+    .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .leftJoin('ledger_accounts as a', 'a.id', 'p.account_id')
+    .where((w) => w.whereNull('t.id').orWhereNull('a.id'))
+    .select('p.transaction_id', 'p.account_id', 't.id as tx', 'a.id as account')
+  for (const o of orphans) {
+    problems.push({ kind: 'dangling_posting', subject: `${o.transaction_id}/${o.account_id}`, detail: o.tx ? 'its account does not exist' : 'its transaction does not exist' })
+  }
+
+  // 4. Slots: chains, heads and balances, a batch of slots at a time.
   let accounts = 0
   let total = 0
   const residentBalances = new Map<string, number>()

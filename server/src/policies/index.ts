@@ -1,6 +1,7 @@
-import { isStaffRole } from '@anju/shared'
+import { isStaffRole, type Role } from '@anju/shared'
 import { errors } from '../errors'
 import type { Actor } from './actor'
+import { caseRules } from './cases'
 
 export type { Actor } from './actor'
 
@@ -18,6 +19,11 @@ export function withinScope(actor: Actor, regionPath: string): boolean {
   return regionPath.startsWith(actor.region.path)
 }
 
+const REVIEWER_ROLES: readonly Role[] = ['staff', 'centre', 'admin']
+function isReviewer(actor: Actor): boolean {
+  return REVIEWER_ROLES.includes(actor.role)
+}
+
 type Rule = (actor: Actor, resource: any) => boolean
 
 const rules = {
@@ -25,6 +31,25 @@ const rules = {
   'region.read': (actor: Actor, region: Scoped) =>
     isStaffRole(actor.role) ? withinScope(actor, region.regionPath) : true,
   'user.readSelf': () => true,
+  ...caseRules,
+  /** Patrol teams, routes and checkpoints are run by staff, centre and admin accounts over their subtree. */
+  'patrolTeam.manage': (actor: Actor, team: Scoped) =>
+    isReviewer(actor) && withinScope(actor, team.regionPath),
+  /** Any resident or volunteer may see a team and apply; scoped accounts see their subtree's. */
+  'patrolTeam.read': (actor: Actor, team: Scoped) => (isStaffRole(actor.role) ? withinScope(actor, team.regionPath) : true),
+  /** A patrol is seen by its volunteer and by scoped accounts over its community. */
+  'patrol.read': (actor: Actor, patrol: Scoped & { userId: number }) =>
+    actor.id === patrol.userId || withinScope(actor, patrol.regionPath),
+  /** Approving and rejecting awards: community staff and above, inside their region. */
+  'award.review': (actor: Actor, award: Scoped) => isReviewer(actor) && withinScope(actor, award.regionPath),
+  'award.proposeManual': (actor: Actor) => isReviewer(actor) && actor.region !== null,
+  /** Award rules, caps and budgets: administrators, inside their region. */
+  'award.configure': (actor: Actor, region: Scoped) => actor.role === 'admin' && withinScope(actor, region.regionPath),
+  'reward.manage': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),
+  /** Redeeming is for residents (volunteers are residents too), not for staff accounts. */
+  'reward.redeem': (actor: Actor) => actor.role === 'resident' || actor.role === 'volunteer',
+  'redemption.fulfil': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),
+  'redemption.cancel': (actor: Actor, redemption: { userId: number }) => redemption.userId === actor.id,
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof rules
@@ -40,6 +65,11 @@ export function can<A extends Action>(actor: Actor, action: A, resource: Resourc
  */
 export function authorize<A extends Action>(actor: Actor, action: A, resource: ResourceOf<A>): void {
   if (!can(actor, action, resource)) throw errors.notFound()
+}
+
+/** For staff-only pages: a resident asking gets 403, not a region-scope answer. */
+export function requireReviewer(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
+  if (!isReviewer(actor) || !actor.region) throw errors.forbidden()
 }
 
 /** The actions on `resource` that `actor` may take, returned with the resource so clients show only those. */

@@ -12,6 +12,11 @@ export const RegionRow = z.object({
 })
 export type RegionRow = z.infer<typeof RegionRow>
 
+/** The ids on a materialised path, root first: "/1/4/9/" → [1, 4, 9]. */
+export function idsOnPath(path: string): number[] {
+  return path.split('/').filter(Boolean).map(Number)
+}
+
 const parseAll = (rows: unknown[]) => rows.map((r) => RegionRow.parse(r))
 
 export const regionsRepo = {

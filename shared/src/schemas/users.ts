@@ -20,3 +20,7 @@ export const UserView = z
   })
   .meta({ id: 'User' })
 export type UserView = z.infer<typeof UserView>
+
+export const SetCommunityInput = z
+  .object({ regionId: z.number().int().positive('请选择所在社区') })
+  .meta({ id: 'SetCommunityInput' })

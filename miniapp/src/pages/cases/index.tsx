@@ -1,4 +1,4 @@
-import { EmptyState } from '../../components/EmptyState'
+import { MyCaseList } from '../../components/MyCaseList'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { useRequireSession } from '../../hooks/session'
@@ -9,7 +9,7 @@ export default function CasesPage() {
   return (
     <Screen>
       <Section title='我的诉求'>
-        <EmptyState text='还没有提交过诉求' hint='在首页点「我要投诉」或「我要举报」提交' />
+        <MyCaseList />
       </Section>
     </Screen>
   )

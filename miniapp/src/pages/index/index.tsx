@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { useFreshUser, useRequireSession } from '../../hooks/session'
+import { REPORT_PAGES } from '../../utils/reportRoutes'
 import './index.scss'
 
 const QUICK_ACTIONS = [
@@ -12,9 +13,7 @@ const QUICK_ACTIONS = [
   { key: 'patrol', mark: '巡', label: '开始巡逻', hint: '志愿巡逻打卡' },
 ] as const
 
-function comingSoon() {
-  Taro.showToast({ title: '即将开放', icon: 'none' })
-}
+const PATROL_START_PAGE = '/packages/patrol/pages/start/index'
 
 export default function HomePage() {
   const session = useRequireSession()
@@ -36,7 +35,7 @@ export default function HomePage() {
             key={action.key}
             className={`quick-action quick-action--${action.key}`}
             hoverClass='quick-action--pressed'
-            onClick={comingSoon}
+            onClick={action.key === 'patrol' ? () => Taro.navigateTo({ url: PATROL_START_PAGE }) : () => Taro.navigateTo({ url: REPORT_PAGES.new(action.key) })}
           >
             <View className='quick-action__mark'>{action.mark}</View>
             <Text className='quick-action__label'>{action.label}</Text>

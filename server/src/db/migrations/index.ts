@@ -1,6 +1,9 @@
 import type { Knex } from 'knex'
 import * as foundation from './20261125_001_foundation'
 import * as ledger from './20261125_002_ledger'
+import * as awardsMall from './20261125_003_awards_mall'
+import * as gridLoop from './20261125_004_grid_loop'
+import * as patrols from './20261125_005_patrols'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -9,6 +12,9 @@ import * as ledger from './20261125_002_ledger'
 const migrations: Record<string, Knex.Migration> = {
   '20261125_001_foundation': foundation,
   '20261125_002_ledger': ledger,
+  '20261125_003_awards_mall': awardsMall,
+  '20261125_004_grid_loop': gridLoop,
+  '20261125_005_patrols': patrols,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,6 +3,9 @@ import { hashPassword } from '../../auth/passwords'
 import { regionsRepo, type RegionRow } from '../../repositories/regions'
 import { usersRepo } from '../../repositories/users'
 import type { Db } from '../knex'
+import { seedGridLoop } from './gridLoop'
+import { seedPatrolDemo } from './patrols'
+import { seedPoints } from './points'
 
 /** Password of every demo staff account. Demo data only: never seeded in production. */
 export const DEMO_PASSWORD = 'anju-demo-2026'
@@ -67,4 +70,7 @@ export async function seedDemo(db: Db): Promise<void> {
       await usersRepo.insert(trx, { openid: DEMO_RESIDENT.openid, displayName: DEMO_RESIDENT.displayName, role: 'resident' })
     }
   })
+  await seedPoints(db)
+  await seedPatrolDemo(db)
+  await seedGridLoop(db)
 }

@@ -15,4 +15,14 @@ export function userRoutes(router: AppRouter) {
     const region = user.region_id ? await regionsRepo.findById(db, user.region_id) : undefined
     return presentUser(user, region)
   })
+
+  route(router, api.setMyCommunity, async (ctx, { actor, body, transact }) => {
+    if (actor.role !== 'resident' && actor.role !== 'volunteer') throw errors.forbidden()
+    const region = await regionsRepo.findById(ctx.services.db, body.regionId)
+    if (!region || region.level !== 'community') throw errors.invalidField('regionId', '请选择一个社区')
+    return transact(async (trx) => {
+      await usersRepo.update(trx, actor.id, { regionId: region.id })
+      return presentUser((await usersRepo.findById(trx, actor.id))!, region)
+    })
+  })
 }

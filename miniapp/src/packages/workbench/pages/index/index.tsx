@@ -3,6 +3,9 @@ import { EmptyState } from '../../../../components/EmptyState'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
+import { PointsTools } from '../../components/PointsTools'
+import { PatrolTools } from '../../components/PatrolTools'
+import { CaseTools } from '../../components/CaseTools'
 
 /** The staff workbench (sub-package): inbox, case actions, award approvals and pickup scanning go here. */
 export default function WorkbenchPage() {
@@ -19,6 +22,9 @@ export default function WorkbenchPage() {
   }
   return (
     <Screen>
+      <CaseTools />
+      <PointsTools role={session.user.role} />
+      <PatrolTools role={session.user.role} />
       <Section title='待办'>
         <EmptyState text='暂无待办' hint='分派给您的案件和待审核的积分会出现在这里' />
       </Section>

@@ -1,0 +1,90 @@
+import { useCallback, useRef, useState } from 'react'
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import { Button, Text, View } from '@tarojs/components'
+import { api, type RedemptionView } from '@anju/shared'
+import { call, errorMessage } from '../../../../api'
+import { EmptyState } from '../../../../components/EmptyState'
+import { Screen } from '../../../../components/Screen'
+import { Section } from '../../../../components/Section'
+import { useRequireSession } from '../../../../hooks/session'
+import { formatDate, formatDateTime } from '../../../../utils/format'
+import { MALL_PAGES } from '../../../../utils/routes'
+import { StatusChip } from '../../components/StatusChip'
+import '../../components/mall.scss'
+import './index.scss'
+
+export default function MyRedemptionsPage() {
+  const session = useRequireSession()
+  const [items, setItems] = useState<RedemptionView[] | null>(null)
+  const [loading, setLoading] = useState(false)
+  const [error, setError] = useState('')
+  const generation = useRef(0)
+
+  const reload = useCallback(async () => {
+    const mine = ++generation.current
+    setLoading(true)
+    setError('')
+    try {
+      const list = await call(api.myRedemptions)
+      if (mine === generation.current) setItems(list.items)
+    } catch (err) {
+      if (mine === generation.current) setError(errorMessage(err))
+    } finally {
+      if (mine === generation.current) setLoading(false)
+    }
+  }, [])
+
+  // Back from a redemption that was just cancelled: show its new status.
+  useDidShow(() => {
+    void reload()
+  })
+  usePullDownRefresh(() => {
+    void reload().finally(() => Taro.stopPullDownRefresh())
+  })
+
+  if (!session) return <Screen>{null}</Screen>
+  return (
+    <Screen>
+      {error ? (
+        <Section>
+          <Text className='form-error'>{error}</Text>
+          <Button className='btn btn--plain' onClick={() => void reload()}>
+            重新加载
+          </Button>
+        </Section>
+      ) : null}
+      {items === null ? (
+        loading ? <Text className='muted state-text'>加载中…</Text> : null
+      ) : items.length === 0 ? (
+        <Section>
+          <EmptyState text='还没有兑换记录' hint='在积分商城用积分兑换礼品' />
+          <Button className='btn btn--primary' onClick={() => Taro.redirectTo({ url: MALL_PAGES.list })}>
+            去积分商城
+          </Button>
+        </Section>
+      ) : (
+        items.map((item) => (
+          <View
+            key={item.id}
+            className='mall-card redemption-card'
+            hoverClass='redemption-card--pressed'
+            onClick={() => Taro.navigateTo({ url: `${MALL_PAGES.redemption}?id=${item.id}` })}
+          >
+            <View className='redemption-card__top'>
+              <Text className='mall-card__title redemption-card__title'>{item.reward.title}</Text>
+              <StatusChip status={item.status} />
+            </View>
+            <View className='mall-card__meta'>
+              <Text>{`${item.points} 积分 · ${formatDateTime(item.createdAt)}`}</Text>
+            </View>
+            {item.status === 'reserved' ? (
+              <View className='mall-card__meta'>
+                <Text>{`请于 ${formatDate(item.expiresAt)} 前到${item.reward.pickupPlace}领取`}</Text>
+              </View>
+            ) : null}
+          </View>
+        ))
+      )}
+    </Screen>
+  )
+}

@@ -1,0 +1,162 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Button, Input, Picker, Text, View } from '@tarojs/components'
+import {
+  api, CASE_ACTION_LABELS, CASE_COLOUR_LABELS, CASE_STATUS_LABELS, RESOLUTION_OUTCOMES, RESOLUTION_OUTCOME_LABELS,
+  type CaseAction, type CaseActionInput, type CaseDetail, type GridWorkerList, type ResolutionOutcome,
+} from '@anju/shared'
+import { call, errorMessage, newIdempotencyKey } from '../../../../api'
+import { uploadPhoto } from '../../../../api/upload'
+import '../../../../components/CaseCard/index.scss'
+import { Screen } from '../../../../components/Screen'
+import { Section } from '../../../../components/Section'
+import { useRequireSession } from '../../../../hooks/session'
+import { platform } from '../../../../platform'
+import { PlatformCancelledError } from '../../../../platform/types'
+import '../../components/cases.scss'
+
+/** Actions that need a written reason or note before they can be sent. */
+const NEEDS_TEXT: Partial<Record<CaseAction, string>> = {
+  reject: '不予受理的原因', escalate: '上报的原因', resolve: '处置情况', close: '办结说明',
+}
+
+/** One case for a handler: what was reported, its timeline, and only the actions the server allows now. */
+export default function WorkbenchCasePage() {
+  const session = useRequireSession()
+  const id = Number(useRouter().params.id)
+  const [item, setItem] = useState<CaseDetail | null>(null)
+  const [workers, setWorkers] = useState<GridWorkerList['items']>([])
+  const [workerIndex, setWorkerIndex] = useState(-1)
+  const [outcome, setOutcome] = useState<ResolutionOutcome>('fixed')
+  // How an escalated case really ended when the centre closes it: not fixed unless they say so.
+  const [closeOutcome, setCloseOutcome] = useState<ResolutionOutcome>('not_fixed')
+  const [text, setText] = useState('')
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  // Photos of the result, uploaded as they are chosen; sent with 处置完成.
+  const [photoIds, setPhotoIds] = useState<string[]>([])
+  const actionKey = useRef(newIdempotencyKey())
+
+  const reload = useCallback(async () => {
+    try {
+      setItem(await call(api.caseDetail, { params: { id } }))
+    } catch (err) {
+      setError(errorMessage(err))
+    }
+  }, [id])
+
+  useEffect(() => {
+    void reload()
+  }, [reload])
+  useEffect(() => {
+    if (item?.actions.includes('dispatch') && workers.length === 0) {
+      call(api.gridWorkers).then((r) => setWorkers(r.items)).catch(() => undefined)
+    }
+  }, [item, workers.length])
+
+  async function addPhotos() {
+    setError('')
+    try {
+      for (const path of await platform.choosePhotos(9 - photoIds.length)) {
+        const up = await uploadPhoto(path)
+        setPhotoIds((prev) => [...prev, up.id])
+      }
+    } catch (err) {
+      if (!(err instanceof PlatformCancelledError)) setError(errorMessage(err))
+    }
+  }
+
+  async function run(action: CaseAction) {
+    setError('')
+    const note = text.trim()
+    if (NEEDS_TEXT[action] && note.length < 2) return setError(`请填写${NEEDS_TEXT[action]}`)
+    let body: CaseActionInput
+    switch (action) {
+      case 'reject': case 'escalate': body = { action, reason: note }; break
+      case 'close': body = { action, note, ...(item?.status === 'escalated' ? { outcome: closeOutcome } : {}) }; break
+      case 'resolve': body = { action, outcome, note, photoIds }; break
+      case 'dispatch': {
+        const worker = workers[workerIndex]
+        if (!worker) return setError('请选择网格员')
+        body = { action, assigneeId: worker.id, ...(note ? { note } : {}) }
+        break
+      }
+      case 'rate': return
+      default: body = { action, ...(note ? { note } : {}) }
+    }
+    setBusy(true)
+    try {
+      await call(api.caseAction, { params: { id }, body, idempotencyKey: actionKey.current })
+      actionKey.current = newIdempotencyKey()
+      setText('')
+      if (action === 'resolve') setPhotoIds([])
+      Taro.showToast({ title: `已${CASE_ACTION_LABELS[action]}`, icon: 'success' })
+      await reload()
+    } catch (err) {
+      setError(errorMessage(err))
+      // A refusal (someone else moved the case) shows the case as it is now.
+      await reload()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (!session) return <Screen>{null}</Screen>
+  if (!item) return <Screen>{error ? <Text className='form-error'>{error}</Text> : <Text className='muted'>加载中…</Text>}</Screen>
+  const actions = item.actions.filter((a) => a !== 'rate')
+  return (
+    <Screen>
+      <Section title={`${item.category.name} · ${item.number}`} extra={<Text className={`case-chip case-chip--${item.status}`} id='wb-case-status'>{CASE_STATUS_LABELS[item.status]}</Text>}>
+        <Text className='muted'>{`${CASE_COLOUR_LABELS[item.colour]}预警 · ${item.grid.name}${item.overdue ? ' · 已超期' : ''}`}</Text>
+        <Text className='wb-case__note'>{item.text}</Text>
+        <Text className='wb-case__note'>{`地址：${item.location.address}`}</Text>
+        {item.plate ? <Text className='wb-case__note'>{`车牌：${item.plate}`}</Text> : null}
+        <Text className='wb-case__note'>{`反映人：${item.reporter ? item.reporter.displayName : '匿名/保密'}`}</Text>
+        {item.assignee ? <Text className='wb-case__note'>{`承办网格员：${item.assignee.displayName}`}</Text> : null}
+      </Section>
+
+      {actions.length ? (
+        <Section title='办理'>
+          {actions.includes('dispatch') ? (
+            <Picker mode='selector' range={workers.map((w) => `${w.displayName}（${w.region.name}）`)} onChange={(e) => setWorkerIndex(Number(e.detail.value))}>
+              <View className='field__input' id='wb-worker'><Text>{workers[workerIndex]?.displayName ?? '选择网格员'}</Text></View>
+            </Picker>
+          ) : null}
+          {actions.includes('resolve') ? (
+            <Picker mode='selector' range={RESOLUTION_OUTCOMES.map((o) => RESOLUTION_OUTCOME_LABELS[o])} onChange={(e) => setOutcome(RESOLUTION_OUTCOMES[Number(e.detail.value)] ?? 'fixed')}>
+              <View className='field__input'><Text>{`处置结果：${RESOLUTION_OUTCOME_LABELS[outcome]}`}</Text></View>
+            </Picker>
+          ) : null}
+          {actions.includes('close') && item.status === 'escalated' ? (
+            <Picker mode='selector' range={RESOLUTION_OUTCOMES.map((o) => RESOLUTION_OUTCOME_LABELS[o])} onChange={(e) => setCloseOutcome(RESOLUTION_OUTCOMES[Number(e.detail.value)] ?? 'not_fixed')}>
+              <View className='field__input'><Text>{`办结结果：${RESOLUTION_OUTCOME_LABELS[closeOutcome]}`}</Text></View>
+            </Picker>
+          ) : null}
+          {actions.includes('resolve') ? (
+            <Button className='btn btn--plain' id='wb-add-photo' disabled={busy || photoIds.length >= 9} onClick={() => void addPhotos()}>
+              {photoIds.length ? `已添加 ${photoIds.length} 张现场照片，继续添加` : '添加现场照片'}
+            </Button>
+          ) : null}
+          <Input id='wb-note' className='field__input' value={text} placeholder='说明 / 原因' maxlength={500} onInput={(e) => setText(e.detail.value)} />
+          <View className='wb-case__actions'>
+            {actions.map((a) => (
+              <Button key={a} id={`wb-action-${a}`} className={a === 'reject' ? 'btn btn--danger' : 'btn btn--primary'} disabled={busy} onClick={() => void run(a)}>
+                {CASE_ACTION_LABELS[a]}
+              </Button>
+            ))}
+          </View>
+        </Section>
+      ) : null}
+      {error ? <Text className='form-error'>{error}</Text> : null}
+
+      <Section title='办理过程'>
+        {item.timeline.map((e) => (
+          <View key={e.id} className='wb-case__event'>
+            <Text>{`${e.label} · ${e.actor ? e.actor.displayName : '系统'}`}</Text>
+            {e.note ? <Text className='wb-case__note'>{e.note}</Text> : null}
+          </View>
+        ))}
+      </Section>
+    </Screen>
+  )
+}

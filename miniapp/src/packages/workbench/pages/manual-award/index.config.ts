@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '好人好事奖励' })

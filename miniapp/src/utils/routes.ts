@@ -1,0 +1,27 @@
+import type { PointsEntry } from '@anju/shared'
+
+/** Pages of the rewards mall sub-package (packages/mall). */
+export const MALL_PAGES = {
+  list: '/packages/mall/pages/list/index',
+  detail: '/packages/mall/pages/detail/index',
+  redemptions: '/packages/mall/pages/redemptions/index',
+  redemption: '/packages/mall/pages/redemption/index',
+} as const
+
+/** Staff pages of the workbench sub-package (packages/workbench). */
+export const WORKBENCH_PAGES = {
+  awards: '/packages/workbench/pages/awards/index',
+  pickup: '/packages/workbench/pages/pickup/index',
+  manualAward: '/packages/workbench/pages/manual-award/index',
+} as const
+
+/**
+ * Where a ledger entry came from, as a page URL: a report's case file or a patrol record. Those pages
+ * belong to other sub-packages; callers check platform.hasPage before linking.
+ */
+export function sourcePageOf(source: PointsEntry['source']): string | null {
+  const id = encodeURIComponent(source.id)
+  if (source.type === 'report') return `/packages/report/pages/detail/index?id=${id}`
+  if (source.type === 'patrol') return `/packages/patrol/pages/record/index?id=${id}`
+  return null
+}

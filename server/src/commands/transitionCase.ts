@@ -1,0 +1,186 @@
+import {
+  CASE_TRANSITIONS, actionsFrom, canTransition, rateOutcome, type CaseAction, type CaseActionInput as CaseActionSchema, type CaseStatus,
+} from '@anju/shared'
+import type { z } from 'zod'
+import { proposeAward } from '../awards'
+import type { Trx } from '../db/knex'
+import { errors } from '../errors'
+import { can, type Actor } from '../policies'
+import type { CaseResource } from '../policies/cases'
+import { casesRepo, type CaseChanges, type CaseRow } from '../repositories/cases'
+import { categoriesRepo } from '../repositories/categories'
+import { idsOnPath, regionsRepo } from '../repositories/regions'
+import { uploadsRepo } from '../repositories/uploads'
+import { usersRepo } from '../repositories/users'
+import { recordCaseEvent } from './recordCaseEvent'
+
+type Input = z.output<typeof CaseActionSchema>
+
+
+const HOUR_MS = 60 * 60 * 1000
+
+export function caseResource(c: CaseRow): CaseResource & { anonymous: boolean } {
+  return {
+    regionPath: c.region_path, reporterId: c.reporter_id, assigneeId: c.assignee_id, confidential: c.confidential,
+    anonymous: c.anonymous,
+  }
+}
+
+/** What `actor` may do to the case now: the state machine's moves that the policies allow this actor. */
+export function allowedCaseActions(actor: Actor, c: CaseRow): CaseAction[] {
+  return actionsFrom(c.status).filter((action) => can(actor, `case.${action}`, caseResource(c)))
+}
+
+/** Whether `actor` may see the case as a handler (a resident's access is through following it). */
+export function canHandle(actor: Actor, c: CaseRow): boolean {
+  return can(actor, 'case.handle', caseResource(c))
+}
+
+/**
+ * Where an escalation goes: the parent of the level the escalating person works at (a community's staff
+ * escalate to the street), or of the case's own region for an assignee working outside it.
+ */
+async function escalationTarget(trx: Trx, actor: Actor, c: CaseRow) {
+  const from = actor.region && c.region_path.startsWith(actor.region.path) ? actor.region : { id: c.region_id, path: c.region_path }
+  const ids = idsOnPath(from.path)
+  const parentId = ids[ids.length - 2]
+  return parentId ? regionsRepo.findById(trx, parentId) : undefined
+}
+
+/** The centre's level for a case: the street above its grid (or the nearest region above when none). */
+async function centreRegion(trx: Trx, c: CaseRow) {
+  const ancestors = await regionsRepo.findByIds(trx, idsOnPath(c.grid_path))
+  return ancestors.find((r) => r.level === 'street') ?? ancestors.find((r) => r.level === 'district') ?? ancestors[0]!
+}
+
+/** Points when a violation is verified, a hazard confirmed or a complaint closed (idempotent per case). */
+async function proposeAwardFor(trx: Trx, c: CaseRow, actor: Actor) {
+  const category = await categoriesRepo.findByCode(trx, c.category_code)
+  await proposeAward(trx, {
+    userId: c.reporter_id,
+    regionId: c.grid_id,
+    kind: c.kind,
+    source: { type: 'report', id: String(c.id) },
+    categoryCode: c.category_code,
+    ...(category && category.points > 0 ? { points: category.points } : {}),
+    proposedBy: actor.role === 'resident' ? null : actor.id,
+    reason: `${category?.name ?? c.category_code} ${c.number}`,
+  })
+}
+
+/**
+ * Moves a case by one action: checks the state machine (409 listing what this actor may do instead) and the
+ * policy (403), applies the change only if nobody moved the case meanwhile, and writes the event and its
+ * outbox messages in the same transaction.
+ */
+export async function transitionCase({
+  trx, actor, caseId, input, now = new Date(), asPlatform = false,
+}: {
+  trx: Trx; actor: Actor; caseId: number; input: Input; now?: Date
+  /** An external grid platform's account: any move inside its region, and it may dispatch to itself. */
+  asPlatform?: boolean
+}): Promise<CaseRow> {
+  const c = await casesRepo.findById(trx, caseId)
+  const isReporter = c?.reporter_id === actor.id
+  if (!c || !(canHandle(actor, c) || isReporter)) throw errors.notFound()
+  const action = input.action
+  if (!canTransition(c.status, action)) {
+    throw errors.caseTransitionNotAllowed({ status: c.status, allowed: allowedCaseActions(actor, c) })
+  }
+  if (!(asPlatform ? canHandle(actor, c) : can(actor, `case.${action}`, caseResource(c)))) throw errors.forbidden()
+
+  const category = await categoriesRepo.findByCode(trx, c.category_code)
+  let to: CaseStatus = CASE_TRANSITIONS[action].to
+  const changes: CaseChanges = {}
+  let note: string | null = null
+  let photoIds: string[] = []
+  switch (input.action) {
+    case 'accept':
+      note = input.note ?? null
+      changes.accepted_at = now
+      break
+    case 'reject':
+      note = input.reason
+      changes.closed_at = now
+      break
+    case 'dispatch': {
+      note = input.note ?? null
+      if (asPlatform && input.assigneeId === actor.id) {
+        changes.assignee_id = actor.id
+        break
+      }
+      const worker = await usersRepo.findById(trx, input.assigneeId)
+      const workerRegion = worker?.region_id ? await regionsRepo.findById(trx, worker.region_id) : undefined
+      // A grid worker inside both the case's region and the dispatcher's own.
+      if (!worker || worker.disabled || worker.role !== 'grid_worker' || !workerRegion ||
+        !workerRegion.path.startsWith(c.region_path) || !actor.region || !workerRegion.path.startsWith(actor.region.path)) {
+        throw errors.assigneeInvalid()
+      }
+      changes.assignee_id = worker.id
+      break
+    }
+    case 'start':
+      note = input.note ?? null
+      break
+    case 'resolve':
+      note = input.note
+      photoIds = input.photoIds
+      if (photoIds.length > 0 && !(await uploadsRepo.attach(trx, photoIds, actor.id, c.id))) throw errors.photoNotFound()
+      changes.outcome = input.outcome
+      changes.resolved_at = now
+      break
+    case 'verify':
+      note = input.note ?? null
+      break
+    case 'escalate': {
+      note = input.reason
+      const target = await escalationTarget(trx, actor, c)
+      if (!target) throw errors.caseTransitionNotAllowed({ status: c.status, allowed: allowedCaseActions(actor, c).filter((a) => a !== 'escalate') })
+      Object.assign(changes, {
+        region_id: target.id, region_path: target.path, assignee_id: null, response_overdue: false,
+        response_due_at: new Date(now.getTime() + (category?.response_sla_hours ?? 24) * HOUR_MS),
+      })
+      break
+    }
+    case 'rate':
+      note = input.comment ?? null
+      to = rateOutcome(input.satisfied, c.reopen_count)
+      changes.rating_satisfied = input.satisfied
+      changes.rating_comment = input.comment ?? null
+      if (to === 'closed') changes.closed_at = now
+      if (to === 'reopened') {
+        // Back to the handlers with a fresh resolve deadline; the assignee stays, the old outcome goes.
+        Object.assign(changes, {
+          reopen_count: c.reopen_count + 1, outcome: null, resolved_at: null, resolve_overdue: false,
+          resolve_due_at: new Date(now.getTime() + (category?.resolve_sla_hours ?? 72) * HOUR_MS),
+        })
+      }
+      if (to === 'escalated') {
+        // The resident disputes the result twice: the centre reviews it, and the handler's outcome no longer stands.
+        const centre = await centreRegion(trx, c)
+        Object.assign(changes, {
+          region_id: centre.id, region_path: centre.path, assignee_id: null, response_overdue: false, outcome: null,
+          response_due_at: new Date(now.getTime() + (category?.response_sla_hours ?? 24) * HOUR_MS),
+        })
+      }
+      break
+    case 'close':
+      note = input.note
+      changes.closed_at = now
+      // Closing without a verified resolution is honest about it: "closed, not fixed" unless the centre says otherwise.
+      if (c.status === 'escalated') changes.outcome = input.outcome ?? 'not_fixed'
+      break
+  }
+  changes.status = to
+
+  if (!(await casesRepo.update(trx, c, changes, now))) throw errors.conflict()
+  const updated = (await casesRepo.findById(trx, c.id))!
+  await recordCaseEvent(trx, updated, { kind: action, from: c.status, to, actor, note, photoIds }, now)
+
+  const violationOrHazardVerified = action === 'verify' && (c.kind === 'violation' || c.kind === 'hazard')
+  const complaintClosed = to === 'closed' && c.kind === 'complaint' && updated.outcome !== 'not_fixed'
+  if (violationOrHazardVerified || complaintClosed) await proposeAwardFor(trx, updated, actor)
+  return updated
+}
+
+

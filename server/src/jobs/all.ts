@@ -1,0 +1,9 @@
+/**
+ * Registers every background job with the registry in ./index. Each job module pushes itself onto `jobs`
+ * when imported; add one import line per job module.
+ */
+import './expireRedemptions'
+import './closeStalePatrols'
+import './superviseOverdueCases'
+import './deliverOutbox'
+import './sweepUploads'

@@ -1,0 +1,34 @@
+import type { Services } from '../context'
+import { createLocalFileStore, type FileStore } from '../integrations/fileStore'
+import { uploadsRepo } from '../repositories/uploads'
+import { jobs, type Job } from './index'
+
+const BATCH = 200
+/** A photo not attached to any report within a day was abandoned: its original may carry a location. */
+export const UNATTACHED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000
+
+/** Deletes abandoned uploads, row first (so a report can no longer take it), then both stored copies. */
+export async function sweepUploads(
+  { db, config }: Pick<Services, 'db' | 'config'>,
+  now: Date,
+  files: FileStore = createLocalFileStore(config.gridLoop.uploadDir),
+): Promise<{ processed: number }> {
+  let processed = 0
+  for (const upload of await uploadsRepo.unattachedBefore(db, new Date(now.getTime() - UNATTACHED_UPLOAD_TTL_MS), BATCH)) {
+    if (!(await uploadsRepo.deleteUnattached(db, upload.id))) continue
+    await files.delete(upload.public_key)
+    await files.delete(upload.original_key)
+    processed++
+  }
+  return { processed }
+}
+
+export const sweepUploadsJob: Job = {
+  name: 'sweep-uploads',
+  intervalMs: 60 * 60 * 1000,
+  async run(services, now) {
+    return sweepUploads(services, now)
+  },
+}
+
+jobs.push(sweepUploadsJob)

@@ -1,0 +1,33 @@
+/** Small geometry on the sphere, enough for grids a few hundred metres across. Points are [lat, lng]. */
+export type LatLng = readonly [lat: number, lng: number]
+
+const EARTH_RADIUS_M = 6_371_000
+const rad = (deg: number) => (deg * Math.PI) / 180
+
+/** Great-circle distance in metres (haversine). */
+export function distanceMeters(a: LatLng, b: LatLng): number {
+  const dLat = rad(b[0] - a[0])
+  const dLng = rad(b[1] - a[1])
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a[0])) * Math.cos(rad(b[0])) * Math.sin(dLng / 2) ** 2
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(h))
+}
+
+/** Ray casting; fine at grid scale where the plane approximation holds. A point on an edge may go either way. */
+export function pointInPolygon(point: LatLng, polygon: readonly LatLng[]): boolean {
+  const [y, x] = point
+  let inside = false
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [yi, xi] = polygon[i]!
+    const [yj, xj] = polygon[j]!
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
+/** Degrees of latitude and longitude that cover `metres` around `lat`, for a bounding-box prefilter. */
+export function degreesAround(lat: number, metres: number): { dLat: number; dLng: number } {
+  const dLat = (metres / EARTH_RADIUS_M) * (180 / Math.PI)
+  return { dLat, dLng: dLat / Math.cos(rad(lat)) }
+}
+
+export { gcj02ToWgs84, wgs84ToGcj02 } from '@anju/shared'

@@ -1,0 +1,108 @@
+import {
+  CASE_EVENT_LABELS, type CaseAction, type CaseDetail, type CaseEventView, type CaseView, type CategoryView,
+} from '@anju/shared'
+import type { CaseEventRow } from '../repositories/caseActivity'
+import type { CaseRow } from '../repositories/cases'
+import type { CategoryRow } from '../repositories/categories'
+import type { RegionRow } from '../repositories/regions'
+import type { UserRow } from '../repositories/users'
+import type { UploadRow } from '../repositories/uploads'
+
+/** Photos are served by unguessable id, so an <image> tag (which cannot send our token) can show them. */
+export const photoUrl = (id: string) => `/api/files/${id}`
+export const presentPhoto = (id: string) => ({ id, url: photoUrl(id) })
+
+export function presentUpload(row: UploadRow) {
+  return { id: row.id, url: photoUrl(row.id), contentType: row.content_type, width: row.width, height: row.height, size: row.size }
+}
+
+export function presentCategory(row: CategoryRow): CategoryView {
+  return {
+    code: row.code, kind: row.kind, name: row.name, colour: row.colour,
+    responseSlaHours: row.response_sla_hours, resolveSlaHours: row.resolve_sla_hours, routing: row.routing_level,
+    requiredFields: row.required_fields, points: row.points, confidential: row.confidential,
+  }
+}
+
+/** Everything a case view needs beyond the row, loaded in bulk by the caller. */
+export interface CaseViewContext {
+  categories: Map<string, CategoryRow>
+  regions: Map<number, RegionRow>
+  users: Map<number, UserRow>
+  /** The viewer's relation to each case, for residents. */
+  relations: Map<number, 'reporter' | 'follower'>
+  /** Whether the viewer may see who reported each case. */
+  seesReporter: (c: CaseRow) => boolean
+  actions: (c: CaseRow) => CaseAction[]
+  viewerId: number
+  now: Date
+}
+
+const regionRef = (r: RegionRow | undefined, id: number) =>
+  r ? { id: r.id, name: r.name, level: r.level } : { id, name: '', level: 'grid' as const }
+const personRef = (u: UserRow | undefined) => (u ? { id: u.id, displayName: u.display_name } : null)
+
+const OPEN_STATUSES = new Set(['submitted', 'accepted', 'dispatched', 'in_progress', 'reopened', 'escalated'])
+
+export function presentCase(c: CaseRow, ctx: CaseViewContext): CaseView {
+  return {
+    id: c.id,
+    number: c.number,
+    kind: c.kind,
+    category: { code: c.category_code, name: ctx.categories.get(c.category_code)?.name ?? c.category_code },
+    colour: c.colour,
+    status: c.status,
+    text: c.text,
+    photos: c.photo_ids.map(presentPhoto),
+    location: { lat: c.lat, lng: c.lng, address: c.address, datum: 'gcj02' },
+    plate: c.plate,
+    anonymous: c.anonymous,
+    reporter: ctx.seesReporter(c) ? personRef(ctx.users.get(c.reporter_id)) : null,
+    region: regionRef(ctx.regions.get(c.region_id), c.region_id),
+    grid: regionRef(ctx.regions.get(c.grid_id), c.grid_id),
+    assignee: c.assignee_id ? personRef(ctx.users.get(c.assignee_id)) : null,
+    occurredAt: c.occurred_at.toISOString(),
+    createdAt: c.created_at.toISOString(),
+    responseDueAt: c.response_due_at.toISOString(),
+    resolveDueAt: c.resolve_due_at.toISOString(),
+    overdue: c.response_overdue || c.resolve_overdue ||
+      (OPEN_STATUSES.has(c.status) && c.resolve_due_at.getTime() < ctx.now.getTime()),
+    outcome: c.outcome,
+    rating: c.rating_satisfied === null ? null : { satisfied: c.rating_satisfied, comment: c.rating_comment },
+    reopenCount: c.reopen_count,
+    followers: c.follower_count,
+    relation: ctx.relations.get(c.id) ?? null,
+    actions: ctx.actions(c),
+  }
+}
+
+/**
+ * One timeline entry. Residents are never named to anyone but themselves, except the reporter to a handler
+ * allowed to see them: a follower, an anonymous reporter or a confidential clue's reporter shows as "居民".
+ */
+export function presentCaseEvent(e: CaseEventRow, c: CaseRow, ctx: CaseViewContext): CaseEventView {
+  let actor: CaseEventView['actor'] = null
+  if (e.actor_id !== null) {
+    const user = ctx.users.get(e.actor_id)
+    const isResident = e.actor_role === 'resident' || e.actor_role === 'volunteer'
+    const named = !isResident || e.actor_id === ctx.viewerId || (e.actor_id === c.reporter_id && ctx.seesReporter(c))
+    actor = named
+      ? { displayName: e.actor_id === ctx.viewerId && isResident ? '我' : (user?.display_name ?? ''), role: e.actor_role }
+      : { displayName: '居民', role: 'resident' }
+  }
+  return {
+    id: e.id,
+    kind: e.kind,
+    label: CASE_EVENT_LABELS[e.kind],
+    fromStatus: e.from_status,
+    toStatus: e.to_status,
+    actor,
+    note: e.note,
+    photos: e.photo_ids.map(presentPhoto),
+    createdAt: e.created_at.toISOString(),
+  }
+}
+
+export function presentCaseDetail(c: CaseRow, events: CaseEventRow[], ctx: CaseViewContext): CaseDetail {
+  return { ...presentCase(c, ctx), timeline: events.map((e) => presentCaseEvent(e, c, ctx)) }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { CaseEventKind, CaseStatus, Role } from '@anju/shared'
+import type { Queryable } from '../db/knex'
+import { flag, jsonArray, time } from './rows'
+
+/** A case's timeline (immutable events), its followers and the notices sent about it. */
+export const CaseEventRow = z.object({
+  id: z.coerce.number().int(),
+  case_id: z.coerce.number().int(),
+  kind: CaseEventKind,
+  from_status: CaseStatus.nullable(),
+  to_status: CaseStatus.nullable(),
+  actor_id: z.coerce.number().int().nullable(),
+  actor_role: Role.nullable(),
+  note: z.string().nullable(),
+  photo_ids: jsonArray(z.string()),
+  created_at: time,
+})
+export type CaseEventRow = z.infer<typeof CaseEventRow>
+
+export const FollowerRow = z.object({
+  case_id: z.coerce.number().int(),
+  user_id: z.coerce.number().int(),
+  relation: z.enum(['reporter', 'follower']),
+  anonymous: flag,
+})
+export type FollowerRow = z.infer<typeof FollowerRow>
+
+export const caseEventsRepo = {
+  /** Events are immutable: this is the only write. */
+  async insert(
+    db: Queryable,
+    e: { caseId: number; kind: CaseEventKind; from: CaseStatus | null; to: CaseStatus | null; actorId: number | null; actorRole: Role | null; note: string | null; photoIds: string[]; now: Date },
+  ): Promise<CaseEventRow> {
+    const row = {
+      case_id: e.caseId, kind: e.kind, from_status: e.from, to_status: e.to, actor_id: e.actorId,
+      actor_role: e.actorRole, note: e.note, photo_ids: JSON.stringify(e.photoIds), created_at: e.now,
+    }
+    const [id] = await db('case_events').insert(row)
+    return CaseEventRow.parse({ ...row, id: Number(id) })
+  },
+  /** Reports a user filed since `since`, new cases and ones linked to an open case alike. */
+  async countSubmissionsSince(db: Queryable, userId: number, since: Date): Promise<number> {
+    const row = await db('case_events').where({ actor_id: userId }).whereIn('kind', ['submit', 'follow'])
+      .andWhere('created_at', '>=', since).count({ n: '*' }).first()
+    return Number(row?.n ?? 0)
+  },
+  async listForCase(db: Queryable, caseId: number) {
+    return (await db('case_events').where({ case_id: caseId }).orderBy('id')).map((r: unknown) => CaseEventRow.parse(r))
+  },
+}
+
+export const caseFollowersRepo = {
+  async insert(db: Queryable, f: { caseId: number; userId: number; relation: 'reporter' | 'follower'; anonymous: boolean; now: Date }) {
+    await db('case_followers').insert({
+      case_id: f.caseId, user_id: f.userId, relation: f.relation, anonymous: f.anonymous, created_at: f.now,
+    })
+  },
+  async find(db: Queryable, caseId: number, userId: number) {
+    const row = await db('case_followers').where({ case_id: caseId, user_id: userId }).first()
+    return row ? FollowerRow.parse(row) : undefined
+  },
+  async findForUser(db: Queryable, userId: number, caseIds: number[]) {
+    if (caseIds.length === 0) return []
+    return (await db('case_followers').where({ user_id: userId }).whereIn('case_id', caseIds)).map((r: unknown) => FollowerRow.parse(r))
+  },
+}
+
+const NoticeRow = z.object({
+  id: z.coerce.number().int(),
+  case_id: z.coerce.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  read_at: time.nullable(),
+  created_at: time,
+})
+
+export const caseNotificationsRepo = {
+  /** One notice per user, case and kind; a repeat is ignored. */
+  async insert(db: Queryable, n: { userId: number; caseId: number; kind: string; title: string; body: string; now: Date }) {
+    await db('case_notifications')
+      .insert({ user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, created_at: n.now })
+      .onConflict(['user_id', 'case_id', 'kind'])
+      .ignore()
+  },
+  async listForUser(db: Queryable, userId: number) {
+    const rows = await db('case_notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(50)
+    return rows.map((r: unknown) => NoticeRow.parse(r))
+  },
+}

@@ -1,0 +1,128 @@
+import { api, isStaffRole } from '@anju/shared'
+import { caseMetrics } from '../../commands/caseMetrics'
+import { submitReport } from '../../commands/submitReport'
+import { canHandle, transitionCase } from '../../commands/transitionCase'
+import { errors } from '../../errors'
+import { presentCategory } from '../../presenters/cases'
+import { caseFollowersRepo, caseNotificationsRepo } from '../../repositories/caseActivity'
+import { casesRepo } from '../../repositories/cases'
+import { categoriesRepo } from '../../repositories/categories'
+import { gridWorkersRepo } from '../../repositories/gridWorkers'
+import { usersRepo } from '../../repositories/users'
+import { route, type AppRouter } from '../define'
+import { caseDetailView, caseView, caseViews } from './views'
+
+const nextCursor = (items: { id: number }[], limit: number) => (items.length === limit ? String(items[items.length - 1]!.id) : null)
+
+/** Intake (residents), 我的诉求, the workbench inbox, case detail and case actions. */
+export function caseRoutes(router: AppRouter) {
+  route(router, api.categories, async (ctx, { query }) => {
+    const rows = await categoriesRepo.list(ctx.services.db, query.kind)
+    return { items: rows.map(presentCategory) }
+  })
+
+  route(router, api.submitReport, async (ctx, { actor, body, transact }) => {
+    if (isStaffRole(actor.role)) throw errors.forbidden()
+    // A flaky network resends; the key makes the second send return the first answer instead of a second case.
+    if (!ctx.state.idempotency) throw errors.idempotencyKeyRequired()
+    const { services } = ctx
+    const user = await usersRepo.findById(services.db, actor.id)
+    // Outside the transaction: WeChat's check is a network call and must not hold locks.
+    const verdict = await services.contentCheck.check(`${body.text}\n${body.location.address}`, user?.openid ?? null)
+    if (verdict === 'risky') throw errors.contentRejected()
+    return transact(async (trx) => {
+      const { caseId, duplicate } = await submitReport({ trx, actor, input: body, limits: services.config.gridLoop })
+      const c = (await casesRepo.findById(trx, caseId))!
+      return { case: await caseView(trx, actor, c), duplicate }
+    })
+  })
+
+  route(router, api.myCases, async (ctx, { actor, query }) => {
+    const rows = await casesRepo.listFollowedBy(ctx.services.db, actor.id, query.cursor ? Number(query.cursor) : undefined, query.limit)
+    return { items: await caseViews(ctx.services.db, actor, rows), next: nextCursor(rows, query.limit) }
+  })
+
+  route(router, api.staffCases, async (ctx, { actor, query }) => {
+    if (!isStaffRole(actor.role) || !actor.region) throw errors.forbidden()
+    const rows = await casesRepo.listInScope(ctx.services.db, {
+      regionPath: actor.region.path,
+      assigneeId: actor.role === 'grid_worker' ? actor.id : undefined,
+      status: query.status, colour: query.colour, overdue: query.overdue,
+      beforeId: query.cursor ? Number(query.cursor) : undefined, limit: query.limit,
+    })
+    return { items: await caseViews(ctx.services.db, actor, rows), next: nextCursor(rows, query.limit) }
+  })
+
+  route(router, api.caseDetail, async (ctx, { actor, params }) => {
+    const { db } = ctx.services
+    const c = await casesRepo.findById(db, params.id)
+    if (!c) throw errors.notFound()
+    if (!canHandle(actor, c) && !(await caseFollowersRepo.find(db, c.id, actor.id))) throw errors.notFound()
+    return caseDetailView(db, actor, c)
+  })
+
+  route(router, api.caseAction, async (ctx, { actor, params, body, transact }) =>
+    transact(async (trx) => caseView(trx, actor, await transitionCase({ trx, actor, caseId: params.id, input: body }))),
+  )
+
+  route(router, api.caseMetrics, async (ctx, { actor, query }) => {
+    if (!isStaffRole(actor.role) || !actor.region) throw errors.forbidden()
+    return caseMetrics(ctx.services.db, { scope: actor.region, ...query })
+  })
+
+  route(router, api.caseNotices, async (ctx, { actor }) => {
+    const rows = await caseNotificationsRepo.listForUser(ctx.services.db, actor.id)
+    return {
+      items: rows.map((n) => ({
+        id: n.id, caseId: n.case_id, kind: n.kind, title: n.title, body: n.body, read: n.read_at !== null,
+        createdAt: n.created_at.toISOString(),
+      })),
+    }
+  })
+
+  route(router, api.gridWorkers, async (ctx, { actor }) => {
+    if (!['staff', 'centre', 'admin'].includes(actor.role) || !actor.region) throw errors.forbidden()
+    const rows = await gridWorkersRepo.under(ctx.services.db, actor.region.path)
+    return {
+      items: rows.map((w) => ({ id: w.id, displayName: w.display_name, region: { id: w.region_id, name: w.region_name, level: w.region_level } })),
+    }
+  })
+
+  route(router, api.createCategory, async (ctx, { actor, body, transact }) => {
+    if (actor.role !== 'admin') throw errors.forbidden()
+    return transact(async (trx) => {
+      if (await categoriesRepo.findByCode(trx, body.code)) throw errors.conflict({ code: body.code })
+      await categoriesRepo.insert(trx, categoryColumns(body), (await categoriesRepo.maxSortOrder(trx)) + 10)
+      return presentCategory((await categoriesRepo.findByCode(trx, body.code))!)
+    })
+  })
+
+  route(router, api.updateCategory, async (ctx, { actor, params, body, transact }) => {
+    if (actor.role !== 'admin') throw errors.forbidden()
+    return transact(async (trx) => {
+      const current = await categoriesRepo.findByCode(trx, params.code)
+      if (!current) throw errors.notFound()
+      const merged = { ...presentCategory(current), ...body }
+      if (merged.responseSlaHours > merged.resolveSlaHours) throw errors.invalidField('responseSlaHours', '受理时限不能长于办结时限')
+      await categoriesRepo.update(trx, params.code, categoryColumns(body))
+      return presentCategory((await categoriesRepo.findByCode(trx, params.code))!)
+    })
+  })
+}
+
+/** API field names → columns, for the fields present. */
+function categoryColumns(c: Partial<{ code: string; kind: string; name: string; colour: string; responseSlaHours: number; resolveSlaHours: number; routing: string; requiredFields: string[]; points: number; confidential: boolean; active: boolean }>) {
+  const row: Record<string, unknown> = {}
+  if (c.code !== undefined) row.code = c.code
+  if (c.kind !== undefined) row.kind = c.kind
+  if (c.name !== undefined) row.name = c.name
+  if (c.colour !== undefined) row.colour = c.colour
+  if (c.responseSlaHours !== undefined) row.response_sla_hours = c.responseSlaHours
+  if (c.resolveSlaHours !== undefined) row.resolve_sla_hours = c.resolveSlaHours
+  if (c.routing !== undefined) row.routing_level = c.routing
+  if (c.requiredFields !== undefined) row.required_fields = c.requiredFields
+  if (c.points !== undefined) row.points = c.points
+  if (c.confidential !== undefined) row.confidential = c.confidential
+  if (c.active !== undefined) row.active = c.active
+  return row
+}

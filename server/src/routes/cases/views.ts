@@ -1,0 +1,50 @@
+import type { Queryable } from '../../db/knex'
+import { allowedCaseActions, caseResource } from '../../commands/transitionCase'
+import { can, type Actor } from '../../policies'
+import { presentCase, presentCaseDetail, type CaseViewContext } from '../../presenters/cases'
+import { caseEventsRepo, caseFollowersRepo, type CaseEventRow } from '../../repositories/caseActivity'
+import { type CaseRow } from '../../repositories/cases'
+import { categoriesRepo } from '../../repositories/categories'
+import { regionsRepo } from '../../repositories/regions'
+import { usersRepo, type UserRow } from '../../repositories/users'
+
+async function usersByIds(db: Queryable, ids: number[]) {
+  const unique = [...new Set(ids)]
+  const rows = await Promise.all(unique.map((id) => usersRepo.findById(db, id)))
+  return new Map(rows.filter((u): u is UserRow => !!u).map((u) => [u.id, u]))
+}
+
+/** Loads, in bulk, what presenting these cases to `actor` needs. */
+async function contextFor(db: Queryable, actor: Actor, cases: CaseRow[], events: CaseEventRow[] = []): Promise<CaseViewContext> {
+  const categories = await categoriesRepo.findByCodes(db, [...new Set(cases.map((c) => c.category_code))])
+  const regions = await regionsRepo.findByIds(db, [...new Set(cases.flatMap((c) => [c.region_id, c.grid_id]))])
+  const users = await usersByIds(db, [
+    ...cases.flatMap((c) => [c.reporter_id, ...(c.assignee_id ? [c.assignee_id] : [])]),
+    ...events.flatMap((e) => (e.actor_id ? [e.actor_id] : [])),
+  ])
+  const follows = await caseFollowersRepo.findForUser(db, actor.id, cases.map((c) => c.id))
+  return {
+    categories: new Map(categories.map((c) => [c.code, c])),
+    regions: new Map(regions.map((r) => [r.id, r])),
+    users,
+    relations: new Map(follows.map((f) => [f.case_id, f.relation])),
+    seesReporter: (c) => c.reporter_id === actor.id || can(actor, 'case.seeReporter', caseResource(c)),
+    actions: (c) => allowedCaseActions(actor, c),
+    viewerId: actor.id,
+    now: new Date(),
+  }
+}
+
+export async function caseViews(db: Queryable, actor: Actor, cases: CaseRow[]) {
+  const ctx = await contextFor(db, actor, cases)
+  return cases.map((c) => presentCase(c, ctx))
+}
+
+export async function caseView(db: Queryable, actor: Actor, c: CaseRow) {
+  return (await caseViews(db, actor, [c]))[0]!
+}
+
+export async function caseDetailView(db: Queryable, actor: Actor, c: CaseRow) {
+  const events = await caseEventsRepo.listForCase(db, c.id)
+  return presentCaseDetail(c, events, await contextFor(db, actor, [c], events))
+}

@@ -1,0 +1,69 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { SIGNATURE_HEADER, verifySignature } from '../integrations/gridPlatform'
+
+export type FakeAnswer = 'ok' | 'fail' | 'timeout' | 'reject'
+
+export interface FakeGridPlatform {
+  url: string
+  secret: string
+  /** How the next requests are answered, one entry each; 'ok' once it runs out. */
+  script: FakeAnswer[]
+  /** How long a 'timeout' answer takes (it still processes the message, then answers late). */
+  slowMs: number
+  /** Every request as it arrived. */
+  received: { idempotencyKey: string; signatureOk: boolean; body: any }[]
+  /** Messages acted on, once per idempotency key, in order: what a well-behaved platform keeps. */
+  processed: string[]
+  close(): Promise<void>
+}
+
+/**
+ * A local stand-in for an external grid platform: checks our signature, dedupes by Idempotency-Key,
+ * and fails, answers late or refuses on cue.
+ */
+export async function startFakeGridPlatform(secret = 'fake-platform-secret-0123456789'): Promise<FakeGridPlatform> {
+  const fake: FakeGridPlatform = {
+    url: '', secret, script: [], slowMs: 1000, received: [], processed: [],
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections?.()
+      server.close(() => resolve())
+    }),
+  }
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks)
+      const idempotencyKey = String(req.headers['idempotency-key'] ?? '')
+      const signatureOk = verifySignature(secret, raw, req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined)
+      let body: unknown = null
+      try {
+        body = JSON.parse(raw.toString('utf8'))
+      } catch {
+        // recorded as null
+      }
+      fake.received.push({ idempotencyKey, signatureOk, body })
+      const answer = fake.script.shift() ?? 'ok'
+      const process = () => {
+        if (signatureOk && !fake.processed.includes(idempotencyKey)) fake.processed.push(idempotencyKey)
+      }
+      if (!signatureOk) {
+        res.writeHead(401).end()
+      } else if (answer === 'fail') {
+        res.writeHead(503).end('busy')
+      } else if (answer === 'reject') {
+        res.writeHead(400).end('bad message')
+      } else if (answer === 'timeout') {
+        process()
+        setTimeout(() => res.writeHead(200).end('{"ok":true}'), fake.slowMs)
+      } else {
+        process()
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}')
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/anju/events`
+  return fake
+}

@@ -1,0 +1,255 @@
+import {
+  CaseAction, CaseColour, CaseEventKind, CaseStatus, ResolutionOutcome,
+} from '../caseMachine'
+import { RegionLevel, Role } from '../roles'
+import { z } from '../zod'
+import { PersonRef } from './points'
+import { RegionRef } from './users'
+
+export const REPORT_KINDS = ['complaint', 'violation', 'hazard'] as const
+export const ReportKind = z.enum(REPORT_KINDS)
+export type ReportKind = z.infer<typeof ReportKind>
+export const REPORT_KIND_LABELS: Record<ReportKind, string> = {
+  complaint: '我要投诉',
+  violation: '我要举报',
+  hazard: '隐患线索',
+}
+
+/** Fields a category may require beyond text and location. */
+export const REQUIRED_FIELDS = ['plate', 'photo'] as const
+export const RequiredField = z.enum(REQUIRED_FIELDS)
+export type RequiredField = z.infer<typeof RequiredField>
+
+export const MAX_REPORT_PHOTOS = 9
+
+const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领'
+/**
+ * Chinese plates: province + issuing letter + 5 characters (I and O never used), the last possibly 挂/学/警/港/澳;
+ * new-energy plates have 6: small cars D/F first (湘AD12345), large vehicles D/F last (湘A12345D).
+ */
+const PLATE = new RegExp(
+  `^[${PROVINCES}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]|[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF])$`,
+)
+
+/** Uppercases and drops the separators people type (space, ·, -). */
+export function normalizePlate(input: string): string {
+  return input.replace(/[\s·•.\-]/g, '').toUpperCase()
+}
+
+export function isValidPlate(plate: string): boolean {
+  return PLATE.test(normalizePlate(plate))
+}
+
+export const PlateNumber = z
+  .string()
+  .trim()
+  .transform(normalizePlate)
+  .refine((p) => PLATE.test(p), '车牌号格式不正确，例如 湘C12345 或新能源 湘CD12345')
+
+/** A point as the phone reports it: GCJ-02 (China's offset datum), the datum named on every answer. */
+export const GeoPoint = z.object({
+  lat: z.number().min(3, '位置不在服务范围内').max(54, '位置不在服务范围内'),
+  lng: z.number().min(73, '位置不在服务范围内').max(136, '位置不在服务范围内'),
+})
+export type GeoPoint = z.infer<typeof GeoPoint>
+
+export const ReportLocation = GeoPoint.extend({
+  address: z.string().trim().min(1, '请填写地址').max(200, '地址最多 200 字'),
+})
+
+export const CategoryView = z
+  .object({
+    code: z.string(),
+    kind: ReportKind,
+    name: z.string(),
+    colour: CaseColour,
+    responseSlaHours: z.number().int(),
+    resolveSlaHours: z.number().int(),
+    routing: RegionLevel.describe('首先受理的区域层级'),
+    requiredFields: z.array(RequiredField),
+    points: z.number().int().describe('核实后建议的积分'),
+    confidential: z.boolean().describe('保密线索：仅综治中心可见举报人'),
+  })
+  .meta({ id: 'Category' })
+export type CategoryView = z.infer<typeof CategoryView>
+
+export const CategoryList = z.object({ items: z.array(CategoryView) }).meta({ id: 'CategoryList' })
+export const CategoryQuery = z.object({ kind: ReportKind.optional() })
+
+export const SubmitReportInput = z
+  .object({
+    kind: ReportKind,
+    categoryCode: z.string().trim().min(1, '请选择类别').max(32),
+    text: z.string().trim().min(5, '描述至少 5 个字').max(500, '描述最多 500 字'),
+    photoIds: z.array(z.string().regex(/^[a-f0-9]{32}$/, '照片编号有误')).max(MAX_REPORT_PHOTOS, `最多 ${MAX_REPORT_PHOTOS} 张照片`).default([]),
+    location: ReportLocation,
+    plate: PlateNumber.optional(),
+    anonymous: z.boolean().default(false),
+    occurredAt: z.iso.datetime({ offset: true, message: '发生时间格式有误' }),
+  })
+  .meta({ id: 'SubmitReportInput' })
+export type SubmitReportInput = z.input<typeof SubmitReportInput>
+
+export const PhotoView = z.object({ id: z.string(), url: z.string() })
+
+export const CaseEventView = z
+  .object({
+    id: z.number().int(),
+    kind: CaseEventKind,
+    label: z.string(),
+    fromStatus: CaseStatus.nullable(),
+    toStatus: CaseStatus.nullable(),
+    actor: z.object({ displayName: z.string(), role: Role.nullable() }).nullable().describe('系统操作为 null'),
+    note: z.string().nullable(),
+    photos: z.array(PhotoView),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'CaseEvent' })
+export type CaseEventView = z.infer<typeof CaseEventView>
+
+export const CaseView = z
+  .object({
+    id: z.number().int(),
+    number: z.string().describe('案件编号，可电话报读'),
+    kind: ReportKind,
+    category: z.object({ code: z.string(), name: z.string() }),
+    colour: CaseColour,
+    status: CaseStatus,
+    text: z.string(),
+    photos: z.array(PhotoView),
+    location: ReportLocation.extend({ datum: z.literal('gcj02') }),
+    plate: z.string().nullable(),
+    anonymous: z.boolean(),
+    reporter: PersonRef.nullable().describe('匿名或保密线索对处置人员隐藏'),
+    region: RegionRef.describe('当前承办区域'),
+    grid: RegionRef.describe('事发网格'),
+    assignee: PersonRef.nullable(),
+    occurredAt: z.string(),
+    createdAt: z.string(),
+    responseDueAt: z.string(),
+    resolveDueAt: z.string(),
+    overdue: z.boolean(),
+    outcome: ResolutionOutcome.nullable(),
+    rating: z.object({ satisfied: z.boolean(), comment: z.string().nullable() }).nullable(),
+    reopenCount: z.number().int(),
+    followers: z.number().int().describe('重复反映并关注此案的人数'),
+    relation: z.enum(['reporter', 'follower']).nullable().describe('与当前居民的关系'),
+    actions: z.array(CaseAction).describe('当前账号此刻可执行的操作'),
+  })
+  .meta({ id: 'Case' })
+export type CaseView = z.infer<typeof CaseView>
+
+export const CaseDetail = CaseView.extend({ timeline: z.array(CaseEventView) }).meta({ id: 'CaseDetail' })
+export type CaseDetail = z.infer<typeof CaseDetail>
+
+export const SubmitReportResult = z
+  .object({
+    case: CaseView,
+    duplicate: z.boolean().describe('与已有案件重复：已改为关注原案件'),
+  })
+  .meta({ id: 'SubmitReportResult' })
+export type SubmitReportResult = z.infer<typeof SubmitReportResult>
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true')
+
+export const CaseListQuery = z.object({
+  status: CaseStatus.optional(),
+  colour: CaseColour.optional(),
+  overdue: booleanQuery.optional(),
+  cursor: z.string().regex(/^\d+$/).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+})
+export const MyCaseQuery = z.object({
+  cursor: z.string().regex(/^\d+$/).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+})
+export const CasePage = z.object({ items: z.array(CaseView), next: z.string().nullable() }).meta({ id: 'CasePage' })
+export type CasePage = z.infer<typeof CasePage>
+
+const note = z.string().trim().max(500, '说明最多 500 字')
+const reason = z.string().trim().min(2, '请填写原因').max(500, '原因最多 500 字')
+const photoIds = z.array(z.string().regex(/^[a-f0-9]{32}$/, '照片编号有误')).max(MAX_REPORT_PHOTOS).default([])
+
+/** One body for every case action, told apart by `action`. */
+export const CaseActionInput = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.literal('accept'), note: note.optional() }),
+    z.object({ action: z.literal('reject'), reason }),
+    z.object({ action: z.literal('dispatch'), assigneeId: z.number().int().positive('请选择网格员'), note: note.optional() }),
+    z.object({ action: z.literal('start'), note: note.optional() }),
+    z.object({
+      action: z.literal('resolve'),
+      outcome: ResolutionOutcome,
+      note: z.string().trim().min(2, '请填写处置情况').max(500),
+      photoIds,
+    }),
+    z.object({ action: z.literal('verify'), note: note.optional() }),
+    z.object({ action: z.literal('escalate'), reason }),
+    z.object({ action: z.literal('rate'), satisfied: z.boolean(), comment: note.optional() }),
+    z.object({
+      action: z.literal('close'),
+      note: z.string().trim().min(2, '请填写办结说明').max(500),
+      outcome: ResolutionOutcome.optional().describe('综治中心复核办结时如实填写；不填则视为未能解决'),
+    }),
+  ])
+  .meta({ id: 'CaseActionInput' })
+export type CaseActionInput = z.input<typeof CaseActionInput>
+
+export const UploadView = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    contentType: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    size: z.number().int(),
+  })
+  .meta({ id: 'Upload' })
+export type UploadView = z.infer<typeof UploadView>
+
+export const UploadIdParam = z.object({ id: z.string().regex(/^[a-f0-9]{32}$/, '编号有误') })
+export const CaseIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })
+
+export const GridWorkerList = z
+  .object({ items: z.array(PersonRef.extend({ region: RegionRef })) })
+  .meta({ id: 'GridWorkerList' })
+export type GridWorkerList = z.infer<typeof GridWorkerList>
+
+const slaHours = z.number().int().min(1, '时限至少 1 小时').max(24 * 90, '时限最多 90 天')
+const CategoryFields = z.object({
+  name: z.string().trim().min(1, '请填写类别名称').max(32),
+  colour: CaseColour,
+  responseSlaHours: slaHours,
+  resolveSlaHours: slaHours,
+  routing: z.enum(['grid', 'community', 'street', 'district']),
+  requiredFields: z.array(RequiredField).max(REQUIRED_FIELDS.length).default([]),
+  points: z.number().int().min(0).max(1000),
+  confidential: z.boolean().default(false),
+  active: z.boolean().default(true),
+})
+const slaInOrder = (c: { responseSlaHours?: number; resolveSlaHours?: number }) =>
+  c.responseSlaHours === undefined || c.resolveSlaHours === undefined || c.responseSlaHours <= c.resolveSlaHours
+
+export const CategoryInput = CategoryFields.extend({
+  code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '编码只能使用小写字母、数字和下划线'),
+  kind: ReportKind,
+})
+  .refine(slaInOrder, { message: '受理时限不能长于办结时限', path: ['responseSlaHours'] })
+  .meta({ id: 'CategoryInput' })
+export const CategoryUpdate = CategoryFields.partial()
+  .refine(slaInOrder, { message: '受理时限不能长于办结时限', path: ['responseSlaHours'] })
+  .meta({ id: 'CategoryUpdate' })
+export const CategoryCodeParam = z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, '编码有误') })
+
+export const CaseNotice = z
+  .object({
+    id: z.number().int(),
+    caseId: z.number().int(),
+    kind: z.string(),
+    title: z.string(),
+    body: z.string(),
+    read: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'CaseNotice' })
+export const CaseNoticeList = z.object({ items: z.array(CaseNotice) }).meta({ id: 'CaseNoticeList' })
