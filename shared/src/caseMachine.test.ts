@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { actionsFrom, canTransition, CASE_STATUSES, CASE_TRANSITIONS, FINAL_CASE_STATUSES, rateOutcome } from './caseMachine'
+import { actionsFrom, canRegrade, canTransition, caseDeadlines, CASE_STATUSES, CASE_TRANSITIONS, FINAL_CASE_STATUSES, rateOutcome, slaHoursFor } from './caseMachine'
 import { isValidPlate, normalizePlate, SubmitReportInput } from './schemas/cases'
 
 describe('case state machine', () => {
@@ -60,5 +60,31 @@ describe('plate numbers', () => {
     const result = SubmitReportInput.safeParse({ kind: 'violation', categoryCode: 'x', text: '短', location: { lat: 1, lng: 1, address: '' }, occurredAt: 'x' })
     expect(result.success).toBe(false)
     for (const issue of result.error!.issues) expect(issue.message).toMatch(/[\u4e00-\u9fa5]/)
+  })
+})
+
+describe('colour sets the deadlines (红黄绿三色预警)', () => {
+  const yellowCategory = { colour: 'yellow' as const, responseSlaHours: 24, resolveSlaHours: 72 }
+  it('keeps the category hours at its own colour', () => {
+    expect(slaHoursFor(yellowCategory, 'yellow')).toEqual({ responseHours: 24, resolveHours: 72 })
+  })
+  it('halves them for red and doubles them for green', () => {
+    expect(slaHoursFor(yellowCategory, 'red')).toEqual({ responseHours: 12, resolveHours: 36 })
+    expect(slaHoursFor(yellowCategory, 'green')).toEqual({ responseHours: 48, resolveHours: 144 })
+  })
+  it('scales relative to the category colour, rounding up to at least an hour', () => {
+    expect(slaHoursFor({ colour: 'red', responseSlaHours: 2, resolveSlaHours: 24 }, 'yellow')).toEqual({ responseHours: 4, resolveHours: 48 })
+    expect(slaHoursFor({ colour: 'green', responseSlaHours: 1, resolveSlaHours: 5 }, 'red')).toEqual({ responseHours: 1, resolveHours: 2 })
+  })
+  it('counts the deadlines from the given time', () => {
+    const from = new Date('2026-11-25T00:00:00Z')
+    const d = caseDeadlines(yellowCategory, 'red', from)
+    expect(d.responseDueAt.toISOString()).toBe('2026-11-25T12:00:00.000Z')
+    expect(d.resolveDueAt.toISOString()).toBe('2026-11-26T12:00:00.000Z')
+  })
+  it('allows re-grading only before resolution', () => {
+    expect(canRegrade('in_progress')).toBe(true)
+    expect(canRegrade('escalated')).toBe(true)
+    for (const s of ['resolved', 'verified', 'closed', 'rejected'] as const) expect(canRegrade(s)).toBe(false)
   })
 })

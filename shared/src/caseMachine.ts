@@ -62,7 +62,7 @@ export const CASE_TRANSITIONS: Record<CaseAction, { from: readonly CaseStatus[];
 }
 
 /** Event kinds on a case's timeline: every action, plus what happens without one. */
-export const CASE_EVENT_KINDS = [...CASE_ACTIONS, 'submit', 'follow', 'supervise'] as const
+export const CASE_EVENT_KINDS = [...CASE_ACTIONS, 'submit', 'follow', 'supervise', 'regrade'] as const
 export const CaseEventKind = z.enum(CASE_EVENT_KINDS)
 export type CaseEventKind = z.infer<typeof CaseEventKind>
 
@@ -71,6 +71,7 @@ export const CASE_EVENT_LABELS: Record<CaseEventKind, string> = {
   submit: '提交',
   follow: '重复反映（已合并）',
   supervise: '超期督办',
+  regrade: '调整预警等级',
 }
 
 /** The actions the state machine allows from `status` (policies then narrow them per actor). */
@@ -96,6 +97,52 @@ export const CASE_COLOURS = ['red', 'yellow', 'green'] as const
 export const CaseColour = z.enum(CASE_COLOURS)
 export type CaseColour = z.infer<typeof CaseColour>
 export const CASE_COLOUR_LABELS: Record<CaseColour, string> = { red: '红色', yellow: '黄色', green: '绿色' }
+
+/**
+ * How colour sets the deadlines. A category's response/resolve SLA hours are the deadlines for a case at the
+ * category's own (default) colour; a case graded another colour gets them scaled by
+ * `factor[caseColour] / factor[categoryColour]`, rounded up to whole hours and at least 1. So a yellow
+ * category's 24h/72h become 12h/36h for a red case and 48h/144h for a green one, while a red category's
+ * case re-graded yellow doubles. Change the table here to retune every category at once.
+ */
+export const CASE_COLOUR_SLA_FACTORS: Record<CaseColour, number> = { red: 0.5, yellow: 1, green: 2 }
+
+/** Re-grading the colour (调整预警等级) moves no status, so it is not a CaseAction; it is allowed until resolution. */
+export const REGRADE_STATUSES: readonly CaseStatus[] = ['submitted', 'accepted', 'dispatched', 'in_progress', 'reopened', 'escalated']
+
+/** What a case's `actions` may offer: the state machine's moves, plus re-grading. */
+export const CASE_OFFERS = [...CASE_ACTIONS, 'regrade'] as const
+export const CaseOffer = z.enum(CASE_OFFERS)
+export type CaseOffer = z.infer<typeof CaseOffer>
+
+export function canRegrade(status: CaseStatus): boolean {
+  return REGRADE_STATUSES.includes(status)
+}
+
+const HOUR_MS = 60 * 60 * 1000
+
+/** SLA hours for a case of `colour` in a category (see CASE_COLOUR_SLA_FACTORS). */
+export function slaHoursFor(
+  category: { colour: CaseColour; responseSlaHours: number; resolveSlaHours: number },
+  colour: CaseColour,
+): { responseHours: number; resolveHours: number } {
+  const scale = CASE_COLOUR_SLA_FACTORS[colour] / CASE_COLOUR_SLA_FACTORS[category.colour]
+  const hours = (h: number) => Math.max(1, Math.ceil(h * scale))
+  return { responseHours: hours(category.responseSlaHours), resolveHours: hours(category.resolveSlaHours) }
+}
+
+/** Deadlines for a case of `colour`, counted from `from` (when the case was submitted). */
+export function caseDeadlines(
+  category: { colour: CaseColour; responseSlaHours: number; resolveSlaHours: number },
+  colour: CaseColour,
+  from: Date,
+): { responseDueAt: Date; resolveDueAt: Date } {
+  const { responseHours, resolveHours } = slaHoursFor(category, colour)
+  return {
+    responseDueAt: new Date(from.getTime() + responseHours * HOUR_MS),
+    resolveDueAt: new Date(from.getTime() + resolveHours * HOUR_MS),
+  }
+}
 
 /** How a resolution turned out: honest outcomes are counted apart ("closed, not fixed" is not "fixed"). */
 export const RESOLUTION_OUTCOMES = ['fixed', 'not_fixed', 'no_action_needed'] as const

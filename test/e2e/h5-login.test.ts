@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
-import { launchChromium } from '../support/browser'
+import { launchChromium, openPhone } from '../support/browser'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
 
@@ -20,13 +20,7 @@ describe('h5 app in Chromium', () => {
     await server?.close()
   })
 
-  async function openApp(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.on('pageerror', (err) => console.error('page error:', err.message))
-    await page.goto(server.url)
-    return page
-  }
+  const openApp = (): Promise<Page> => openPhone(browser, server.url)
 
   it('sends a visitor to log in, and the demo resident lands on the home tab', async () => {
     const page = await openApp()

@@ -1,11 +1,23 @@
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
+import { gcj02ToWgs84, wgs84ToGcj02 } from '@anju/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awardsRepo } from '../../server/src/repositories/awards'
 import { demoRoute, type DemoRoute } from '../../server/src/testing/patrolFlow'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium } from '../support/browser'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
+
+/**
+ * What Chromium should report (WGS-84) for the phone to be at this GCJ-02 point, where checkpoints are stored:
+ * the h5 adapter converts the browser's position to GCJ-02.
+ */
+function browserAt(lat: number, lng: number, accuracy: number) {
+  const [latitude, longitude] = gcj02ToWgs84(lat, lng)
+  return { latitude, longitude, accuracy }
+}
 
 /** The live patrol in the h5 build: start, check in with typed codes at each checkpoint, finish, see the record. */
 describe('h5 patrol in Chromium', () => {
@@ -27,7 +39,7 @@ describe('h5 patrol in Chromium', () => {
     const [first] = route.checkpoints
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 }, locale: 'zh-CN',
-      geolocation: { latitude: first!.lat, longitude: first!.lng, accuracy: 10 }, permissions: ['geolocation'],
+      geolocation: browserAt(first!.lat, first!.lng, 10), permissions: ['geolocation'],
     })
     const page = await context.newPage()
     const errors: string[] = []
@@ -45,7 +57,7 @@ describe('h5 patrol in Chromium', () => {
 
     await expect.poll(() => page.locator('#patrol-code input').isEditable(), { timeout: 15_000 }).toBe(true)
     for (const [i, checkpoint] of route.checkpoints.slice(0, 3).entries()) {
-      await context.setGeolocation({ latitude: checkpoint.lat + 0.00005, longitude: checkpoint.lng, accuracy: 8 })
+      await context.setGeolocation(browserAt(checkpoint.lat + 0.00005, checkpoint.lng, 8))
       await page.locator('#patrol-code input').fill(checkpoint.code)
       await page.locator('#patrol-check-in').click()
       await expect.poll(() => page.locator('#patrol-notice').textContent(), { timeout: 10_000 }).toBe(`签到成功：${checkpoint.name}`)
@@ -96,7 +108,7 @@ describe('h5 patrol in Chromium', () => {
     const [first] = route.checkpoints
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 }, locale: 'zh-CN',
-      geolocation: { latitude: first!.lat, longitude: first!.lng, accuracy: 10 }, permissions: ['geolocation'],
+      geolocation: browserAt(first!.lat, first!.lng, 10), permissions: ['geolocation'],
     })
     const page = await context.newPage()
     await page.goto(server.url)
@@ -115,7 +127,7 @@ describe('h5 patrol in Chromium', () => {
       return r.abort('internetdisconnected')
     })
     for (let i = 1; i <= 8; i++) {
-      await context.setGeolocation({ latitude: first!.lat + i * 0.0001, longitude: first!.lng, accuracy: 10 })
+      await context.setGeolocation(browserAt(first!.lat + i * 0.0001, first!.lng, 10))
       await page.waitForTimeout(1100)
     }
     await expect.poll(() => refused, { timeout: 15_000 }).toBeGreaterThan(0)
@@ -141,6 +153,13 @@ describe('h5 patrol in Chromium', () => {
     const applicant = await server.http.residentToken('applicant')
     const applied = await server.http.post(`/api/patrol-teams/${route.teamId}/apply`, undefined, { token: applicant })
     expect(applied.status).toBe(201)
+    // walker's patrol (the second test) was too short for points: give it a pending award to reject.
+    const walked = await server.database.db('patrols').orderBy('id', 'desc').first()
+    const awardId = randomUUID()
+    await awardsRepo.insert(server.database.db, {
+      id: awardId, region_id: walked.region_id, funding_region_id: walked.region_id, user_id: walked.user_id, kind: 'patrol',
+      source_type: 'patrol', source_id: String(walked.id), points: 10, status: 'pending', reason: '有效巡逻', proposed_by: null,
+    })
 
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 }, locale: 'zh-CN',
@@ -169,6 +188,16 @@ describe('h5 patrol in Chromium', () => {
     expect(coverage.slice(0, 5).map((t) => t.split(' · ')[0])).toEqual(['今日 1 次', '今日 1 次', '今日 1 次', '今日 0 次', '今日 0 次'])
     expect(await page.locator('.patrol-review').filter({ hasText: '演示志愿者' }).first().textContent()).toMatch(/演示志愿者 · 幸福里夜巡路线无效巡逻：.*无积分奖励/)
 
+    // The pending award is rejected with a reason; the buttons give way to the outcome.
+    const review = page.locator('.patrol-review').filter({ hasText: 'walker' }).first()
+    expect(await review.locator('.award-approve').count()).toBe(1)
+    await review.locator('.award-reject').click()
+    await review.locator('.reject-form textarea').fill('轨迹不完整，未覆盖路线')
+    await review.locator('.reject-form__confirm').click()
+    await expect.poll(() => review.locator('.patrol-review__outcome').textContent(), { timeout: 10_000 }).toBe('已驳回：轨迹不完整，未覆盖路线')
+    expect(await review.locator('.award-approve, .award-reject, .reject-form').count()).toBe(0)
+    expect(await server.database.db('awards').where({ id: awardId }).first()).toMatchObject({ status: 'rejected', decision_note: '轨迹不完整，未覆盖路线' })
+
     // A new route walked on foot: a checkpoint added where the staff member stands, then another.
     await page.locator('.route-new').first().click()
     await page.locator('#route-name input').fill('幸福里白天路线')
@@ -183,8 +212,10 @@ describe('h5 patrol in Chromium', () => {
     await expect.poll(() => page.getByText('幸福里白天路线 · 检查点').isVisible(), { timeout: 10_000 }).toBe(true)
     const saved = await server.database.db('patrol_routes').where({ name: '幸福里白天路线' }).first()
     const points = await server.database.db('patrol_checkpoints').where({ route_id: saved.id }).orderBy('seq')
-    expect(points.map((c) => [c.name, Number(c.lat), Number(c.lng), c.radius_m])).toEqual([
-      ['东门岗亭', 27.8611, 112.9433, 50], ['西门岗亭', 27.8622, 112.9441, 50],
+    // Chromium reported WGS-84; the checkpoints are stored in GCJ-02, about 600 m south-east here.
+    const gcj = (lat: number, lng: number) => wgs84ToGcj02(lat, lng).map((x) => Number(x.toFixed(6)))
+    expect(points.map((c) => [c.name, Number(Number(c.lat).toFixed(6)), Number(Number(c.lng).toFixed(6)), c.radius_m])).toEqual([
+      ['东门岗亭', ...gcj(27.8611, 112.9433), 50], ['西门岗亭', ...gcj(27.8622, 112.9441), 50],
     ])
 
     await page.locator('.route-print').first().click()

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { balanceOf } from '../../server/src/ledger'
 import { usersRepo } from '../../server/src/repositories/users'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
-import { launchChromium } from '../support/browser'
+import { launchChromium, openPhone } from '../support/browser'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
 const STAFF_PASSWORD = 'anju-demo-2026'
@@ -34,13 +34,7 @@ describe('points and rewards mall in Chromium', () => {
     await server?.close()
   })
 
-  async function openApp(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.on('pageerror', (err) => console.error('page error:', err.message))
-    await page.goto(server.url)
-    return page
-  }
+  const openApp = (): Promise<Page> => openPhone(browser, server.url)
 
   async function staffLogin(username: string, greeting: string): Promise<Page> {
     const page = await openApp()
@@ -224,7 +218,7 @@ describe('points and rewards mall in Chromium', () => {
     await expect.poll(() => card.isVisible(), { timeout: 10_000 }).toBe(true)
     await card.locator('.award-card__reject-button').click()
     await card.locator('textarea').fill('经核实为工作人员职责范围')
-    await card.locator('.award-card__confirm-reject').click()
+    await card.locator('.reject-form__confirm').click()
     await expect.poll(() => card.locator('.award-card__outcome').textContent(), { timeout: 10_000 }).toBe('已驳回：经核实为工作人员职责范围')
     expect(await card.locator('.award-card__approve').count()).toBe(0)
     await centre.context().close()

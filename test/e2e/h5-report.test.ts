@@ -28,7 +28,7 @@ describe('h5 reporting in Chromium', () => {
   it('files a complaint with a photo and sees it in 我的诉求', { timeout: 120_000 }, async () => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 }, locale: 'zh-CN',
-      // WGS-84 from the browser, just west of 幸福里; the page turns it into GCJ-02.
+      // WGS-84 from the browser, just west of 幸福里; the h5 platform adapter turns it into GCJ-02.
       geolocation: { latitude: 27.8625, longitude: 112.935, accuracy: 10 }, permissions: ['geolocation'],
     })
     const page = await context.newPage()
@@ -95,6 +95,8 @@ describe('h5 reporting in Chromium', () => {
     expect(await page.locator('[id^=wb-action-]').evaluateAll((els) => els.map((e) => e.id))).toEqual(
       ['wb-action-accept', 'wb-action-reject', 'wb-action-escalate'],
     )
+    // 调整预警等级 is offered beside the moves while the case is open.
+    expect(await page.locator('#wb-regrade').count()).toBe(1)
     await page.locator('#wb-action-accept').click()
     await expect.poll(() => page.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('已受理')
     await page.locator('#wb-worker').click()

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 /** Debian's Chromium, never a downloaded one. CI installs it; CHROMIUM_PATH may point elsewhere. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -22,4 +22,13 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   })
+}
+
+/** A fresh phone-sized page (its own context, so its own storage) opened at `url`. */
+export async function openPhone(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error('page error:', err.message))
+  await page.goto(url)
+  return page
 }

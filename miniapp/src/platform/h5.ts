@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import { wgs84ToGcj02 } from '@anju/shared'
 import { PlatformUnavailableError, pagePathOf, type LocationFix, type PlatformAdapter } from './types'
 
 const watched: { count: number; last: LocationFix | null } = { count: 0, last: null }
@@ -18,7 +19,8 @@ export const h5: PlatformAdapter = {
     throw new PlatformUnavailableError('网页版不支持扫码，请手动输入编号')
   },
 
-  // The browser's own position (the tests set it in Chromium); a browser reports WGS-84, not GCJ-02.
+  // The browser's own position (the tests set it in Chromium). A browser reports WGS-84; fixOf turns it into
+  // GCJ-02, the datum WeChat reports and the server stores, so pages never convert.
   // While a watch runs, its latest fix is the current position: Chromium does not answer a one-off request then.
   getLocation() {
     if (watched.count > 0 && watched.last) return Promise.resolve(watched.last)
@@ -74,6 +76,8 @@ export const h5: PlatformAdapter = {
   },
 }
 
+/** A browser fix (WGS-84) as the GCJ-02 fix every adapter answers. */
 function fixOf(p: GeolocationPosition): LocationFix {
-  return { lat: p.coords.latitude, lng: p.coords.longitude, accuracy: p.coords.accuracy ?? null, t: p.timestamp || Date.now() }
+  const [lat, lng] = wgs84ToGcj02(p.coords.latitude, p.coords.longitude)
+  return { lat, lng, accuracy: p.coords.accuracy ?? null, t: p.timestamp || Date.now() }
 }

@@ -9,7 +9,7 @@ export type PrivacyAnswer =
 
 export type PrivacyRequest = (answer: PrivacyAnswer) => void
 
-/** A position fix: latitude and longitude (GCJ-02 on weapp), accuracy in metres (null when unknown), time in ms. */
+/** A position fix: latitude and longitude in GCJ-02 on every platform (h5 converts the browser's WGS-84), accuracy in metres (null when unknown), time in ms. */
 export interface LocationFix {
   lat: number
   lng: number

@@ -1,5 +1,5 @@
 import {
-  CASE_TRANSITIONS, actionsFrom, canTransition, rateOutcome, type CaseAction, type CaseActionInput as CaseActionSchema, type CaseStatus,
+  CASE_TRANSITIONS, actionsFrom, canRegrade, canTransition, rateOutcome, slaHoursFor, type CaseOffer, type CaseActionInput as CaseActionSchema, type CaseStatus,
 } from '@anju/shared'
 import type { z } from 'zod'
 import { proposeAward } from '../awards'
@@ -26,9 +26,13 @@ export function caseResource(c: CaseRow): CaseResource & { anonymous: boolean } 
   }
 }
 
-/** What `actor` may do to the case now: the state machine's moves that the policies allow this actor. */
-export function allowedCaseActions(actor: Actor, c: CaseRow): CaseAction[] {
-  return actionsFrom(c.status).filter((action) => can(actor, `case.${action}`, caseResource(c)))
+/**
+ * What `actor` may do to the case now: the state machine's moves that the policies allow this actor, and
+ * re-grading its colour (调整预警等级) while it is still open.
+ */
+export function allowedCaseActions(actor: Actor, c: CaseRow): CaseOffer[] {
+  const moves: CaseOffer[] = actionsFrom(c.status).filter((action) => can(actor, `case.${action}`, caseResource(c)))
+  return canRegrade(c.status) && can(actor, 'case.regrade', caseResource(c)) ? [...moves, 'regrade'] : moves
 }
 
 /** Whether `actor` may see the case as a handler (a resident's access is through following it). */
@@ -90,6 +94,10 @@ export async function transitionCase({
   if (!(asPlatform ? canHandle(actor, c) : can(actor, `case.${action}`, caseResource(c)))) throw errors.forbidden()
 
   const category = await categoriesRepo.findByCode(trx, c.category_code)
+  // A restarted clock runs for the case's own colour (it may have been re-graded since intake).
+  const sla = category
+    ? slaHoursFor({ colour: category.colour, responseSlaHours: category.response_sla_hours, resolveSlaHours: category.resolve_sla_hours }, c.colour)
+    : { responseHours: 24, resolveHours: 72 }
   let to: CaseStatus = CASE_TRANSITIONS[action].to
   const changes: CaseChanges = {}
   let note: string | null = null
@@ -138,7 +146,7 @@ export async function transitionCase({
       if (!target) throw errors.caseTransitionNotAllowed({ status: c.status, allowed: allowedCaseActions(actor, c).filter((a) => a !== 'escalate') })
       Object.assign(changes, {
         region_id: target.id, region_path: target.path, assignee_id: null, response_overdue: false,
-        response_due_at: new Date(now.getTime() + (category?.response_sla_hours ?? 24) * HOUR_MS),
+        response_due_at: new Date(now.getTime() + sla.responseHours * HOUR_MS),
       })
       break
     }
@@ -152,7 +160,7 @@ export async function transitionCase({
         // Back to the handlers with a fresh resolve deadline; the assignee stays, the old outcome goes.
         Object.assign(changes, {
           reopen_count: c.reopen_count + 1, outcome: null, resolved_at: null, resolve_overdue: false,
-          resolve_due_at: new Date(now.getTime() + (category?.resolve_sla_hours ?? 72) * HOUR_MS),
+          resolve_due_at: new Date(now.getTime() + sla.resolveHours * HOUR_MS),
         })
       }
       if (to === 'escalated') {
@@ -160,7 +168,7 @@ export async function transitionCase({
         const centre = await centreRegion(trx, c)
         Object.assign(changes, {
           region_id: centre.id, region_path: centre.path, assignee_id: null, response_overdue: false, outcome: null,
-          response_due_at: new Date(now.getTime() + (category?.response_sla_hours ?? 24) * HOUR_MS),
+          response_due_at: new Date(now.getTime() + sla.responseHours * HOUR_MS),
         })
       }
       break

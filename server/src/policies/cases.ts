@@ -36,4 +36,6 @@ export const caseRules = {
   'case.close': isDispatcherInScope,
   'case.escalate': (actor: Actor, c: CaseResource) => isDispatcherInScope(actor, c) || isAssignee(actor, c),
   'case.rate': (actor: Actor, c: CaseResource) => c.reporterId === actor.id,
+  /** 调整预警等级: any handler in scope (staff, centre, grid workers) or the assigned grid worker. */
+  'case.regrade': (actor: Actor, c: CaseResource) => inScope(actor, c) || isAssignee(actor, c),
 }

@@ -1,5 +1,5 @@
 import {
-  CASE_EVENT_LABELS, type CaseAction, type CaseDetail, type CaseEventView, type CaseView, type CategoryView,
+  CASE_EVENT_LABELS, type CaseOffer, type CaseDetail, type CaseEventView, type CaseView, type CategoryView,
 } from '@anju/shared'
 import type { CaseEventRow } from '../repositories/caseActivity'
 import type { CaseRow } from '../repositories/cases'
@@ -33,7 +33,7 @@ export interface CaseViewContext {
   relations: Map<number, 'reporter' | 'follower'>
   /** Whether the viewer may see who reported each case. */
   seesReporter: (c: CaseRow) => boolean
-  actions: (c: CaseRow) => CaseAction[]
+  actions: (c: CaseRow) => CaseOffer[]
   viewerId: number
   now: Date
 }

@@ -68,6 +68,7 @@ export interface NewCase {
 /** Columns a transition may change; anything else about a case is fixed at intake. */
 export interface CaseChanges {
   status?: CaseStatus
+  colour?: CaseColour
   region_id?: number
   region_path?: string
   assignee_id?: number | null

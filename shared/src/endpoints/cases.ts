@@ -1,7 +1,7 @@
 import { endpoint } from '../endpoint'
 import {
   CaseActionInput, CaseDetail, CaseNoticeList, CategoryCodeParam, CategoryInput, CategoryUpdate, CategoryView, GridWorkerList, CaseIdParam, CaseListQuery, CasePage, CaseView, CategoryList, CategoryQuery,
-  MyCaseQuery, SubmitReportInput, SubmitReportResult, UploadView,
+  MyCaseQuery, RegradeCaseInput, SubmitReportInput, SubmitReportResult, UploadView,
 } from '../schemas/cases'
 import { MetricsQuery, MetricsReport } from '../schemas/metrics'
 
@@ -36,6 +36,11 @@ export const casesEndpoints = {
     method: 'POST', path: '/api/cases/:id/actions', tag: 'cases', auth: true,
     summary: '对案件执行一个操作；状态不允许时返回 409 并列出可执行的操作',
     params: CaseIdParam, body: CaseActionInput, response: CaseView,
+  }),
+  regradeCase: endpoint({
+    method: 'POST', path: '/api/cases/:id/colour', tag: 'cases', auth: true,
+    summary: '调整案件预警等级（红黄绿）并按新等级重算未到期的受理、办结时限；处置完成后返回 409',
+    params: CaseIdParam, body: RegradeCaseInput, response: CaseView,
   }),
   createCategory: endpoint({
     method: 'POST', path: '/api/admin/categories', tag: 'cases', auth: true, status: 201,

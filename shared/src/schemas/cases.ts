@@ -1,5 +1,5 @@
 import {
-  CaseAction, CaseColour, CaseEventKind, CaseStatus, ResolutionOutcome,
+  CASE_COLOURS, CaseColour, CaseEventKind, CaseOffer, CaseStatus, ResolutionOutcome,
 } from '../caseMachine'
 import { RegionLevel, Role } from '../roles'
 import { z } from '../zod'
@@ -134,7 +134,7 @@ export const CaseView = z
     reopenCount: z.number().int(),
     followers: z.number().int().describe('重复反映并关注此案的人数'),
     relation: z.enum(['reporter', 'follower']).nullable().describe('与当前居民的关系'),
-    actions: z.array(CaseAction).describe('当前账号此刻可执行的操作'),
+    actions: z.array(CaseOffer).describe('当前账号此刻可执行的操作（regrade：调整预警等级）'),
   })
   .meta({ id: 'Case' })
 export type CaseView = z.infer<typeof CaseView>
@@ -194,6 +194,15 @@ export const CaseActionInput = z
   ])
   .meta({ id: 'CaseActionInput' })
 export type CaseActionInput = z.input<typeof CaseActionInput>
+
+/** 调整预警等级: the new colour and why; the open deadlines are recomputed from it. */
+export const RegradeCaseInput = z
+  .object({
+    colour: z.enum(CASE_COLOURS, { message: '请选择预警等级（红、黄、绿）' }),
+    reason,
+  })
+  .meta({ id: 'RegradeCaseInput' })
+export type RegradeCaseInput = z.input<typeof RegradeCaseInput>
 
 export const UploadView = z
   .object({

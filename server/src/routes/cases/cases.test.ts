@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { superviseOverdueCases } from '../../jobs/superviseOverdueCases'
 import { act, fileReport, HP_G1, reportBody } from '../../testing/cases'
 import { testDatabaseKinds } from '../../testing/databases'
 import { startTestServer, type TestServer } from '../../testing/server'
@@ -102,11 +103,11 @@ describe.each(testDatabaseKinds())('reports and the grid loop on %s', (kind) => 
 
     const inbox = await s.http.get('/api/staff/cases?status=submitted', { token: staff })
     const mine = inbox.body.items.find((c: { id: number }) => c.id === id)
-    expect(mine.actions).toEqual(['accept', 'reject', 'escalate'])
+    expect(mine.actions).toEqual(['accept', 'reject', 'escalate', 'regrade'])
 
     const wrongMove = await act(s, staff, id, { action: 'start' })
     expect(wrongMove.status).toBe(409)
-    expect(wrongMove.body.error).toMatchObject({ code: 'CASE_TRANSITION_NOT_ALLOWED', details: { status: 'submitted', allowed: ['accept', 'reject', 'escalate'] } })
+    expect(wrongMove.body.error).toMatchObject({ code: 'CASE_TRANSITION_NOT_ALLOWED', details: { status: 'submitted', allowed: ['accept', 'reject', 'escalate', 'regrade'] } })
 
     expect((await act(s, staff, id, { action: 'accept', note: '已受理' })).body.status).toBe('accepted')
     const badAssignee = await act(s, staff, id, { action: 'dispatch', assigneeId: 1 })
@@ -182,6 +183,110 @@ describe.each(testDatabaseKinds())('reports and the grid loop on %s', (kind) => 
     expect(toCentre.body.outcome).toBeNull()
     const closed = await act(s, centre, id, { action: 'close', note: '经综治中心复核，协调无果，如实办结' })
     expect(closed.body).toMatchObject({ status: 'closed', outcome: 'not_fixed' })
+  })
+
+  describe('re-grading a case\'s colour (调整预警等级)', () => {
+    const HOUR = 3600_000
+    const regrade = (token: string, id: number, body: Record<string, unknown>) =>
+      s.http.post(`/api/cases/${id}/colour`, body, { token, idempotencyKey: `g-${randomUUID()}` })
+    const hoursOf = (c: { createdAt: string; responseDueAt: string; resolveDueAt: string }) => ({
+      response: (Date.parse(c.responseDueAt) - Date.parse(c.createdAt)) / HOUR,
+      resolve: (Date.parse(c.resolveDueAt) - Date.parse(c.createdAt)) / HOUR,
+    })
+
+    it('shortens the deadlines for red, so the scanner finds the case overdue sooner', async () => {
+      const resident = await s.http.residentToken()
+      const yellow = (await fileReport(s, resident)).body.case
+      const graded = (await fileReport(s, resident)).body.case
+      // 噪音扰民 is a yellow category: 4 h to respond, 48 h to resolve.
+      expect(graded).toMatchObject({ colour: 'yellow', actions: [] })
+      expect(hoursOf(graded)).toEqual({ response: 4, resolve: 48 })
+      const inbox = await s.http.get(`/api/cases/${graded.id}`, { token: staff })
+      expect(inbox.body.actions).toContain('regrade')
+
+      const red = await regrade(staff, graded.id, { colour: 'red', reason: '涉及老人夜间休息，加急处理' })
+      expect(red.status).toBe(200)
+      expect(red.body).toMatchObject({ colour: 'red', status: 'submitted' })
+      expect(hoursOf(red.body)).toEqual({ response: 2, resolve: 24 })
+
+      const later = new Date(Date.parse(graded.createdAt) + 3 * HOUR)
+      const scanned = await superviseOverdueCases(s.app.services, later, { ids: [yellow.id, graded.id] })
+      expect(scanned.processed).toBe(1)
+      const row = await s.database.db('cases').where({ id: graded.id }).first()
+      expect(Boolean(row.response_overdue)).toBe(true)
+      expect(Boolean((await s.database.db('cases').where({ id: yellow.id }).first()).response_overdue)).toBe(false)
+
+      // A grid worker in scope may grade it back down; green doubles the category's hours.
+      const green = await regrade(grid, graded.id, { colour: 'green', reason: '经核实影响较小' })
+      expect(green.status).toBe(200)
+      expect(hoursOf(green.body)).toEqual({ response: 8, resolve: 96 })
+      const detail = (await s.http.get(`/api/cases/${graded.id}`, { token: staff })).body
+      expect(detail.timeline.map((e: { kind: string }) => e.kind)).toEqual(['submit', 'regrade', 'supervise', 'regrade'])
+      expect(detail.timeline[1]).toMatchObject({ label: '调整预警等级', actor: { role: 'staff' }, fromStatus: 'submitted', toStatus: 'submitted' })
+      expect(detail.timeline[1].note).toContain('涉及老人夜间休息')
+    })
+
+    it('keeps the colour when a clock restarts: an escalated red case gets the red response time', async () => {
+      const id = (await fileReport(s, await s.http.residentToken())).body.case.id
+      await regrade(staff, id, { colour: 'red', reason: '情况紧急' })
+      const before = Date.now()
+      const escalated = await act(s, staff, id, { action: 'escalate', reason: '需街道协调处理' })
+      expect(escalated.body).toMatchObject({ status: 'escalated', colour: 'red' })
+      const hoursAhead = (Date.parse(escalated.body.responseDueAt) - before) / HOUR
+      expect(hoursAhead).toBeGreaterThan(1.9)
+      expect(hoursAhead).toBeLessThan(2.1)
+    })
+
+    it('refuses bad input with Chinese messages', async () => {
+      const id = (await fileReport(s, await s.http.residentToken())).body.case.id
+      const noReason = await regrade(staff, id, { colour: 'red' })
+      expect(noReason.status).toBe(400)
+      expect(noReason.body.error.details.fields[0]).toMatchObject({ path: 'reason', message: expect.stringMatching(/[\u4e00-\u9fa5]/) })
+      const badColour = await regrade(staff, id, { colour: 'blue', reason: '测试颜色' })
+      expect(badColour.status).toBe(400)
+      expect(badColour.body.error.details.fields[0].message).toMatch(/[\u4e00-\u9fa5]/)
+      const same = await regrade(staff, id, { colour: 'yellow', reason: '颜色不变' })
+      expect(same.status).toBe(400)
+      expect(same.body.error.details.fields[0]).toEqual({ path: 'colour', message: '预警等级未改变' })
+      expect(await s.database.db('case_events').where({ case_id: id, kind: 'regrade' })).toHaveLength(0)
+    })
+
+    it('is refused after resolution (409) and out of scope (404)', async () => {
+      const resident = await s.http.residentToken()
+      const id = (await fileReport(s, resident)).body.case.id
+      expect((await regrade(staff2, id, { colour: 'red', reason: '越权调整' })).status).toBe(404)
+      expect((await regrade(resident, id, { colour: 'red', reason: '居民调整' })).status).toBe(404)
+      await act(s, staff, id, { action: 'accept' })
+      await act(s, staff, id, { action: 'dispatch', assigneeId: gridWorkerId })
+      await act(s, grid, id, { action: 'start' })
+      const resolved = await act(s, grid, id, { action: 'resolve', outcome: 'fixed', note: '已沟通处理' })
+      expect(resolved.body.actions).not.toContain('regrade')
+      const late = await regrade(staff, id, { colour: 'red', reason: '已处置后调整' })
+      expect(late.status).toBe(409)
+      expect(late.body.error).toMatchObject({ code: 'CASE_TRANSITION_NOT_ALLOWED', details: { status: 'resolved' } })
+      expect(late.body.error.details.allowed).not.toContain('regrade')
+      const row = await s.database.db('cases').where({ id }).first()
+      expect(row.colour).toBe('yellow')
+    })
+
+    it('writes the event to the outbox with the new colour and deadlines', async () => {
+      const admin = await s.http.staffToken('admin')
+      const community = await s.database.db('regions').where({ name: '和平社区' }).first()
+      const platform = await s.http.post('/api/admin/grid-platforms', {
+        regionId: community.id, name: '和平社区测试平台', url: 'http://127.0.0.1:9/hook', secret: 'x'.repeat(16),
+      }, { token: admin })
+      expect(platform.status).toBe(201)
+      const c = (await fileReport(s, await s.http.residentToken(), { location: { ...HP_G1, address: '和平社区 7 栋' } })).body.case
+      const red = await regrade(staff2, c.id, { colour: 'red', reason: '多次反映，加急' })
+      expect(red.status).toBe(200)
+      const rows = await s.database.db('outbox').where({ case_id: c.id }).orderBy('id')
+      expect(rows).toHaveLength(2)
+      const payload = JSON.parse(rows[1].payload)
+      expect(payload.event).toMatchObject({ kind: 'regrade', from: 'submitted', to: 'submitted' })
+      expect(payload.case).toMatchObject({ colour: 'red', responseDueAt: red.body.responseDueAt, resolveDueAt: red.body.resolveDueAt })
+      // Later tests here do not expect forwarding.
+      await s.database.db('grid_platforms').where({ id: platform.body.id }).update({ active: false })
+    })
   })
 
   it('answers 404 to another community, as for a case that does not exist', async () => {

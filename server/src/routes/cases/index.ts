@@ -1,5 +1,6 @@
 import { api, isStaffRole } from '@anju/shared'
 import { caseMetrics } from '../../commands/caseMetrics'
+import { regradeCase } from '../../commands/regradeCase'
 import { submitReport } from '../../commands/submitReport'
 import { canHandle, transitionCase } from '../../commands/transitionCase'
 import { errors } from '../../errors'
@@ -63,6 +64,10 @@ export function caseRoutes(router: AppRouter) {
 
   route(router, api.caseAction, async (ctx, { actor, params, body, transact }) =>
     transact(async (trx) => caseView(trx, actor, await transitionCase({ trx, actor, caseId: params.id, input: body }))),
+  )
+
+  route(router, api.regradeCase, async (ctx, { actor, params, body, transact }) =>
+    transact(async (trx) => caseView(trx, actor, await regradeCase({ trx, actor, caseId: params.id, input: body }))),
   )
 
   route(router, api.caseMetrics, async (ctx, { actor, query }) => {

@@ -3,6 +3,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { api, type RewardView } from '@anju/shared'
 import { call, errorMessage, isApiError, newIdempotencyKey } from '../../../../api'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
@@ -69,12 +70,7 @@ export default function RewardDetailPage() {
     return (
       <Screen>
         {error ? (
-          <Section>
-            <Text className='form-error'>{error}</Text>
-            <Button className='btn btn--plain' onClick={() => void load()}>
-              重新加载
-            </Button>
-          </Section>
+          <LoadError message={error} onRetry={() => void load()} />
         ) : (
           <Text className='muted state-text'>加载中…</Text>
         )}

@@ -4,6 +4,7 @@ import { Button, Picker, Text, View } from '@tarojs/components'
 import { api, isStaffRole, type RegionView, type RewardView } from '@anju/shared'
 import { call, errorMessage, updateSessionUser } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useFreshUser, useRequireSession } from '../../../../hooks/session'
@@ -79,12 +80,7 @@ export default function RewardListPage() {
       ) : null}
 
       {error ? (
-        <Section>
-          <Text className='form-error'>{error}</Text>
-          <Button className='btn btn--plain' onClick={() => void reload()}>
-            重新加载
-          </Button>
-        </Section>
+        <LoadError message={error} onRetry={() => void reload()} />
       ) : null}
 
       {rewards === null ? (

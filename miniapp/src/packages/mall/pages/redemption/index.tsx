@@ -3,6 +3,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Image, Text, View } from '@tarojs/components'
 import { api, type RedemptionView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
@@ -66,12 +67,7 @@ export default function RedemptionPage() {
     return (
       <Screen>
         {error ? (
-          <Section>
-            <Text className='form-error'>{error}</Text>
-            <Button className='btn btn--plain' onClick={() => void load()}>
-              重新加载
-            </Button>
-          </Section>
+          <LoadError message={error} onRetry={() => void load()} />
         ) : (
           <Text className='muted state-text'>加载中…</Text>
         )}

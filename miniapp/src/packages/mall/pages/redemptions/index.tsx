@@ -4,6 +4,7 @@ import { Button, Text, View } from '@tarojs/components'
 import { api, type RedemptionView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
@@ -46,12 +47,7 @@ export default function MyRedemptionsPage() {
   return (
     <Screen>
       {error ? (
-        <Section>
-          <Text className='form-error'>{error}</Text>
-          <Button className='btn btn--plain' onClick={() => void reload()}>
-            重新加载
-          </Button>
-        </Section>
+        <LoadError message={error} onRetry={() => void reload()} />
       ) : null}
       {items === null ? (
         loading ? <Text className='muted state-text'>加载中…</Text> : null

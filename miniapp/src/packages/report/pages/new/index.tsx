@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Image, Input, Picker, Switch, Text, Textarea, View } from '@tarojs/components'
 import {
-  api, isValidPlate, MAX_REPORT_PHOTOS, REPORT_KIND_LABELS, ReportKind, wgs84ToGcj02, type CategoryView,
+  api, isValidPlate, MAX_REPORT_PHOTOS, REPORT_KIND_LABELS, ReportKind, type CategoryView,
 } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey } from '../../../../api'
 import { uploadPhoto } from '../../../../api/upload'
@@ -60,9 +60,8 @@ export default function NewReportPage() {
     setLocating(true)
     setError('')
     try {
-      const fix = await platform.getLocation()
-      // The phone answers in GCJ-02; a browser in WGS-84, which the server does not take.
-      const [lat, lng] = platform.name === 'h5' ? wgs84ToGcj02(fix.lat, fix.lng) : [fix.lat, fix.lng]
+      // GCJ-02 on every platform: the h5 adapter converts the browser's WGS-84.
+      const { lat, lng } = await platform.getLocation()
       setLocation({ lat, lng })
       if (!address) setAddress(`当前位置（${lat.toFixed(5)}, ${lng.toFixed(5)}）`)
     } catch (err) {

@@ -1,9 +1,11 @@
 import { useCallback, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
-import { Button, Text, Textarea, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import { AWARD_KIND_LABELS, api, type AwardView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
+import { RejectReasonForm } from '../../components/RejectReasonForm'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
@@ -166,12 +168,7 @@ export default function AwardReviewPage() {
   return (
     <Screen className='review'>
       {error ? (
-        <Section>
-          <Text className='form-error'>{error}</Text>
-          <Button className='btn btn--plain' onClick={() => void reload()}>
-            重新加载
-          </Button>
-        </Section>
+        <LoadError message={error} onRetry={() => void reload()} />
       ) : null}
 
       {awards === null ? (
@@ -255,7 +252,6 @@ function AwardCard({ award, selected, outcome, busy, rejecting, onToggle, onAppr
   onCancelReject: () => void
   onReject: (reason: string) => void
 }) {
-  const [reason, setReason] = useState('')
   const canApprove = award.actions.includes('approve')
   const canReject = award.actions.includes('reject')
   const ownManual = award.status === 'pending' && !canApprove && award.kind === 'manual'
@@ -286,28 +282,7 @@ function AwardCard({ award, selected, outcome, busy, rejecting, onToggle, onAppr
       ) : null}
 
       {rejecting ? (
-        <View className='award-card__reject'>
-          <Textarea
-            className='wb-textarea award-card__textarea'
-            value={reason}
-            placeholder='请填写驳回原因（至少 2 个字），居民会看到'
-            maxlength={200}
-            onInput={(e) => setReason(e.detail.value)}
-          />
-          <View className='award-card__actions'>
-            <Button className='btn btn--plain award-card__button' onClick={onCancelReject}>
-              取消
-            </Button>
-            <Button
-              className='btn btn--primary award-card__button award-card__confirm-reject'
-              loading={busy || undefined}
-              disabled={reason.trim().length < 2 || busy || undefined}
-              onClick={() => onReject(reason.trim())}
-            >
-              确认驳回
-            </Button>
-          </View>
-        </View>
+        <RejectReasonForm busy={busy} onCancel={onCancelReject} onConfirm={onReject} />
       ) : canApprove || canReject ? (
         <View className='award-card__actions'>
           {canReject ? (

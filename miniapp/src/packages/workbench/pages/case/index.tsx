@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Picker, Text, View } from '@tarojs/components'
 import {
-  api, CASE_ACTION_LABELS, CASE_COLOUR_LABELS, CASE_STATUS_LABELS, RESOLUTION_OUTCOMES, RESOLUTION_OUTCOME_LABELS,
-  type CaseAction, type CaseActionInput, type CaseDetail, type GridWorkerList, type ResolutionOutcome,
+  api, CASE_ACTION_LABELS, CASE_COLOURS, CASE_COLOUR_LABELS, CASE_STATUS_LABELS, RESOLUTION_OUTCOMES, RESOLUTION_OUTCOME_LABELS,
+  type CaseAction, type CaseActionInput, type CaseColour, type CaseDetail, type GridWorkerList, type ResolutionOutcome,
 } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey } from '../../../../api'
 import { uploadPhoto } from '../../../../api/upload'
@@ -36,6 +36,9 @@ export default function WorkbenchCasePage() {
   // Photos of the result, uploaded as they are chosen; sent with 处置完成.
   const [photoIds, setPhotoIds] = useState<string[]>([])
   const actionKey = useRef(newIdempotencyKey())
+  // 调整预警等级: the colour chosen and why (the server recomputes the deadlines).
+  const [colour, setColour] = useState<CaseColour | null>(null)
+  const [colourReason, setColourReason] = useState('')
 
   const reload = useCallback(async () => {
     try {
@@ -101,9 +104,30 @@ export default function WorkbenchCasePage() {
     }
   }
 
+  async function regrade() {
+    setError('')
+    const reason = colourReason.trim()
+    if (!colour || colour === item?.colour) return setError('请选择新的预警等级')
+    if (reason.length < 2) return setError('请填写调整原因')
+    setBusy(true)
+    try {
+      await call(api.regradeCase, { params: { id }, body: { colour, reason }, idempotencyKey: actionKey.current })
+      actionKey.current = newIdempotencyKey()
+      setColour(null)
+      setColourReason('')
+      Taro.showToast({ title: '已调整预警等级', icon: 'success' })
+      await reload()
+    } catch (err) {
+      setError(errorMessage(err))
+      await reload()
+    } finally {
+      setBusy(false)
+    }
+  }
+
   if (!session) return <Screen>{null}</Screen>
   if (!item) return <Screen>{error ? <Text className='form-error'>{error}</Text> : <Text className='muted'>加载中…</Text>}</Screen>
-  const actions = item.actions.filter((a) => a !== 'rate')
+  const actions = item.actions.filter((a): a is CaseAction => a !== 'rate' && a !== 'regrade')
   return (
     <Screen>
       <Section title={`${item.category.name} · ${item.number}`} extra={<Text className={`case-chip case-chip--${item.status}`} id='wb-case-status'>{CASE_STATUS_LABELS[item.status]}</Text>}>
@@ -144,6 +168,18 @@ export default function WorkbenchCasePage() {
                 {CASE_ACTION_LABELS[a]}
               </Button>
             ))}
+          </View>
+        </Section>
+      ) : null}
+      {item.actions.includes('regrade') ? (
+        <Section title='调整预警等级'>
+          <Text className='muted'>按新等级重新计算受理、办结时限（红色最紧，绿色最宽）</Text>
+          <Picker mode='selector' range={CASE_COLOURS.map((c) => CASE_COLOUR_LABELS[c])} onChange={(e) => setColour(CASE_COLOURS[Number(e.detail.value)] ?? null)}>
+            <View className='field__input' id='wb-colour'><Text>{`预警等级：${CASE_COLOUR_LABELS[colour ?? item.colour]}`}</Text></View>
+          </Picker>
+          <Input id='wb-colour-reason' className='field__input' value={colourReason} placeholder='调整原因' maxlength={500} onInput={(e) => setColourReason(e.detail.value)} />
+          <View className='wb-case__actions'>
+            <Button id='wb-regrade' className='btn btn--primary' disabled={busy} onClick={() => void regrade()}>调整预警等级</Button>
           </View>
         </Section>
       ) : null}

@@ -11,7 +11,9 @@ import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { platform } from '../../../../platform'
+import { RejectReasonForm } from '../../components/RejectReasonForm'
 import '../../../patrol/patrol.scss'
+import './index.scss'
 
 const RECORD_PAGE = '/packages/patrol/pages/record/index'
 type Coverage = ResponseOf<typeof api.patrolCoverage>
@@ -29,6 +31,10 @@ export default function PatrolWorkbenchPage() {
   const [teams, setTeams] = useState<TeamState[] | null>(null)
   const [patrols, setPatrols] = useState<PatrolSummary[]>([])
   const [notice, setNotice] = useState('')
+  /** The award whose 驳回 reason is being typed, the award being sent, and what each decision here came to. */
+  const [rejecting, setRejecting] = useState<string | null>(null)
+  const [busyAward, setBusyAward] = useState<string | null>(null)
+  const [outcomes, setOutcomes] = useState<Record<string, string>>({})
   /** A route being drawn on foot: staff stand at each checkpoint and add it at their position. */
   const [draft, setDraft] = useState<{ teamId: number; name: string; checkpointName: string; checkpoints: { name: string; lat: number; lng: number; radiusM: number }[] } | null>(null)
 
@@ -82,6 +88,21 @@ export default function PatrolWorkbenchPage() {
   async function rotate(checkpointId: number, name: string) {
     const { confirm } = await Taro.showModal({ title: '更换二维码', content: `更换后「${name}」已张贴的二维码将失效，需重新打印张贴。确定更换吗？`, confirmText: '确定更换' })
     if (confirm) await act(() => call(api.rotateCheckpointToken, { params: { id: checkpointId } }), '已更换')
+  }
+
+  async function rejectAward(awardId: string, reason: string) {
+    if (busyAward) return
+    setBusyAward(awardId)
+    try {
+      const done = await call(api.rejectAward, { params: { id: awardId }, body: { reason } })
+      setPatrols((prev) => prev.map((p) => (p.award?.id === awardId ? { ...p, award: { ...p.award, status: done.status } } : p)))
+      setOutcomes((prev) => ({ ...prev, [awardId]: `已驳回：${done.decisionNote ?? reason}` }))
+      setRejecting(null)
+    } catch (err) {
+      Taro.showToast({ title: errorMessage(err), icon: 'none', duration: 2500 })
+    } finally {
+      setBusyAward(null)
+    }
   }
 
   async function addCheckpointHere() {
@@ -176,8 +197,21 @@ export default function PatrolWorkbenchPage() {
               <Text className={p.valid ? 'judgement judgement--valid' : 'judgement judgement--invalid'}>{p.summary ?? ''}</Text>
               <Text className='patrol-row__meta'>{p.award ? `${p.award.points} 积分 · ${AWARD_STATUS_LABELS[p.award.status]}` : '无积分奖励'}</Text>
             </View>
-            {p.award?.status === 'pending' ? (
-              <Button className='btn btn--primary award-approve' onClick={() => act(() => call(api.approveAward, { params: { id: p.award!.id } }), '已发放')}>通过</Button>
+            {p.award?.status === 'pending' && rejecting !== p.award.id ? (
+              <View className='patrol-review__actions'>
+                <Button className='btn btn--plain award-reject' disabled={busyAward === p.award.id || undefined} onClick={() => setRejecting(p.award!.id)}>驳回</Button>
+                <Button className='btn btn--primary award-approve' onClick={() => act(() => call(api.approveAward, { params: { id: p.award!.id } }), '已发放')}>通过</Button>
+              </View>
+            ) : null}
+            {p.award && outcomes[p.award.id] ? <Text className='patrol-review__outcome'>{outcomes[p.award.id]}</Text> : null}
+            {p.award?.status === 'pending' && rejecting === p.award.id ? (
+              <View className='patrol-review__reject'>
+                <RejectReasonForm
+                  busy={busyAward === p.award.id}
+                  onCancel={() => setRejecting(null)}
+                  onConfirm={(reason) => void rejectAward(p.award!.id, reason)}
+                />
+              </View>
             ) : null}
           </View>
         ))}
