@@ -42,7 +42,6 @@ export async function up(knex: Knex): Promise<void> {
     // Empty only inside the posting transaction that writes it.
     t.string('hash', 64).notNullable().defaultTo('')
     t.datetime('created_at', { precision: 3 }).notNullable()
-    t.index(['source_type', 'source_id'])
   })
 
   await knex.schema.createTable('ledger_postings', (t) => {
