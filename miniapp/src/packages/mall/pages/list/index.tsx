@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import { useEffect, useState } from 'react'
+import Taro from '@tarojs/taro'
 import { Button, Picker, Text, View } from '@tarojs/components'
 import { api, isStaffRole, type RegionView, type RewardView } from '@anju/shared'
 import { call, errorMessage, updateSessionUser } from '../../../../api'
@@ -7,6 +7,7 @@ import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { usePageData } from '../../../../hooks/load'
 import { useFreshUser, useRequireSession } from '../../../../hooks/session'
 import { MALL_PAGES } from '../../../../utils/routes'
 import '../../components/mall.scss'
@@ -15,35 +16,13 @@ import './index.scss'
 export default function RewardListPage() {
   const session = useRequireSession()
   useFreshUser()
-  const [rewards, setRewards] = useState<RewardView[] | null>(null)
-  const [balance, setBalance] = useState<number | null>(null)
-  const [loading, setLoading] = useState(false)
-  const [error, setError] = useState('')
   const [choosing, setChoosing] = useState(false)
-  const generation = useRef(0)
-
-  const reload = useCallback(async () => {
-    const mine = ++generation.current
-    setLoading(true)
-    setError('')
-    try {
-      const [list, summary] = await Promise.all([call(api.rewards), call(api.pointsSummary)])
-      if (mine !== generation.current) return
-      setRewards(list.items)
-      setBalance(summary.balance)
-    } catch (err) {
-      if (mine === generation.current) setError(errorMessage(err))
-    } finally {
-      if (mine === generation.current) setLoading(false)
-    }
-  }, [])
-
-  useDidShow(() => {
-    void reload()
+  const { data, loading, error, reload } = usePageData(async () => {
+    const [list, summary] = await Promise.all([call(api.rewards), call(api.pointsSummary)])
+    return { rewards: list.items, balance: summary.balance }
   })
-  usePullDownRefresh(() => {
-    void reload().finally(() => Taro.stopPullDownRefresh())
-  })
+  const rewards = data?.rewards ?? null
+  const balance = data?.balance ?? null
 
   if (!session) return <Screen>{null}</Screen>
   const { user } = session

@@ -1,12 +1,12 @@
-import { useCallback, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
-import { api, type RedemptionView } from '@anju/shared'
-import { call, errorMessage } from '../../../../api'
+import { api } from '@anju/shared'
+import { call } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate, formatDateTime } from '../../../../utils/format'
 import { MALL_PAGES } from '../../../../utils/routes'
@@ -16,32 +16,9 @@ import './index.scss'
 
 export default function MyRedemptionsPage() {
   const session = useRequireSession()
-  const [items, setItems] = useState<RedemptionView[] | null>(null)
-  const [loading, setLoading] = useState(false)
-  const [error, setError] = useState('')
-  const generation = useRef(0)
-
-  const reload = useCallback(async () => {
-    const mine = ++generation.current
-    setLoading(true)
-    setError('')
-    try {
-      const list = await call(api.myRedemptions)
-      if (mine === generation.current) setItems(list.items)
-    } catch (err) {
-      if (mine === generation.current) setError(errorMessage(err))
-    } finally {
-      if (mine === generation.current) setLoading(false)
-    }
-  }, [])
-
-  // Back from a redemption that was just cancelled: show its new status.
-  useDidShow(() => {
-    void reload()
-  })
-  usePullDownRefresh(() => {
-    void reload().finally(() => Taro.stopPullDownRefresh())
-  })
+  // Back from a redemption that was just cancelled: its new status shows, since every show reloads.
+  const { data, loading, error, reload } = usePageData(async () => (await call(api.myRedemptions)).items)
+  const items = data
 
   if (!session) return <Screen>{null}</Screen>
   return (
