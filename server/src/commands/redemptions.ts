@@ -20,8 +20,7 @@ export function newPickupCode(): string {
 /** The regions whose rewards a resident may redeem: their community and its ancestors (or the city alone). */
 export async function rewardScopeOf(trx: Queryable, actor: Actor): Promise<number[]> {
   if (actor.region) return idsOnPath(actor.region.path)
-  const roots = await regionsRepo.listAll(trx)
-  return roots.filter((r) => r.parent_id === null).map((r) => r.id)
+  return (await regionsRepo.listRoots(trx)).map((r) => r.id)
 }
 
 /** Why the reward cannot be redeemed right now, or null. Balance and limits are checked at redemption. */

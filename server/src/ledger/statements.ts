@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/knex'
+import { encodeCursor, type KeysetCursor } from '../lib/keysetCursor'
 import { accountKeyOf } from './accounts'
 
 export interface LedgerEntry {
@@ -35,25 +36,11 @@ export async function accountBalance(db: Queryable, accountKey: string): Promise
   return Number(row?.total ?? 0)
 }
 
-export interface EntryCursor {
-  createdAtMs: number
-  transactionId: string
-}
-
-export function encodeCursor(c: EntryCursor): string {
-  return `${c.createdAtMs}_${c.transactionId}`
-}
-
-export function decodeCursor(text: string): EntryCursor | undefined {
-  const m = /^(\d{1,15})_([0-9a-f-]{36})$/.exec(text)
-  return m ? { createdAtMs: Number(m[1]), transactionId: m[2]! } : undefined
-}
-
 /** A resident's entries, newest first, paged by (time, transaction id) rather than by offset. */
 export async function entriesOf(
   db: Queryable,
   userId: number,
-  { before, limit }: { before?: EntryCursor; limit: number },
+  { before, limit }: { before?: KeysetCursor; limit: number },
 ): Promise<{ items: LedgerEntry[]; next: string | null }> {
   const q = db('ledger_postings as p')
     .join('ledger_accounts as a', 'a.id', 'p.account_id')
@@ -65,7 +52,7 @@ export async function entriesOf(
   if (before) {
     const at = new Date(before.createdAtMs)
     q.where((w) =>
-      w.where('p.created_at', '<', at).orWhere((w2) => w2.where('p.created_at', '=', at).andWhere('p.transaction_id', '<', before.transactionId)),
+      w.where('p.created_at', '<', at).orWhere((w2) => w2.where('p.created_at', '=', at).andWhere('p.transaction_id', '<', before.id)),
     )
   }
   const rows = await q
@@ -81,6 +68,6 @@ export async function entriesOf(
   const last = items[items.length - 1]
   return {
     items,
-    next: rows.length > limit && last ? encodeCursor({ createdAtMs: last.createdAt.getTime(), transactionId: last.transactionId }) : null,
+    next: rows.length > limit && last ? encodeCursor({ createdAtMs: last.createdAt.getTime(), id: last.transactionId }) : null,
   }
 }

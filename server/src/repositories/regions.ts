@@ -32,6 +32,9 @@ export const regionsRepo = {
     if (ids.length === 0) return []
     return parseAll(await db('regions').whereIn('id', ids))
   },
+  async listRoots(db: Queryable) {
+    return parseAll(await db('regions').whereNull('parent_id').orderBy('path'))
+  },
   async listAll(db: Queryable) {
     return parseAll(await db('regions').orderBy('path'))
   },

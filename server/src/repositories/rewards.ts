@@ -56,6 +56,10 @@ export const rewardsRepo = {
     const row = await db('rewards').where({ id }).first()
     return row ? RewardRow.parse(row) : undefined
   },
+  async findByIds(db: Queryable, ids: number[]) {
+    if (ids.length === 0) return []
+    return (await db('rewards').whereIn('id', ids)).map((r) => RewardRow.parse(r))
+  },
   async listActiveIn(db: Queryable, regionIds: number[]) {
     if (regionIds.length === 0) return []
     const rows = await db('rewards').whereIn('region_id', regionIds).andWhere({ status: 'active' }).orderBy([{ column: 'valid_from', order: 'desc' }, { column: 'id', order: 'desc' }])

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { api } from '@anju/shared'
 import { approveAward, awardPolicyAt, awardReason, proposeAward, rejectAward } from '../../awards'
 import { AppError, errors } from '../../errors'
+import { decodeCursor, encodeCursor } from '../../lib/keysetCursor'
 import { authorize, requireReviewer, type Actor } from '../../policies'
 import { presentAwards } from '../../presenters/points'
 import type { Queryable } from '../../db/knex'
@@ -19,11 +20,11 @@ async function reviewable(db: Queryable, actor: Actor, id: string) {
   return award
 }
 
-function decodeAwardCursor(cursor: string | undefined) {
-  if (!cursor) return undefined
-  const m = /^(\d{1,15})_([0-9a-f-]{36})$/.exec(cursor)
-  if (!m) throw errors.invalidField('cursor', '翻页参数有误')
-  return { createdAtMs: Number(m[1]), id: m[2]! }
+function cursorOf(text: string | undefined) {
+  if (!text) return undefined
+  const cursor = decodeCursor(text)
+  if (!cursor) throw errors.invalidField('cursor', '翻页参数有误')
+  return cursor
 }
 
 export function awardRoutes(router: AppRouter) {
@@ -32,14 +33,14 @@ export function awardRoutes(router: AppRouter) {
     const rows = await awardsRepo.listInSubtree(ctx.services.db, {
       regionPath: actor.region.path,
       status: query.status,
-      before: decodeAwardCursor(query.cursor),
+      before: cursorOf(query.cursor),
       limit: query.limit,
     })
     const page = rows.slice(0, query.limit)
     const last = page[page.length - 1]
     return {
       items: await presentAwards(ctx.services.db, actor, page),
-      next: rows.length > query.limit && last ? `${new Date(last.created_at).getTime()}_${last.id}` : null,
+      next: rows.length > query.limit && last ? encodeCursor({ createdAtMs: new Date(last.created_at).getTime(), id: last.id }) : null,
     }
   })
 

@@ -63,13 +63,9 @@ export function mallRoutes(router: AppRouter) {
   route(router, api.myRedemptions, async (ctx, { actor }) => {
     const { db } = ctx.services
     const rows = await redemptionsRepo.listOf(db, actor.id)
+    const rewards = new Map((await rewardsRepo.findByIds(db, [...new Set(rows.map((r) => r.reward_id))])).map((r) => [r.id, r]))
     const now = new Date()
-    const items = []
-    for (const row of rows) {
-      const reward = (await rewardsRepo.findById(db, row.reward_id))!
-      items.push(await presentRedemption(db, row, reward, { as: 'owner', now }))
-    }
-    return { items }
+    return { items: await Promise.all(rows.map((row) => presentRedemption(db, row, rewards.get(row.reward_id)!, { as: 'owner', now }))) }
   })
 
   route(router, api.redemption, async (ctx, { actor, params }) => {

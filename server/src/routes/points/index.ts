@@ -1,6 +1,7 @@
 import { api } from '@anju/shared'
 import { errors } from '../../errors'
-import { balanceOf, decodeCursor, entriesOf, lifetimeEarned } from '../../ledger'
+import { balanceOf, entriesOf, lifetimeEarned } from '../../ledger'
+import { decodeCursor } from '../../lib/keysetCursor'
 import { isoTime } from '../../presenters'
 import { presentEntry } from '../../presenters/points'
 import { awardsRepo } from '../../repositories/awards'
