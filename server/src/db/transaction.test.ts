@@ -52,6 +52,77 @@ describe.each(testDatabaseKinds())('withTransaction on %s', (kind) => {
     expect(attempts).toBe(1)
   })
 
+  it('commits what the work did when it resolves, and answers its result', async () => {
+    const before = (await t.db('counters').where({ id: 2 }).first()).n
+    const answer = await withTransaction(t.db, async (trx) => {
+      await trx('counters').where({ id: 2 }).increment('n', 5)
+      const raw = await trx.raw('SELECT n FROM counters WHERE id = 2')
+      return Number((kind === 'mysql' ? raw[0][0] : raw[0]).n)
+    })
+    expect(answer).toBe(before + 5)
+    expect((await t.db('counters').where({ id: 2 }).first()).n).toBe(before + 5)
+  })
+
+  // SQLite has one connection: nothing else can look while a transaction is open.
+  if (kind === 'mysql') it('keeps uncommitted writes invisible to other connections until commit', async () => {
+    const before = (await t.db('counters').where({ id: 2 }).first()).n
+    let seenInside: number | undefined
+    await withTransaction(t.db, async (trx) => {
+      await trx('counters').where({ id: 2 }).increment('n', 1)
+      seenInside = (await t.db('counters').where({ id: 2 }).first()).n
+    })
+    expect(seenInside).toBe(before)
+    expect((await t.db('counters').where({ id: 2 }).first()).n).toBe(before + 1)
+  })
+
+  it('rolls back everything the work did when it throws', async () => {
+    const before = await t.db('counters').orderBy('id')
+    const failure = new Error('work failed')
+    await expect(withTransaction(t.db, async (trx) => {
+      await trx('counters').where({ id: 1 }).increment('n', 7)
+      await trx('counters').insert({ id: 9, n: 1 })
+      throw failure
+    })).rejects.toBe(failure)
+    expect(await t.db('counters').orderBy('id')).toEqual(before)
+  })
+
+  it('runs trx.transaction in a savepoint: its failure undoes only its own writes', async () => {
+    const before = (await t.db('counters').where({ id: 1 }).first()).n
+    const outcome = await withTransaction(t.db, async (trx) => {
+      await trx('counters').where({ id: 1 }).increment('n', 1)
+      const inner = await trx.transaction(async (sub) => {
+        await sub('counters').where({ id: 1 }).increment('n', 100)
+        throw new Error('inner refused')
+      }).catch((err: Error) => err.message)
+      const kept = await trx.transaction(async (sub) => {
+        await sub('counters').where({ id: 1 }).increment('n', 10)
+        return 'kept'
+      })
+      return [inner, kept]
+    })
+    expect(outcome).toEqual(['inner refused', 'kept'])
+    expect((await t.db('counters').where({ id: 1 }).first()).n).toBe(before + 11)
+  })
+
+  it('refuses queries through a transaction handle once the transaction has ended', async () => {
+    let leaked: Parameters<Parameters<typeof withTransaction>[1]>[0] | undefined
+    await withTransaction(t.db, async (trx) => {
+      leaked = trx
+    })
+    await expect(leaked!('counters').where({ id: 1 }).update({ n: 999 })).rejects.toThrow(/ended/)
+    expect((await t.db('counters').where({ id: 1 }).first()).n).not.toBe(999)
+  })
+
+  it('returns its connection to the pool whatever happens, so many transactions in a row never exhaust it', async () => {
+    for (let i = 0; i < 60; i++) {
+      await withTransaction(t.db, async (trx) => {
+        await trx('counters').where({ id: 2 }).first()
+        if (i % 2) throw new Error('odd')
+      }).catch(() => {})
+    }
+    expect(await withTransaction(t.db, async (trx) => (await trx('counters').count({ c: '*' }).first())!.c)).toBeDefined()
+  })
+
   if (kind === 'mysql') it('survives a real deadlock between two transactions locking rows in opposite order', async () => {
     const before = await t.db('counters').orderBy('id')
     let deadlocks = 0
