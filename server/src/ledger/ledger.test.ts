@@ -9,6 +9,7 @@ import {
   accountBalance, awardPoints, balanceOf, decodeCursor, entriesOf, lifetimeEarned, postTransaction,
   refundPoints, reverseAward, spendPoints, verifyLedger,
 } from './index'
+import { ledgerSql } from './sql'
 
 describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
   let t: TestDatabase
@@ -48,6 +49,22 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     await spend(user, 45)
     expect(await balanceOf(t.db, user)).toBe(5)
     expect(await lifetimeEarned(t.db, user)).toBe(50)
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+  })
+
+  it('posts to the right rows even when a remembered slot id points at another account', async () => {
+    const [a, b] = [await newResident(), await newResident()]
+    await award(a, 4)
+    await award(b, 6)
+    // Remember every slot, then point a's remembered row id at b's row: the lock must notice and find a's row by its key.
+    await tx(async (trx) => {
+      const sql = await ledgerSql(trx)
+      for (const row of await trx('ledger_accounts').select('id', 'account_key', 'slot')) sql.slotIds.set(`${row.account_key}#${row.slot}`, Number(row.id))
+      sql.slotIds.set(`resident:${a}#0`, sql.slotIds.get(`resident:${b}#0`)!)
+    })
+    await award(a, 1)
+    expect(await balanceOf(t.db, a)).toBe(5)
+    expect(await balanceOf(t.db, b)).toBe(6)
     expect((await verifyLedger(t.db)).problems).toEqual([])
   })
 

@@ -71,8 +71,9 @@ function contentOf(input: TransactionInput): TransactionContent {
 /**
  * Posts one balanced transaction inside the caller's database transaction, in four statements:
  *
- * 1. lock the touched slots (one SELECT … FOR UPDATE on their unique key, which MySQL walks in key order,
- *    so two transactions never take shared slots in opposite orders);
+ * 1. lock the touched slots (one SELECT … FOR UPDATE by primary key once their row ids are known, by their
+ *    unique key before; MySQL walks either index in key order, so two transactions never take shared slots in
+ *    opposite orders);
  * 2. insert the transaction row, whose unique idempotency key (and, for awards, unique source) turns a
  *    duplicate into a replay of the first result before anything has changed;
  * 3. insert the postings, each linked to its slot's previous chain head;
@@ -91,19 +92,29 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
 
   const sql = await ledgerSql(trx)
   const forUpdate = sql.dialect === 'mysql' ? ' FOR UPDATE' : ''
-  const lock = () =>
+  const columns = 'SELECT id, account_key, slot, kind, balance, head_seq, head_hash FROM ledger_accounts WHERE'
+  const byKey = () =>
     sql.all<SlotRow>(
-      `SELECT id, account_key, kind, balance, head_seq, head_hash FROM ledger_accounts WHERE ${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')}${forUpdate}`,
+      `${columns} ${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')}${forUpdate}`,
       chosen.flatMap((c) => [c.key, c.slot]),
     )
-  let slots = await lock()
+  // A slot's row id never changes once created, so after first use the lock is a primary-key lookup.
+  const known = chosen.map((c) => sql.slotIds.get(`${c.key}#${c.slot}`))
+  let slots: SlotRow[] = []
+  if (known.every((x) => x !== undefined)) {
+    slots = await sql.all<SlotRow>(`${columns} id IN (${known.map(() => '?').join(', ')})${forUpdate}`, known)
+    if (!chosen.every((c) => slots.some((s) => s.account_key === c.key && Number(s.slot) === c.slot))) slots = await byKey()
+  } else {
+    slots = await byKey()
+  }
   if (slots.length < chosen.length) {
     // First use of an account: create only what is missing (an INSERT IGNORE on an existing row would take a
     // shared lock on it and wait behind whoever holds it), then lock again.
     const present = new Set(slots.map((s) => s.account_key as string))
     for (const c of chosen) if (!present.has(c.key)) await ensureAccount(trx, c.posting.account)
-    slots = await lock()
+    slots = await byKey()
   }
+  for (const s of slots) sql.slotIds.set(`${s.account_key}#${s.slot}`, Number(s.id))
   const slotByKey = new Map(slots.map((s) => [s.account_key as string, s]))
   const postings = chosen.map((c) => {
     const slot = slotByKey.get(c.key)!
@@ -162,6 +173,7 @@ const INSERT_TRANSACTION =
 interface SlotRow {
   id: number
   account_key: string
+  slot: number
   kind: string
   balance: number | string
   head_seq: number

@@ -3,18 +3,34 @@ import { dbClientOf, type Trx } from '../db/knex'
 
 /**
  * The ledger's statements run on the transaction's own connection, with plain SQL and no query builder:
- * posting is the hottest write in the product, and the builder costs more CPU than the statements. The
- * transaction itself (BEGIN, COMMIT, retries) stays with knex.
+ * posting is the hottest write in the product, and the builder costs more CPU than the statements. They are
+ * prepared once per connection (server-side on MySQL, cached on SQLite). The transaction itself (BEGIN, COMMIT,
+ * retries) belongs to the caller's withTransaction.
  */
 export interface LedgerSql {
   dialect: 'mysql' | 'sqlite'
   all<T>(sql: string, params: unknown[]): Promise<T[]>
   /** Runs a write; answers the number of rows it changed. */
   run(sql: string, params: unknown[]): Promise<number>
+  /** Row ids of account slots seen before on this database ("account_key#slot" → id); rows are never deleted. */
+  slotIds: Map<string, number>
 }
 
 interface MysqlConnection {
-  query(options: { sql: string; values: unknown[] }, cb: (err: Error | null, result: unknown) => void): void
+  execute(options: { sql: string; values: unknown[] }, cb: (err: Error | null, result: unknown) => void): void
+}
+
+/** Per database (its knex config object is shared by the root client and every transaction's client). */
+const slotIdCaches = new WeakMap<object, Map<string, number>>()
+const MAX_CACHED_SLOTS = 100_000
+
+function slotIdsOf(trx: Trx): Map<string, number> {
+  const config = (trx.client as { config: object }).config
+  let cache = slotIdCaches.get(config)
+  if (!cache) slotIdCaches.set(config, (cache = new Map()))
+  // Bounded: a city's worth of residents stays cached; past that, start over rather than grow without end.
+  if (cache.size > MAX_CACHED_SLOTS) cache.clear()
+  return cache
 }
 
 const sqliteStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
@@ -31,12 +47,13 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
   const connection = await (trx.client as { acquireConnection(): Promise<unknown> }).acquireConnection()
   if (dbClientOf(trx) === 'mysql') {
     const conn = connection as MysqlConnection
-    const query = (sql: string, values: unknown[]) =>
-      new Promise<unknown>((resolve, reject) => conn.query({ sql, values }, (err, result) => (err ? reject(err) : resolve(result))))
+    const execute = (sql: string, values: unknown[]) =>
+      new Promise<unknown>((resolve, reject) => conn.execute({ sql, values }, (err, result) => (err ? reject(err) : resolve(result))))
     return {
       dialect: 'mysql',
-      all: async <T>(sql: string, params: unknown[]) => (await query(sql, params)) as T[],
-      run: async (sql, params) => ((await query(sql, params)) as { affectedRows: number }).affectedRows,
+      slotIds: slotIdsOf(trx),
+      all: async <T>(sql: string, params: unknown[]) => (await execute(sql, params)) as T[],
+      run: async (sql, params) => ((await execute(sql, params)) as { affectedRows: number }).affectedRows,
     }
   }
   const db = connection as Database.Database
@@ -49,6 +66,7 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
   }
   return {
     dialect: 'sqlite',
+    slotIds: slotIdsOf(trx),
     all: async <T>(sql: string, params: unknown[]) => statement(sql).all(...params.map(sqliteParam)) as T[],
     run: async (sql, params) => statement(sql).run(...params.map(sqliteParam)).changes,
   }
