@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { canonicalJson } from '../lib/canonicalJson'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -19,9 +18,25 @@ export interface TransactionContent {
   postings: { account: string; amount: number }[]
 }
 
+/**
+ * The hashes are SHA-256 over canonical JSON (lib/canonicalJson: keys sorted at every depth). These two shapes are on the hottest write
+ * path, so they are written out with their keys already in sorted order and serialised by JSON.stringify,
+ * which then gives exactly the canonical form (hash.test.ts holds the two to each other).
+ */
 export function contentHashOf(content: TransactionContent): string {
-  const postings = [...content.postings].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.amount - b.amount))
-  return sha256(canonicalJson({ ...content, postings }))
+  const postings = [...content.postings]
+    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.amount - b.amount))
+    .map((p) => ({ account: p.account, amount: p.amount }))
+  return sha256(JSON.stringify({
+    approvedBy: content.approvedBy,
+    kind: content.kind,
+    memo: content.memo,
+    postings,
+    proposedBy: content.proposedBy,
+    reversesId: content.reversesId,
+    sourceId: content.sourceId,
+    sourceType: content.sourceType,
+  }))
 }
 
 /** The row as stored, linked to the previous head of every slot it touches. */
@@ -34,6 +49,14 @@ export interface ChainedTransaction {
 }
 
 export function transactionHashOf(tx: ChainedTransaction): string {
-  const postings = [...tx.postings].sort((a, b) => a.accountId - b.accountId)
-  return sha256(canonicalJson({ ...tx, postings }))
+  const postings = [...tx.postings]
+    .sort((a, b) => a.accountId - b.accountId)
+    .map((p) => ({ accountId: p.accountId, amount: p.amount, prevHash: p.prevHash, seq: p.seq }))
+  return sha256(JSON.stringify({
+    contentHash: tx.contentHash,
+    createdAtMs: tx.createdAtMs,
+    id: tx.id,
+    idempotencyKey: tx.idempotencyKey,
+    postings,
+  }))
 }
