@@ -5,8 +5,13 @@
  * region's issuing account), "hot-reward" (every redemption into one reward's sink). Writes
  * bench/results/ledger.json.
  *
- *   npm run bench:ledger      (BENCH_SECONDS per cell, default 3; MySQL from BENCH_MYSQL_URL or TEST_MYSQL_URL,
- *                              default mysql://root@127.0.0.1:3306/test)
+ *   npm run bench:ledger      (BENCH_SECONDS per cell and implementation, default 3; MySQL from BENCH_MYSQL_URL or
+ *                              TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306/test)
+ *   BENCH_DB=mysql BENCH_SCENARIOS=spread BENCH_CONCURRENCY=16 npm run bench:ledger
+ *                             (one cell, printed only; the results file is left as it was)
+ *
+ * Each line also shows the CPU this process and the MariaDB server spent per transfer, which is where the
+ * ledger's extra cost goes when the machine, not a lock, is the limit.
  */
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
@@ -27,8 +32,12 @@ type DbKind = 'mysql' | 'sqlite'
 interface Row { db: DbKind; impl: 'ledger' | 'baseline'; scenario: Scenario; concurrency: number; per_s: number; p50_ms: number; p99_ms: number }
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
-const CONCURRENCY = [1, 16, 64]
-const SCENARIOS: Scenario[] = ['spread', 'hot-issuer', 'hot-reward']
+/** BENCH_DB, BENCH_SCENARIOS and BENCH_CONCURRENCY (comma lists) narrow the run, e.g. to one cell while tuning. */
+const listFromEnv = (name: string) => process.env[name]?.split(',').map((x) => x.trim()).filter(Boolean)
+const CONCURRENCY = listFromEnv('BENCH_CONCURRENCY')?.map(Number) ?? [1, 16, 64]
+const SCENARIOS = (listFromEnv('BENCH_SCENARIOS') ?? ['spread', 'hot-issuer', 'hot-reward']) as Scenario[]
+const DATABASES = (listFromEnv('BENCH_DB') ?? ['sqlite', 'mysql']) as DbKind[]
+const NARROWED = ['BENCH_DB', 'BENCH_SCENARIOS', 'BENCH_CONCURRENCY'].some((name) => process.env[name])
 const RESIDENTS = 2000
 const REGIONS = 32
 const POSTINGS_PER_TRANSFER = 2
@@ -37,8 +46,8 @@ const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? '
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0
 
-/** Runs `op` from `concurrency` callers for SECONDS; returns postings per second and latency percentiles. */
-async function measure(concurrency: number, op: () => Promise<void>, seconds = SECONDS) {
+/** Runs `op` from `concurrency` callers for `seconds`; answers each call's latency. */
+async function timeCalls(concurrency: number, op: () => Promise<void>, seconds: number) {
   const latencies: number[] = []
   const deadline = performance.now() + seconds * 1000
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -48,9 +57,47 @@ async function measure(concurrency: number, op: () => Promise<void>, seconds = S
       latencies.push(performance.now() - started)
     }
   }))
-  latencies.sort((a, b) => a - b)
+  return latencies
+}
+
+/** Postings per second and latency percentiles from the latencies of `seconds` of calls. */
+function summarise(latencies: number[], seconds: number) {
+  const sorted = [...latencies].sort((a, b) => a - b)
   const round = (x: number) => Math.round(x * 100) / 100
-  return { per_s: round((latencies.length * POSTINGS_PER_TRANSFER) / seconds), p50_ms: round(percentile(latencies, 0.5)), p99_ms: round(percentile(latencies, 0.99)) }
+  return { per_s: round((sorted.length * POSTINGS_PER_TRANSFER) / seconds), p50_ms: round(percentile(sorted, 0.5)), p99_ms: round(percentile(sorted, 0.99)) }
+}
+
+/** CPU spent by this process and, for MySQL, by the MariaDB server when it runs on this machine, summed over the turns it is resumed for. */
+function cpuMeter(db: DbKind) {
+  const serverTicks = () => {
+    if (db !== 'mysql') return null
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'mariadbd') continue
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+        return Number(fields[11]) + Number(fields[12])
+      } catch { /* gone or not ours */ }
+    }
+    return null
+  }
+  let nodeMicros = 0
+  let serverTicksSpent: number | null = 0
+  let started: { node: NodeJS.CpuUsage; server: number | null } | null = null
+  return {
+    resume() {
+      started = { node: process.cpuUsage(), server: serverTicks() }
+    },
+    pause() {
+      const used = process.cpuUsage(started!.node)
+      nodeMicros += used.user + used.system
+      const now = serverTicks()
+      serverTicksSpent = serverTicksSpent === null || now === null || started!.server === null ? null : serverTicksSpent + now - started!.server
+    },
+    per(transfers: number) {
+      const server = serverTicksSpent === null ? '-' : `${((serverTicksSpent * 10) / transfers).toFixed(3)} ms`
+      return `cpu/transfer: node ${(nodeMicros / 1000 / transfers).toFixed(3)} ms, mariadbd ${server}`
+    },
+  }
 }
 
 // ---------- the ledger module ----------
@@ -207,14 +254,31 @@ async function mysqlReachable(url: string): Promise<boolean> {
 }
 
 /** Each cell runs the ledger and then the baseline back to back, so both see the same machine. */
+/**
+ * Each cell alternates the ledger and the baseline in ROUNDS short turns (the order flipping every round), so a
+ * change in what else the machine is doing falls on both alike.
+ */
+const ROUNDS = 4
+
 async function compare(db: DbKind, ledger: Subject, baseline: Subject, rows: Row[]) {
   // Warm both up first (JIT, connection pools, buffer pool), untimed.
-  for (const subject of [ledger, baseline]) for (const scenario of SCENARIOS) await measure(4, subject.ops[scenario], 0.5)
+  for (const subject of [ledger, baseline]) for (const scenario of SCENARIOS) await timeCalls(4, subject.ops[scenario], 0.5)
+  const subjects = { ledger, baseline }
   for (const scenario of SCENARIOS) {
     for (const concurrency of CONCURRENCY) {
-      for (const [impl, subject] of [['ledger', ledger], ['baseline', baseline]] as const) {
-        rows.push({ db, impl, scenario, concurrency, ...(await measure(concurrency, subject.ops[scenario])) })
-        console.log(JSON.stringify(rows.at(-1)))
+      const latencies = { ledger: [] as number[], baseline: [] as number[] }
+      const meters = { ledger: cpuMeter(db), baseline: cpuMeter(db) }
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 ? (['baseline', 'ledger'] as const) : (['ledger', 'baseline'] as const)
+        for (const impl of order) {
+          meters[impl].resume()
+          latencies[impl].push(...(await timeCalls(concurrency, subjects[impl].ops[scenario], SECONDS / ROUNDS)))
+          meters[impl].pause()
+        }
+      }
+      for (const impl of ['ledger', 'baseline'] as const) {
+        rows.push({ db, impl, scenario, concurrency, ...summarise(latencies[impl], SECONDS) })
+        console.log(JSON.stringify(rows.at(-1)), meters[impl].per(latencies[impl].length))
       }
     }
   }
@@ -224,18 +288,24 @@ async function compare(db: DbKind, ledger: Subject, baseline: Subject, rows: Row
 
 async function main() {
   const rows: Row[] = []
-  await compare('sqlite', await ledgerSubject(await createTestDatabase('sqlite')), await sqliteBaselineSubject(), rows)
-  if (await mysqlReachable(MYSQL_URL)) {
+  if (DATABASES.includes('sqlite')) await compare('sqlite', await ledgerSubject(await createTestDatabase('sqlite')), await sqliteBaselineSubject(), rows)
+  if (!DATABASES.includes('mysql')) {
+    // narrowed to SQLite
+  } else if (await mysqlReachable(MYSQL_URL)) {
     process.env.TEST_MYSQL_URL = MYSQL_URL
     await compare('mysql', await ledgerSubject(await createTestDatabase('mysql')), await mysqlBaselineSubject(MYSQL_URL), rows)
   } else {
     console.warn(`MySQL not reachable at ${MYSQL_URL}: MySQL rows skipped`)
   }
 
-  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'ledger.json')
-  fs.mkdirSync(path.dirname(out), { recursive: true })
-  fs.writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`)
-  console.log(`\nwritten ${out}\n`)
+  if (NARROWED) {
+    console.log('\nnarrowed run: bench/results/ledger.json left as it was\n')
+  } else {
+    const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'ledger.json')
+    fs.mkdirSync(path.dirname(out), { recursive: true })
+    fs.writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`)
+    console.log(`\nwritten ${out}\n`)
+  }
   console.log('db      scenario    conc   ledger/s  baseline/s  ratio  ledger p50/p99 ms')
   for (const r of rows.filter((x) => x.impl === 'ledger')) {
     const b = rows.find((x) => x.impl === 'baseline' && x.db === r.db && x.scenario === r.scenario && x.concurrency === r.concurrency)
