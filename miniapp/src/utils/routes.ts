@@ -13,6 +13,9 @@ export const WORKBENCH_PAGES = {
   awards: '/packages/workbench/pages/awards/index',
   pickup: '/packages/workbench/pages/pickup/index',
   manualAward: '/packages/workbench/pages/manual-award/index',
+  rewards: '/packages/workbench/pages/rewards/index',
+  /** Add `?id=` to change an existing reward; without it the form puts up a new one. */
+  rewardForm: '/packages/workbench/pages/reward-form/index',
 } as const
 
 /**

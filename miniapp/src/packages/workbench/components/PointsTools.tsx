@@ -9,10 +9,11 @@ import './workbench.scss'
 const TOOLS = [
   { id: 'wb-awards', mark: '审', label: '积分审核', hint: '审核居民的积分奖励，可批量通过', url: WORKBENCH_PAGES.awards },
   { id: 'wb-pickup', mark: '核', label: '兑换核销', hint: '扫码或输入领取码，发放礼品', url: WORKBENCH_PAGES.pickup },
+  { id: 'wb-rewards', mark: '礼', label: '礼品管理', hint: '上架、修改和下架积分商城的礼品', url: WORKBENCH_PAGES.rewards },
   { id: 'wb-manual-award', mark: '奖', label: '好人好事奖励', hint: '为居民提出奖励，由另一名工作人员审核', url: WORKBENCH_PAGES.manualAward },
 ] as const
 
-/** The workbench's points tools: for the roles that review awards and hand out rewards. */
+/** The workbench's points tools: for the roles that review awards, run the rewards catalogue and hand rewards out. */
 export function PointsTools({ role }: { role: Role }) {
   if (!isReviewerRole(role)) return null
   return (
