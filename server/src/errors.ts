@@ -48,6 +48,7 @@ export const errors = {
   soldOut: () => new AppError(409, 'SOLD_OUT'),
   redemptionLimitReached: () => new AppError(409, 'REDEMPTION_LIMIT_REACHED'),
   rewardNotAvailable: (message?: string) => new AppError(409, 'REWARD_NOT_AVAILABLE', message),
+  rewardArchived: () => new AppError(409, 'REWARD_ARCHIVED'),
   redemptionNotReserved: () => new AppError(409, 'REDEMPTION_NOT_RESERVED'),
   redemptionExpired: () => new AppError(409, 'REDEMPTION_EXPIRED'),
   patrolTeamRegionInvalid: () => new AppError(400, 'PATROL_TEAM_REGION_INVALID'),

@@ -39,6 +39,7 @@ export const ERROR_MESSAGES = {
   SOLD_OUT: '已兑完',
   REDEMPTION_LIMIT_REACHED: '已达每人限兑数量',
   REWARD_NOT_AVAILABLE: '该礼品当前不可兑换',
+  REWARD_ARCHIVED: '该礼品已下架，不能再修改',
   REDEMPTION_NOT_RESERVED: '该兑换已领取、取消或过期',
   REDEMPTION_EXPIRED: '领取码已过期',
   PATROL_TEAM_REGION_INVALID: '巡逻队须建在社区下',

@@ -37,6 +37,8 @@ export async function updateReward(trx: Trx, { actor, rewardId, input }: { actor
   if (!reward) throw errors.notFound()
   await scopeRegion(trx, actor, reward.region_id)
   await scopeRegion(trx, actor, input.regionId)
+  // Taken down is final: residents' pending codes stay valid, but the reward itself no longer changes.
+  if (reward.status === 'archived') throw errors.rewardArchived()
   if (!(await rewardsRepo.update(trx, rewardId, { ...fieldsOf(input), stock: input.stock }))) {
     throw errors.conflict({ fields: [{ path: 'stock', message: '库存不能少于已兑出的数量' }] })
   }
