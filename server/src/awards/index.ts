@@ -236,6 +236,7 @@ export async function awardPolicyAt(db: Queryable, regionId: number) {
           monthlyBudget: settings.monthly_budget,
           dailyCapPerResident: settings.daily_cap_per_resident,
           monthlyCapPerResident: settings.monthly_cap_per_resident,
+          pointsValidMonths: settings.points_valid_months,
           usedThisMonth: await awardsRepo.budgetUsed(db, settings.region_id, chinaMonthKey(new Date())),
         }
       : null,

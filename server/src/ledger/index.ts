@@ -12,7 +12,7 @@ export type { AccountRef } from './accounts'
 export { accountKeyOf, ensureAccount, lockResidentAccount } from './accounts'
 export { postTransaction, SOURCE_TYPES, TRANSACTION_KINDS } from './post'
 export type { PostedTransaction, PostingInput, SourceType, TransactionInput, TransactionKind } from './post'
-export { accountBalance, balanceOf, entriesOf, lifetimeEarned } from './statements'
+export { accountBalance, balanceOf, entriesOf, expirable, lifetimeEarned } from './statements'
 export type { LedgerEntry } from './statements'
 export { decodeCursor, encodeCursor } from '../lib/keysetCursor'
 export { verifyLedger } from './verify'
@@ -82,6 +82,29 @@ export function refundPoints(
     postings: [
       { account: { kind: 'redemption', regionId: r.regionId }, amount: -r.points },
       { account: { kind: 'resident', userId: r.userId }, amount: r.points },
+    ],
+  })
+}
+
+/**
+ * Moves a resident's expired points into the expiry sink of the region whose setting expired them. `cutoffDay`
+ * names the day before which the points were earned (the transaction's source).
+ */
+export function expirePoints(
+  trx: Trx,
+  e: { idempotencyKey: string; userId: number; regionId: number; points: number; cutoffDay: string; memo?: string },
+): Promise<PostedTransaction> {
+  if (!Number.isSafeInteger(e.points) || e.points <= 0) throw new Error('an expiry is a positive number of points')
+  return postTransaction(trx, {
+    idempotencyKey: e.idempotencyKey,
+    kind: 'expiry',
+    source: { type: 'expiry', id: e.cutoffDay },
+    memo: e.memo,
+    proposedBy: null,
+    approvedBy: null,
+    postings: [
+      { account: { kind: 'resident', userId: e.userId }, amount: -e.points },
+      { account: { kind: 'expiry', regionId: e.regionId }, amount: e.points },
     ],
   })
 }

@@ -8,7 +8,7 @@ import { ledgerSql } from './sql'
 
 export const TRANSACTION_KINDS = ['award', 'redemption', 'refund', 'reversal', 'expiry'] as const
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number]
-export const SOURCE_TYPES = ['report', 'patrol', 'manual', 'redemption'] as const
+export const SOURCE_TYPES = ['report', 'patrol', 'manual', 'redemption', 'expiry'] as const
 export type SourceType = (typeof SOURCE_TYPES)[number]
 
 export interface PostingInput {

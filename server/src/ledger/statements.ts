@@ -1,3 +1,4 @@
+import type { Knex } from 'knex'
 import type { Queryable } from '../db/knex'
 import { encodeCursor, type KeysetCursor } from '../lib/keysetCursor'
 import { accountKeyOf } from './accounts'
@@ -28,6 +29,37 @@ export async function lifetimeEarned(db: Queryable, userId: number): Promise<num
     .sum({ total: 'p.amount' })
     .first()
   return Number(row?.total ?? 0)
+}
+
+/**
+ * What would expire if points earned before `cutoff` lapse, oldest first, per resident: the awards made before
+ * the cutoff (net of their own reversals), less everything the resident has used since the start (redemptions
+ * net of refunds, and earlier expiries). Only residents with something to expire are answered, at most `limit`.
+ * `residents` narrows the residents looked at (a list of ids or a subquery selecting them).
+ */
+export async function expirable(
+  db: Queryable,
+  { cutoff, residents, limit }: { cutoff: Date; residents: number[] | Knex.QueryBuilder; limit: number },
+): Promise<{ userId: number; points: number }[]> {
+  const due = db.raw(
+    `SUM(CASE WHEN t.kind = 'award' AND t.created_at < ? THEN p.amount
+              WHEN t.kind = 'reversal' AND o.created_at < ? THEN p.amount
+              WHEN t.kind IN ('redemption', 'refund', 'expiry') THEN p.amount
+              ELSE 0 END)`,
+    [cutoff, cutoff],
+  )
+  const rows = await db('ledger_postings as p')
+    .join('ledger_accounts as a', 'a.id', 'p.account_id')
+    .join('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .leftJoin('ledger_transactions as o', 'o.id', 't.reverses_id')
+    .where('a.kind', 'resident')
+    .whereIn('a.user_id', residents)
+    .groupBy('a.user_id')
+    .having(due, '>', 0)
+    .orderBy('a.user_id')
+    .limit(limit)
+    .select({ userId: 'a.user_id' }, { points: due })
+  return rows.map((r) => ({ userId: Number(r.userId), points: Number(r.points) }))
 }
 
 /** The balance of any account, summed over its slots. */

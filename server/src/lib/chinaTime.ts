@@ -16,3 +16,17 @@ export function chinaMonthKey(now: Date): string {
   const local = new Date(now.getTime() + OFFSET_MS)
   return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`
 }
+
+/**
+ * The start of the China day `months` calendar months before `now`'s China day ("2026-05-31" less three months
+ * is "2026-02-28"), with that day as "YYYY-MM-DD".
+ */
+export function chinaDayMonthsBefore(now: Date, months: number): { start: Date; day: string } {
+  const local = new Date(now.getTime() + OFFSET_MS)
+  const first = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - months, 1))
+  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate()
+  const date = Math.min(local.getUTCDate(), lastDay)
+  const start = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), date) - OFFSET_MS)
+  const day = `${first.getUTCFullYear()}-${String(first.getUTCMonth() + 1).padStart(2, '0')}-${String(date).padStart(2, '0')}`
+  return { start, day }
+}

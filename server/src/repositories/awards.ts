@@ -30,6 +30,7 @@ export const AwardSettingsRow = z.object({
   monthly_budget: z.coerce.number().int().nullable(),
   daily_cap_per_resident: z.coerce.number().int().nullable(),
   monthly_cap_per_resident: z.coerce.number().int().nullable(),
+  points_valid_months: z.coerce.number().int().nullable(),
 })
 export type AwardSettingsRow = z.infer<typeof AwardSettingsRow>
 
@@ -105,13 +106,25 @@ export const awardsRepo = {
     }
     return (await query).map((r) => AwardRow.parse(r))
   },
+  /** Every settings row that lets points expire, with its region's path. */
+  async expirySettings(db: Queryable) {
+    const rows = await db('award_settings as s').join('regions as r', 'r.id', 's.region_id').whereNotNull('s.points_valid_months').select('s.region_id', 's.points_valid_months', 'r.path')
+    return rows.map((r) => ({ regionId: Number(r.region_id), months: Number(r.points_valid_months), path: r.path as string }))
+  },
+  /** Paths of the regions that have a settings row of their own (expiry on or off). */
+  async settingsRegionPaths(db: Queryable) {
+    return (await db('award_settings as s').join('regions as r', 'r.id', 's.region_id').select('r.path')).map((r) => r.path as string)
+  },
   async settingsFor(db: Queryable, regionIds: number[]) {
     const rows = await db('award_settings').whereIn('region_id', regionIds)
     return rows.map((r) => AwardSettingsRow.parse(r))
   },
-  async upsertSettings(db: Queryable, s: AwardSettingsRow) {
+  /** Sets a region's settings; a `points_valid_months` left out keeps what the region had (null when new). */
+  async upsertSettings(db: Queryable, s: Omit<AwardSettingsRow, 'points_valid_months'> & { points_valid_months?: number | null }) {
+    const row = { ...s, updated_at: new Date() }
+    if (row.points_valid_months === undefined) delete row.points_valid_months
     await db('award_settings')
-      .insert({ ...s, updated_at: new Date() })
+      .insert(row)
       .onConflict('region_id')
       .merge()
   },

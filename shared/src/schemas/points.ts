@@ -24,7 +24,7 @@ export const AWARD_STATUS_LABELS: Record<AwardStatus, string> = {
 
 export const LEDGER_ENTRY_KINDS = ['award', 'redemption', 'refund', 'reversal', 'expiry'] as const
 export const LedgerEntryKind = z.enum(LEDGER_ENTRY_KINDS)
-export const PointsSourceType = z.enum(['report', 'patrol', 'manual', 'redemption'])
+export const PointsSourceType = z.enum(['report', 'patrol', 'manual', 'redemption', 'expiry'])
 
 export const PendingAward = z.object({
   id: z.string(),
@@ -40,6 +40,10 @@ export const PointsSummary = z
     pending: z.number().int().describe('待审核的积分合计'),
     lifetimeEarned: z.number().int(),
     debt: z.number().int().describe('被撤回但余额不足、待后续奖励抵扣的积分'),
+    expiringSoon: z
+      .object({ points: z.number().int(), before: z.string() })
+      .nullable()
+      .describe('将在 before 之前过期的积分（所在区域启用了积分有效期时）'),
     pendingAwards: z.array(PendingAward),
   })
   .meta({ id: 'PointsSummary' })
@@ -135,6 +139,14 @@ export const AwardSettingsInput = z
     monthlyBudget: z.number().int().min(0).nullable().describe('每月发放预算，null 为不限'),
     dailyCapPerResident: z.number().int().min(0).nullable(),
     monthlyCapPerResident: z.number().int().min(0).nullable(),
+    pointsValidMonths: z
+      .number()
+      .int()
+      .min(1, '积分有效期至少 1 个月')
+      .max(120, '积分有效期最长 120 个月')
+      .nullable()
+      .optional()
+      .describe('积分有效期（月）：获得满这么多个月仍未用掉的积分过期；null 为永不过期，不传则不变'),
   })
   .meta({ id: 'AwardSettingsInput' })
 
@@ -148,6 +160,7 @@ export const AwardPolicyView = z
         monthlyBudget: z.number().int().nullable(),
         dailyCapPerResident: z.number().int().nullable(),
         monthlyCapPerResident: z.number().int().nullable(),
+        pointsValidMonths: z.number().int().nullable(),
         usedThisMonth: z.number().int(),
       })
       .nullable(),

@@ -8,7 +8,7 @@ import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { useRequireSession } from '../../hooks/session'
 import { platform } from '../../platform'
-import { formatDateTime, signedPoints } from '../../utils/format'
+import { formatDate, formatDateTime, signedPoints } from '../../utils/format'
 import { MALL_PAGES, sourcePageOf } from '../../utils/routes'
 import './index.scss'
 
@@ -91,8 +91,13 @@ export default function PointsPage() {
           <Text id='points-lifetime'>{`累计获得 ${summary?.lifetimeEarned ?? 0}`}</Text>
         </View>
         {summary && summary.debt > 0 ? (
-          <Text className='balance__debt' id='points-debt'>
+          <Text className='balance__notice' id='points-debt'>
             {`待抵扣 ${summary.debt} 积分：已撤回的奖励将从之后获得的积分中扣除`}
+          </Text>
+        ) : null}
+        {summary?.expiringSoon ? (
+          <Text className='balance__notice' id='points-expiring'>
+            {`${summary.expiringSoon.points} 积分将于 ${formatDate(summary.expiringSoon.before)} 前过期，请尽快兑换`}
           </Text>
         ) : null}
       </View>

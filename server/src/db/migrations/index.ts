@@ -4,6 +4,7 @@ import * as ledger from './20261125_002_ledger'
 import * as awardsMall from './20261125_003_awards_mall'
 import * as gridLoop from './20261125_004_grid_loop'
 import * as patrols from './20261125_005_patrols'
+import * as pointsExpiry from './20261125_006_points_expiry'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_003_awards_mall': awardsMall,
   '20261125_004_grid_loop': gridLoop,
   '20261125_005_patrols': patrols,
+  '20261125_006_points_expiry': pointsExpiry,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

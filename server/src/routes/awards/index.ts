@@ -133,6 +133,7 @@ export function awardRoutes(router: AppRouter) {
         monthly_budget: body.monthlyBudget,
         daily_cap_per_resident: body.dailyCapPerResident,
         monthly_cap_per_resident: body.monthlyCapPerResident,
+        points_valid_months: body.pointsValidMonths,
       })
       return awardPolicyAt(trx, body.regionId)
     })

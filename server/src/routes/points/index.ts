@@ -1,4 +1,5 @@
 import { api } from '@anju/shared'
+import { pointsExpiringSoon } from '../../awards/expiry'
 import { errors } from '../../errors'
 import { balanceOf, entriesOf, lifetimeEarned } from '../../ledger'
 import { decodeCursor } from '../../lib/keysetCursor'
@@ -16,6 +17,7 @@ export function pointsRoutes(router: AppRouter) {
       pending: await awardsRepo.pendingPointsOf(db, actor.id),
       lifetimeEarned: await lifetimeEarned(db, actor.id),
       debt: await awardsRepo.debtOf(db, actor.id),
+      expiringSoon: await pointsExpiringSoon(db, actor.id, new Date()),
       pendingAwards: pending.map((a) => ({ id: a.id, kind: a.kind, points: a.points, reason: a.reason, createdAt: isoTime(a.created_at) })),
     }
   })
