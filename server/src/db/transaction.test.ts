@@ -104,6 +104,19 @@ describe.each(testDatabaseKinds())('withTransaction on %s', (kind) => {
     expect((await t.db('counters').where({ id: 1 }).first()).n).toBe(before + 11)
   })
 
+  it('runs withTransaction called with a transaction as a savepoint inside it', async () => {
+    const before = (await t.db('counters').where({ id: 2 }).first()).n
+    await withTransaction(t.db, async (trx) => {
+      await trx('counters').where({ id: 2 }).increment('n', 1)
+      await withTransaction(trx, async (inner) => {
+        await inner('counters').where({ id: 2 }).increment('n', 100)
+        throw new Error('inner refused')
+      }).catch(() => {})
+      await withTransaction(trx, async (inner) => inner('counters').where({ id: 2 }).increment('n', 10))
+    })
+    expect((await t.db('counters').where({ id: 2 }).first()).n).toBe(before + 11)
+  })
+
   it('refuses queries through a transaction handle once the transaction has ended', async () => {
     let leaked: Parameters<Parameters<typeof withTransaction>[1]>[0] | undefined
     await withTransaction(t.db, async (trx) => {

@@ -24,13 +24,17 @@ export interface TransactionOptions {
 /**
  * Runs `work` in a transaction, retrying deadlocks and lock timeouts a bounded number of times.
  * `work` may run more than once, so it must not have effects outside the transaction.
- * `trx.transaction(inner)` runs `inner` in a savepoint: its failure undoes only what it did.
+ * `trx.transaction(inner)`, or withTransaction(trx, inner), runs `inner` in a savepoint: its failure undoes only
+ * what it did.
  */
 export async function withTransaction<T>(
   db: Db,
   work: (trx: Trx) => Promise<T>,
   { attempts = 8, backoffMs = 5 }: TransactionOptions = {},
 ): Promise<T> {
+  // Called with a transaction: a savepoint inside it, never a second BEGIN on its connection. No retry here:
+  // a deadlock has undone the whole outer transaction, which is the outer withTransaction's to retry.
+  if ((db as { isTransaction?: boolean }).isTransaction) return (db as unknown as Trx).transaction(work)
   for (let attempt = 1; ; attempt++) {
     try {
       return await runTransaction(db, work)
@@ -76,7 +80,13 @@ async function runTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promis
       throw err
     }
     state.finished = true
-    await control(db, connection, 'COMMIT')
+    try {
+      await control(db, connection, 'COMMIT')
+    } catch (err) {
+      // Never hand the pool a connection still inside a transaction.
+      await control(db, connection, 'ROLLBACK').catch(() => {})
+      throw err
+    }
     return result
   } finally {
     state.finished = true
