@@ -14,9 +14,9 @@ const DEMO_POINTS = 500
 /**
  * The points journey on the h5 build, against the real server and its demo data: the demo resident
  * (500 points, 幸福里社区) redeems a reward and shows its code; staff hand it over; a second staff
- * account approves the good-deed award the first one proposed; a redemption is cancelled and refunded; a
- * good-deed award is proposed from the form and rejected; a newcomer chooses a community. The tests share one
- * server and run in order: balances carry from one to the next.
+ * account approves the good-deed award the first one proposed; a redemption is cancelled and refunded; staff
+ * find the demo resident by name, propose a good-deed award from the form and a second account rejects it; a
+ * newcomer chooses a community. The tests share one server and run in order: balances carry from one to the next.
  */
 describe('points and rewards mall in Chromium', () => {
   let server: TestServer
@@ -199,17 +199,44 @@ describe('points and rewards mall in Chromium', () => {
     await page.context().close()
   })
 
-  it('lets staff propose a good-deed award from the form, and a second account reject it with a reason', async () => {
+  it('lets staff find the resident by name, propose a good-deed award, and a second account reject it with a reason', async () => {
     const demo = (await usersRepo.findByOpenid(server.database.db, 'dev:demo'))!
     const staff = await staffLogin('staff', '幸福里社区 王敏')
     await openWorkbenchTool(staff, 'wb-manual-award')
     await expect.poll(() => staff.locator('#manual-submit').isVisible(), { timeout: 10_000 }).toBe(true)
     expect(await staff.getByText('须由另一名工作人员在「积分审核」中通过后才会发放').isVisible()).toBe(true)
-    await staff.locator('#manual-user-id input').fill(String(demo.id))
+
+    // Submitting before choosing anyone is stopped on the page.
+    await staff.locator('#manual-submit').click()
+    await expect.poll(() => staff.getByText('请先查找并选择要奖励的居民').isVisible()).toBe(true)
+
+    const search = staff.locator('#manual-resident-search input')
+    await search.fill('演')
+    await expect.poll(() => staff.getByText('按姓名查找请至少输入 2 个字').isVisible()).toBe(true)
+    await search.fill('查无此人')
+    await expect.poll(() => staff.getByText('没有找到符合条件的居民').isVisible(), { timeout: 10_000 }).toBe(true)
+    await search.fill('演示')
+    const option = staff.locator('.resident-option').filter({ hasText: '演示居民' })
+    await expect.poll(() => option.isVisible(), { timeout: 10_000 }).toBe(true)
+    expect(await option.textContent()).toContain(`幸福里社区 · 编号 ${demo.id}`)
+    await option.click()
+    await expect.poll(() => textOf(staff, '#manual-resident-name'), { timeout: 10_000 }).toBe('演示居民')
+    expect(await textOf(staff, '#manual-resident-community')).toBe('幸福里社区')
+    expect(await textOf(staff, '#manual-resident-id')).toBe(String(demo.id))
+    expect(await staff.locator('.resident-option').count()).toBe(0)
+
     await staff.locator('#manual-points input').fill('20')
     await staff.locator('#manual-reason textarea').fill('雨夜协助疏导积水路段交通')
     await staff.locator('#manual-submit').click()
     await expect.poll(() => textOf(staff, '#manual-award-done'), { timeout: 10_000 }).toBe('已为 演示居民 提出 20 积分奖励，等待其他工作人员审核。')
+    // The form starts over: no one is chosen for the next award.
+    expect(await staff.locator('#manual-resident').count()).toBe(0)
+    expect(await search.inputValue()).toBe('')
+
+    // Opened with ?userId=, the page starts with that resident chosen.
+    await staff.goto(`${server.url}/#/packages/workbench/pages/manual-award/index?userId=${demo.id}`)
+    await expect.poll(() => textOf(staff, '#manual-resident-name'), { timeout: 10_000 }).toBe('演示居民')
+    expect(await textOf(staff, '#manual-resident-id')).toBe(String(demo.id))
     await staff.context().close()
 
     const centre = await staffLogin('centre', '街道综治中心')

@@ -12,6 +12,7 @@ export const MALL_PAGES = {
 export const WORKBENCH_PAGES = {
   awards: '/packages/workbench/pages/awards/index',
   pickup: '/packages/workbench/pages/pickup/index',
+  /** Add `?userId=` to start with that resident chosen (when they live in the staff member's area). */
   manualAward: '/packages/workbench/pages/manual-award/index',
   rewards: '/packages/workbench/pages/rewards/index',
   /** Add `?id=` to change an existing reward; without it the form puts up a new one. */

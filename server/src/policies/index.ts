@@ -24,6 +24,10 @@ function isReviewer(actor: Actor): boolean {
   return REVIEWER_ROLES.includes(actor.role)
 }
 
+function mayProposeManualAward(actor: Actor): boolean {
+  return isReviewer(actor) && actor.region !== null
+}
+
 type Rule = (actor: Actor, resource: any) => boolean
 
 const rules = {
@@ -42,7 +46,9 @@ const rules = {
     actor.id === patrol.userId || withinScope(actor, patrol.regionPath),
   /** Approving and rejecting awards: community staff and above, inside their region. */
   'award.review': (actor: Actor, award: Scoped) => isReviewer(actor) && withinScope(actor, award.regionPath),
-  'award.proposeManual': (actor: Actor) => isReviewer(actor) && actor.region !== null,
+  'award.proposeManual': (actor: Actor) => mayProposeManualAward(actor),
+  /** Finding a resident is for choosing whom a good-deed award is for: the proposers, over their subtree. */
+  'resident.find': (actor: Actor, resident: Scoped) => mayProposeManualAward(actor) && withinScope(actor, resident.regionPath),
   /** Award rules, caps and budgets: administrators, inside their region. */
   'award.configure': (actor: Actor, region: Scoped) => actor.role === 'admin' && withinScope(actor, region.regionPath),
   'reward.manage': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),

@@ -1,5 +1,6 @@
-import type { RegionView, UserView } from '@anju/shared'
+import type { RegionView, ResidentSummary, UserView } from '@anju/shared'
 import type { RegionRow } from '../repositories/regions'
+import type { ResidentRow } from '../repositories/residents'
 import type { UserRow } from '../repositories/users'
 
 /** Dates come back as Date (MySQL) or epoch milliseconds (SQLite); the API speaks ISO 8601. */
@@ -19,5 +20,14 @@ export function presentUser(row: UserRow, region: RegionRow | undefined): UserVi
     role: row.role,
     region: region ? { id: region.id, name: region.name, level: region.level } : null,
     createdAt: isoTime(row.created_at),
+  }
+}
+
+/** A resident as staff see them when choosing whom an award is for. */
+export function presentResident(row: ResidentRow): ResidentSummary {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    community: { id: row.region_id, name: row.region_name, level: row.region_level },
   }
 }

@@ -15,8 +15,11 @@ export function factories(db: Db, config: Config) {
     regionId,
     userId,
     /** A resident living in `community` (a region code), with a ready access token. */
-    async resident(community = 'XT-YT-JSL-XFL') {
-      const id = await usersRepo.insert(db, { openid: `t-${randomUUID()}`, displayName: `居民${randomUUID().slice(0, 4)}`, role: 'resident', regionId: await regionId(community) })
+    async resident(community = 'XT-YT-JSL-XFL', o: { displayName?: string; role?: 'resident' | 'volunteer' } = {}) {
+      const id = await usersRepo.insert(db, {
+        openid: `t-${randomUUID()}`, displayName: o.displayName ?? `居民${randomUUID().slice(0, 4)}`,
+        role: o.role ?? 'resident', regionId: await regionId(community),
+      })
       const user = (await usersRepo.findById(db, id))!
       return { id, token: issueTokens(config.jwt, user).accessToken }
     },

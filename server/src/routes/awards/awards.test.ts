@@ -143,6 +143,12 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     const r = await s.make.resident()
     expect((await s.http.get('/api/staff/awards', { token: r.token })).status).toBe(403)
     expect((await s.http.post('/api/staff/awards/manual', { userId: r.id, points: 5, reason: '好事' }, { token: r.token })).status).toBe(403)
+    // Staff of another community cannot award someone they could not have found, nor a staff account.
+    const outside = await s.http.post('/api/staff/awards/manual', { userId: r.id, points: 5, reason: '好事' }, { token: otherStaff })
+    expect(outside.status).toBe(400)
+    expect(outside.body.error.details.fields[0]).toMatchObject({ path: 'userId', message: '辖区内没有这位居民' })
+    const staffUser = await s.make.userId('staff')
+    expect((await s.http.post('/api/staff/awards/manual', { userId: staffUser, points: 5, reason: '好事' }, { token: staff })).status).toBe(400)
   })
 
   it('lets an administrator set rules and budgets; auto-approve grants at once; an empty budget holds awards back', async () => {

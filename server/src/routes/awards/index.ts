@@ -3,12 +3,12 @@ import { api } from '@anju/shared'
 import { approveAward, awardPolicyAt, awardReason, proposeAward, rejectAward } from '../../awards'
 import { AppError, errors } from '../../errors'
 import { decodeCursor, encodeCursor } from '../../lib/keysetCursor'
-import { authorize, requireReviewer, type Actor } from '../../policies'
+import { authorize, can, requireReviewer, type Actor } from '../../policies'
 import { presentAwards } from '../../presenters/points'
 import type { Queryable } from '../../db/knex'
 import { awardsRepo } from '../../repositories/awards'
 import { regionsRepo } from '../../repositories/regions'
-import { usersRepo } from '../../repositories/users'
+import { residentsRepo } from '../../repositories/residents'
 import { route, type AppRouter } from '../define'
 
 /** Loads an award the actor may review; anything else is "not found". */
@@ -83,8 +83,9 @@ export function awardRoutes(router: AppRouter) {
   route(router, api.proposeManualAward, async (ctx, { actor, body, transact }) => {
     requireReviewer(actor)
     authorize(actor, 'award.proposeManual', undefined)
-    const resident = await usersRepo.findById(ctx.services.db, body.userId)
-    if (!resident || (resident.role !== 'resident' && resident.role !== 'volunteer')) throw errors.invalidField('userId', '没有这位居民')
+    // Only a resident the proposer could have found: enabled, with a community inside the proposer's region.
+    const resident = await residentsRepo.findById(ctx.services.db, body.userId)
+    if (!resident || !can(actor, 'resident.find', { regionPath: resident.region_path })) throw errors.invalidField('userId', '辖区内没有这位居民')
     return transact(async (trx) => {
       const proposed = await proposeAward(trx, {
         userId: resident.id,

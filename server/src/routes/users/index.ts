@@ -5,6 +5,7 @@ import { presentUser } from '../../presenters'
 import { regionsRepo } from '../../repositories/regions'
 import { usersRepo } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
+import { staffResidentRoutes } from './residents'
 
 export function userRoutes(router: AppRouter) {
   route(router, api.me, async (ctx, { actor }) => {
@@ -25,4 +26,6 @@ export function userRoutes(router: AppRouter) {
       return presentUser((await usersRepo.findById(trx, actor.id))!, region)
     })
   })
+
+  staffResidentRoutes(router)
 }

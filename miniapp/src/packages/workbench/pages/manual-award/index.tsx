@@ -1,21 +1,28 @@
 import { useState } from 'react'
-import Taro from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
-import { ManualAwardInput, api, type AwardView } from '@anju/shared'
+import { ManualAwardInput, api, type AwardView, type ResidentSummary } from '@anju/shared'
 import { call, errorMessage, isApiError, newIdempotencyKey } from '../../../../api'
-import { EmptyState } from '../../../../components/EmptyState'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { WORKBENCH_PAGES } from '../../../../utils/routes'
+import { ResidentPicker } from '../../components/ResidentPicker'
+import { StaffOnly } from '../../components/StaffOnly'
 import { isReviewerRole } from '../../reviewer'
 import '../../components/workbench.scss'
 import './index.scss'
 
-/** 好人好事奖励: propose points for a good deed; a second staff member approves it in 积分审核. */
+/**
+ * 好人好事奖励: find and choose the resident, propose points for a good deed; a second staff member approves
+ * it in 积分审核. Opened with `?userId=`, the page starts with that resident chosen.
+ */
 export default function ManualAwardPage() {
   const session = useRequireSession()
-  const [userId, setUserId] = useState('')
+  const linkedUserId = Number(useRouter().params.userId) || null
+  const [resident, setResident] = useState<ResidentSummary | null>(null)
+  // A new picker (empty search, no ?userId=) after each proposal.
+  const [picker, setPicker] = useState<{ key: number; initialId: number | null }>({ key: 0, initialId: linkedUserId })
   const [points, setPoints] = useState('')
   const [reason, setReason] = useState('')
   const [error, setError] = useState('')
@@ -25,17 +32,9 @@ export default function ManualAwardPage() {
   const [attemptKey, setAttemptKey] = useState<string | null>(null)
 
   if (!session) return <Screen>{null}</Screen>
-  if (!isReviewerRole(session.user.role)) {
-    return (
-      <Screen>
-        <Section>
-          <EmptyState text='仅社区工作人员可以提出奖励' />
-        </Section>
-      </Screen>
-    )
-  }
+  if (!isReviewerRole(session.user.role)) return <StaffOnly text='仅社区工作人员可以提出奖励' />
 
-  const edit = (set: (value: string) => void) => (value: string) => {
+  const edit = <T,>(set: (value: T) => void) => (value: T) => {
     set(value)
     setAttemptKey(null)
     setError('')
@@ -43,7 +42,11 @@ export default function ManualAwardPage() {
 
   async function submit() {
     if (busy) return
-    const parsed = ManualAwardInput.safeParse({ userId: Number(userId) || 0, points: Number(points) || 0, reason })
+    if (!resident) {
+      setError('请先查找并选择要奖励的居民')
+      return
+    }
+    const parsed = ManualAwardInput.safeParse({ userId: resident.id, points: Number(points) || 0, reason })
     if (!parsed.success) {
       setError(parsed.error.issues[0]?.message ?? '请检查填写的内容')
       return
@@ -55,7 +58,8 @@ export default function ManualAwardPage() {
     try {
       const award = await call(api.proposeManualAward, { body: parsed.data, idempotencyKey: key })
       setProposed(award)
-      setUserId('')
+      setResident(null)
+      setPicker((p) => ({ key: p.key + 1, initialId: null }))
       setPoints('')
       setReason('')
       setAttemptKey(null)
@@ -87,19 +91,11 @@ export default function ManualAwardPage() {
         </Section>
       ) : null}
 
+      <Section title='选择居民'>
+        <ResidentPicker key={picker.key} initialId={picker.initialId} selected={resident} onSelect={edit(setResident)} />
+      </Section>
+
       <Section title='奖励内容'>
-        <View className='field'>
-          <Text className='field__label'>居民编号</Text>
-          <Input
-            id='manual-user-id'
-            className='field__input'
-            type='number'
-            value={userId}
-            placeholder='居民的编号（数字）'
-            maxlength={12}
-            onInput={(e) => edit(setUserId)(e.detail.value)}
-          />
-        </View>
         <View className='field'>
           <Text className='field__label'>奖励积分</Text>
           <Input
