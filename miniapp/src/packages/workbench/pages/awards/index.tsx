@@ -10,6 +10,7 @@ import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDateTime } from '../../../../utils/format'
+import { StaffOnly } from '../../components/StaffOnly'
 import { isReviewerRole } from '../../reviewer'
 import '../../components/workbench.scss'
 import './index.scss'
@@ -79,15 +80,7 @@ export default function AwardReviewPage() {
   })
 
   if (!session) return <Screen>{null}</Screen>
-  if (!isReviewerRole(session.user.role)) {
-    return (
-      <Screen>
-        <Section>
-          <EmptyState text='仅社区工作人员可以审核积分' />
-        </Section>
-      </Screen>
-    )
-  }
+  if (!isReviewerRole(session.user.role)) return <StaffOnly text='仅社区工作人员可以审核积分' />
 
   const replace = (award: AwardView) => setAwards((prev) => prev?.map((a) => (a.id === award.id ? award : a)) ?? prev)
   const settle = (id: string, outcome: Outcome) => setOutcomes((prev) => ({ ...prev, [id]: outcome }))

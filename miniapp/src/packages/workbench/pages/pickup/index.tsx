@@ -3,12 +3,12 @@ import Taro from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import { REDEMPTION_STATUS_LABELS, RedemptionCodeParam, api, type RedemptionView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
-import { EmptyState } from '../../../../components/EmptyState'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { PlatformCancelledError, platform } from '../../../../platform'
 import { formatDateTime } from '../../../../utils/format'
+import { StaffOnly } from '../../components/StaffOnly'
 import { isReviewerRole } from '../../reviewer'
 import '../../components/workbench.scss'
 import './index.scss'
@@ -22,15 +22,7 @@ export default function PickupPage() {
   const [busy, setBusy] = useState<'lookup' | 'fulfil' | null>(null)
 
   if (!session) return <Screen>{null}</Screen>
-  if (!isReviewerRole(session.user.role)) {
-    return (
-      <Screen>
-        <Section>
-          <EmptyState text='仅社区工作人员可以核销兑换' />
-        </Section>
-      </Screen>
-    )
-  }
+  if (!isReviewerRole(session.user.role)) return <StaffOnly text='仅社区工作人员可以核销兑换' />
 
   async function lookup(raw: string) {
     if (busy) return

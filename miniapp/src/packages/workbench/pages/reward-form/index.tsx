@@ -11,6 +11,7 @@ import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { WORKBENCH_PAGES } from '../../../../utils/routes'
+import { StaffOnly } from '../../components/StaffOnly'
 import { isReviewerRole } from '../../reviewer'
 import { scopeLabel, scopeOptions, type ScopeOption } from '../../rewards'
 import '../../components/workbench.scss'
@@ -161,15 +162,7 @@ export default function RewardFormPage() {
   }, [data, draft, id])
 
   if (!session) return <Screen>{null}</Screen>
-  if (!isReviewerRole(session.user.role)) {
-    return (
-      <Screen>
-        <Section>
-          <EmptyState text='仅社区工作人员可以管理礼品' />
-        </Section>
-      </Screen>
-    )
-  }
+  if (!isReviewerRole(session.user.role)) return <StaffOnly text='仅社区工作人员可以管理礼品' />
   if (!data) {
     return <Screen>{loadError ? <LoadError message={loadError} onRetry={() => void reload()} /> : <Text className='muted wb-state'>加载中…</Text>}</Screen>
   }

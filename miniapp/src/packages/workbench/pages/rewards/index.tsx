@@ -11,6 +11,7 @@ import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { WORKBENCH_PAGES } from '../../../../utils/routes'
+import { StaffOnly } from '../../components/StaffOnly'
 import { isReviewerRole } from '../../reviewer'
 import { scopeLabel } from '../../rewards'
 import '../../components/workbench.scss'
@@ -26,15 +27,7 @@ export default function RewardCataloguePage() {
   })
 
   if (!session) return <Screen>{null}</Screen>
-  if (!isReviewerRole(session.user.role)) {
-    return (
-      <Screen>
-        <Section>
-          <EmptyState text='仅社区工作人员可以管理礼品' />
-        </Section>
-      </Screen>
-    )
-  }
+  if (!isReviewerRole(session.user.role)) return <StaffOnly text='仅社区工作人员可以管理礼品' />
 
   async function archive(reward: RewardView) {
     if (archiving !== null) return
