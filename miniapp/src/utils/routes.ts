@@ -17,6 +17,8 @@ export const WORKBENCH_PAGES = {
   rewards: '/packages/workbench/pages/rewards/index',
   /** Add `?id=` to change an existing reward; without it the form puts up a new one. */
   rewardForm: '/packages/workbench/pages/reward-form/index',
+  /** 积分规则: reviewers read the award policy of a region in their area, administrators change it. */
+  awardPolicy: '/packages/workbench/pages/award-policy/index',
 } as const
 
 /**

@@ -44,7 +44,7 @@ export default function MePage() {
         <Section className='me__entries'>
           <View id='workbench-entry' className='entry' onClick={() => Taro.navigateTo({ url: WORKBENCH_PAGE })}>
             <Text className='entry__label'>工作台</Text>
-            <Text className='entry__hint'>案件处理、积分审核、核销扫码</Text>
+            <Text className='entry__hint'>案件处理、积分审核、礼品管理与核销</Text>
             <Text className='entry__arrow'>›</Text>
           </View>
         </Section>

@@ -11,9 +11,13 @@ const TOOLS = [
   { id: 'wb-pickup', mark: '核', label: '兑换核销', hint: '扫码或输入领取码，发放礼品', url: WORKBENCH_PAGES.pickup },
   { id: 'wb-rewards', mark: '礼', label: '礼品管理', hint: '上架、修改和下架积分商城的礼品', url: WORKBENCH_PAGES.rewards },
   { id: 'wb-manual-award', mark: '奖', label: '好人好事奖励', hint: '为居民提出奖励，由另一名工作人员审核', url: WORKBENCH_PAGES.manualAward },
+  { id: 'wb-award-policy', mark: '规', label: '积分规则', hint: '各区域的奖励规则、每人上限、月度预算和积分有效期', url: WORKBENCH_PAGES.awardPolicy },
 ] as const
 
-/** The workbench's points tools: for the roles that review awards, run the rewards catalogue and hand rewards out. */
+/**
+ * The workbench's points tools: for the roles that review awards, run the rewards catalogue and hand rewards out.
+ * 积分规则 is read-only for all but administrators.
+ */
 export function PointsTools({ role }: { role: Role }) {
   if (!isReviewerRole(role)) return null
   return (

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
-import { FieldIssue, RewardInput, api, type RewardView } from '@anju/shared'
-import { call, errorMessage, getSession, isApiError, newIdempotencyKey } from '../../../../api'
+import { RewardInput, api, type RewardView } from '@anju/shared'
+import { call, getSession, isApiError, newIdempotencyKey } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
@@ -12,6 +12,7 @@ import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { WORKBENCH_PAGES } from '../../../../utils/routes'
 import { StaffOnly } from '../../components/StaffOnly'
+import { submitErrorMessage } from '../../formErrors'
 import { isReviewerRole } from '../../reviewer'
 import { scopeLabel, scopeOptions, type ScopeOption } from '../../rewards'
 import '../../components/workbench.scss'
@@ -107,16 +108,6 @@ function checked(draft: Draft, reward: RewardView | null): { body: RewardInput }
   // Stable: for one field, the wording made here comes before zod's.
   issues.sort((a, b) => rank(a.field) - rank(b.field))
   return { error: issues[0]?.message ?? '请检查填写的内容' }
-}
-
-/** The server's words for the field it refused (库存不能少于已兑出的数量), else its message. */
-function submitErrorMessage(err: unknown): string {
-  if (isApiError(err)) {
-    const fields = (err.details as { fields?: unknown } | null | undefined)?.fields
-    const first = Array.isArray(fields) ? FieldIssue.safeParse(fields[0]) : null
-    if (first?.success) return first.data.message
-  }
-  return errorMessage(err)
 }
 
 function backToList() {
