@@ -133,12 +133,15 @@ export const AwardRuleInput = z
   })
   .meta({ id: 'AwardRuleInput' })
 
+/** Budgets and caps are stored as 32-bit integers. */
+const MAX_SETTING = 1_000_000_000
+
 export const AwardSettingsInput = z
   .object({
     regionId: z.number().int().positive(),
-    monthlyBudget: z.number().int().min(0).nullable().describe('每月发放预算，null 为不限'),
-    dailyCapPerResident: z.number().int().min(0).nullable(),
-    monthlyCapPerResident: z.number().int().min(0).nullable(),
+    monthlyBudget: z.number().int().min(0, '预算不能为负数').max(MAX_SETTING, '数值过大').nullable().describe('每月发放预算，null 为不限'),
+    dailyCapPerResident: z.number().int().min(0, '上限不能为负数').max(MAX_SETTING, '数值过大').nullable(),
+    monthlyCapPerResident: z.number().int().min(0, '上限不能为负数').max(MAX_SETTING, '数值过大').nullable(),
     pointsValidMonths: z
       .number()
       .int()
