@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Button, Input, Picker, Switch, Text, View } from '@tarojs/components'
 import { AWARD_KIND_LABELS, api, type CategoryView } from '@anju/shared'
-import { call, isApiError, newIdempotencyKey } from '../../../api'
+import { call } from '../../../api'
 import { Section } from '../../../components/Section'
+import { useIdempotentSend } from '../../../hooks/send'
 import {
   RULE_KINDS, RULE_MAX_POINTS, categoriesFor, checkedRule, isInherited, ruleDraftFor, ruleInForce, type AwardPolicy, type RuleDraft,
   type RuleKind,
@@ -37,15 +38,13 @@ export function AwardRuleEditor({ policy, categories, picked, onSaved }: {
 }) {
   const [draft, setDraft] = useState<RuleDraft>(() => ruleDraftFor(policy, picked?.kind ?? RULE_KINDS[0]!, picked?.categoryCode ?? ''))
   const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  // One key per filled-in form: a retry after a lost connection saves once; any edit makes it a new save.
-  const attemptKey = useRef<string | null>(null)
+  const { busy, send, forget } = useIdempotentSend()
   const kindCategories = categoriesFor(draft.kind, categories)
   const categoryIndex = kindCategories.findIndex((c) => c.code === draft.categoryCode)
 
   function edit(next: RuleDraft) {
     setDraft(next)
-    attemptKey.current = null
+    forget()
     setError('')
   }
 
@@ -64,20 +63,13 @@ export function AwardRuleEditor({ policy, categories, picked, onSaved }: {
       setError(result.error)
       return
     }
-    attemptKey.current ??= newIdempotencyKey()
-    setBusy(true)
     setError('')
     try {
-      const saved = await call(api.setAwardRule, { body: result.body, idempotencyKey: attemptKey.current })
-      attemptKey.current = null
+      const saved = await send((idempotencyKey) => call(api.setAwardRule, { body: result.body, idempotencyKey }))
       Taro.showToast({ title: '已保存', icon: 'success' })
       onSaved(saved)
     } catch (err) {
-      // Only a lost connection leaves the outcome unknown; any answer from the server settles this attempt.
-      if (!isApiError(err) || err.code !== 'NETWORK_ERROR') attemptKey.current = null
       setError(submitErrorMessage(err))
-    } finally {
-      setBusy(false)
     }
   }
 

@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Button, Input, Switch, Text, View } from '@tarojs/components'
 import { api } from '@anju/shared'
-import { call, isApiError, newIdempotencyKey } from '../../../api'
+import { call } from '../../../api'
 import { Section } from '../../../components/Section'
+import { useIdempotentSend } from '../../../hooks/send'
 import {
   SETTINGS_FIELDS, checkedSettings, isInherited, settingsDraftOf, type AwardPolicy, type LimitDraft, type SettingsDraft, type SettingsField,
 } from '../awardPolicy'
@@ -25,14 +26,13 @@ function saveHint(policy: AwardPolicy): string | null {
 export function AwardSettingsEditor({ policy, onSaved }: { policy: AwardPolicy; onSaved: (policy: AwardPolicy) => void }) {
   const [draft, setDraft] = useState<SettingsDraft>(() => settingsDraftOf(policy.settings))
   const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
   // One key per filled-in form: a retry after a lost connection saves once; any edit makes it a new save.
-  const attemptKey = useRef<string | null>(null)
+  const { busy, send, forget } = useIdempotentSend()
   const hint = saveHint(policy)
 
   function change(field: SettingsField, value: Partial<LimitDraft>) {
     setDraft((prev) => ({ ...prev, [field]: { ...prev[field], ...value } }))
-    attemptKey.current = null
+    forget()
     setError('')
   }
 
@@ -43,21 +43,14 @@ export function AwardSettingsEditor({ policy, onSaved }: { policy: AwardPolicy; 
       setError(result.error)
       return
     }
-    attemptKey.current ??= newIdempotencyKey()
-    setBusy(true)
     setError('')
     try {
-      const saved = await call(api.setAwardSettings, { body: result.body, idempotencyKey: attemptKey.current })
-      attemptKey.current = null
+      const saved = await send((idempotencyKey) => call(api.setAwardSettings, { body: result.body, idempotencyKey }))
       setDraft(settingsDraftOf(saved.settings))
       Taro.showToast({ title: '已保存', icon: 'success' })
       onSaved(saved)
     } catch (err) {
-      // Only a lost connection leaves the outcome unknown; any answer from the server settles this attempt.
-      if (!isApiError(err) || err.code !== 'NETWORK_ERROR') attemptKey.current = null
       setError(submitErrorMessage(err))
-    } finally {
-      setBusy(false)
     }
   }
 

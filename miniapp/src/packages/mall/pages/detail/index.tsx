@@ -1,11 +1,12 @@
-import { useCallback, useRef, useState } from 'react'
+import { useCallback, useState } from 'react'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { api, type RewardView } from '@anju/shared'
-import { call, errorMessage, isApiError, newIdempotencyKey } from '../../../../api'
+import { call, errorMessage } from '../../../../api'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { useIdempotentSend } from '../../../../hooks/send'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { MALL_PAGES } from '../../../../utils/routes'
@@ -18,9 +19,8 @@ export default function RewardDetailPage() {
   const id = Number(params.id)
   const [reward, setReward] = useState<RewardView | null>(null)
   const [error, setError] = useState('')
-  const [redeeming, setRedeeming] = useState(false)
   // The same key when the resident retries after a network failure: the server redeems once.
-  const attemptKey = useRef<string | null>(null)
+  const { busy: redeeming, send } = useIdempotentSend()
 
   const load = useCallback(async () => {
     if (!Number.isInteger(id) || id <= 0) {
@@ -48,20 +48,13 @@ export default function RewardDetailPage() {
       confirmColor: '#1677ff',
     })
     if (!confirm) return
-    setRedeeming(true)
-    attemptKey.current ??= newIdempotencyKey()
     try {
-      const redemption = await call(api.redeemReward, { params: { id: reward.id }, idempotencyKey: attemptKey.current })
-      attemptKey.current = null
+      const redemption = await send((idempotencyKey) => call(api.redeemReward, { params: { id: reward.id }, idempotencyKey }))
       Taro.showToast({ title: '兑换成功', icon: 'success' })
       Taro.redirectTo({ url: `${MALL_PAGES.redemption}?id=${redemption.id}` })
     } catch (err) {
-      // Only a lost connection leaves the outcome unknown; any answer from the server settles this attempt.
-      if (!isApiError(err) || err.code !== 'NETWORK_ERROR') attemptKey.current = null
       Taro.showModal({ title: '兑换未成功', content: errorMessage(err), showCancel: false, confirmColor: '#1677ff' })
       void load()
-    } finally {
-      setRedeeming(false)
     }
   }
 

@@ -2,9 +2,10 @@ import { useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import { ManualAwardInput, api, type AwardView, type ResidentSummary } from '@anju/shared'
-import { call, errorMessage, isApiError, newIdempotencyKey } from '../../../../api'
+import { call, errorMessage } from '../../../../api'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { useIdempotentSend } from '../../../../hooks/send'
 import { useRequireSession } from '../../../../hooks/session'
 import { WORKBENCH_PAGES } from '../../../../utils/routes'
 import { ResidentPicker } from '../../components/ResidentPicker'
@@ -26,17 +27,16 @@ export default function ManualAwardPage() {
   const [points, setPoints] = useState('')
   const [reason, setReason] = useState('')
   const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
   const [proposed, setProposed] = useState<AwardView | null>(null)
   // One key per filled-in form: a retry after a lost connection proposes once; any edit is a new proposal.
-  const [attemptKey, setAttemptKey] = useState<string | null>(null)
+  const { busy, send, forget } = useIdempotentSend()
 
   if (!session) return <Screen>{null}</Screen>
   if (!isReviewerRole(session.user.role)) return <StaffOnly text='仅社区工作人员可以提出奖励' />
 
   const edit = <T,>(set: (value: T) => void) => (value: T) => {
     set(value)
-    setAttemptKey(null)
+    forget()
     setError('')
   }
 
@@ -51,24 +51,17 @@ export default function ManualAwardPage() {
       setError(parsed.error.issues[0]?.message ?? '请检查填写的内容')
       return
     }
-    const key = attemptKey ?? newIdempotencyKey()
-    setAttemptKey(key)
-    setBusy(true)
     setError('')
     try {
-      const award = await call(api.proposeManualAward, { body: parsed.data, idempotencyKey: key })
+      const award = await send((idempotencyKey) => call(api.proposeManualAward, { body: parsed.data, idempotencyKey }))
       setProposed(award)
       setResident(null)
       setPicker((p) => ({ key: p.key + 1, initialId: null }))
       setPoints('')
       setReason('')
-      setAttemptKey(null)
       Taro.showToast({ title: '已提交审核', icon: 'success' })
     } catch (err) {
-      if (!isApiError(err) || err.code !== 'NETWORK_ERROR') setAttemptKey(null)
       setError(errorMessage(err))
-    } finally {
-      setBusy(false)
     }
   }
 

@@ -1,13 +1,14 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
 import { RewardInput, api, type RewardView } from '@anju/shared'
-import { call, getSession, isApiError, newIdempotencyKey } from '../../../../api'
+import { call, getSession } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { usePageData } from '../../../../hooks/load'
+import { useIdempotentSend } from '../../../../hooks/send'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { WORKBENCH_PAGES } from '../../../../utils/routes'
@@ -121,9 +122,7 @@ export default function RewardFormPage() {
   const id = Number(useRouter().params.id) || null
   const [draft, setDraft] = useState<Draft | null>(null)
   const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  // One key per filled-in form: a retry after a lost connection saves once; any edit makes it a new save.
-  const attemptKey = useRef<string | null>(null)
+  const { busy, send, forget } = useIdempotentSend()
 
   const { data, error: loadError, reload } = usePageData(async () => {
     const user = getSession()?.user
@@ -186,7 +185,7 @@ export default function RewardFormPage() {
 
   function change<K extends keyof Draft>(field: K, value: Draft[K]) {
     setDraft((prev) => (prev ? { ...prev, [field]: value } : prev))
-    attemptKey.current = null
+    forget()
     setError('')
   }
 
@@ -197,24 +196,17 @@ export default function RewardFormPage() {
       setError(result.error)
       return
     }
-    attemptKey.current ??= newIdempotencyKey()
-    setBusy(true)
     setError('')
     try {
-      if (reward) {
-        await call(api.updateReward, { params: { id: reward.id }, body: result.body, idempotencyKey: attemptKey.current })
-      } else {
-        await call(api.createReward, { body: result.body, idempotencyKey: attemptKey.current })
-      }
-      attemptKey.current = null
+      await send((idempotencyKey) =>
+        reward
+          ? call(api.updateReward, { params: { id: reward.id }, body: result.body, idempotencyKey })
+          : call(api.createReward, { body: result.body, idempotencyKey }),
+      )
       Taro.showToast({ title: reward ? '已保存' : '已上架', icon: 'success' })
       backToList()
     } catch (err) {
-      // Only a lost connection leaves the outcome unknown; any answer from the server settles this attempt.
-      if (!isApiError(err) || err.code !== 'NETWORK_ERROR') attemptKey.current = null
       setError(submitErrorMessage(err))
-    } finally {
-      setBusy(false)
     }
   }
 
