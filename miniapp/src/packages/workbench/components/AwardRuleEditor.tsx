@@ -75,8 +75,8 @@ export function AwardRuleEditor({ policy, categories, picked, onSaved }: {
 
   return (
     <Section title='添加或修改规则' className='policy-editor'>
-      <View id='policy-rule-form' className='policy-editor__row'>
-        <View className='field policy-editor__cell'>
+      <View id='policy-rule-form' className='wb-row'>
+        <View className='field wb-cell'>
           <Text className='field__label'>事项</Text>
           <Picker
             mode='selector'
@@ -84,13 +84,13 @@ export function AwardRuleEditor({ policy, categories, picked, onSaved }: {
             value={Math.max(RULE_KINDS.indexOf(draft.kind), 0)}
             onChange={(e) => choose(RULE_KINDS[Number(e.detail.value)] ?? draft.kind, '')}
           >
-            <View className='field__input policy-editor__picker' id='policy-rule-kind'>
+            <View className='field__input wb-picker' id='policy-rule-kind'>
               <Text>{AWARD_KIND_LABELS[draft.kind]}</Text>
-              <Text className='policy-editor__arrow'>›</Text>
+              <Text className='wb-picker__arrow'>›</Text>
             </View>
           </Picker>
         </View>
-        <View className='field policy-editor__cell'>
+        <View className='field wb-cell'>
           <Text className='field__label'>类别（选填）</Text>
           {kindCategories.length > 0 ? (
             <Picker
@@ -99,13 +99,13 @@ export function AwardRuleEditor({ policy, categories, picked, onSaved }: {
               value={categoryIndex + 1}
               onChange={(e) => choose(draft.kind, kindCategories[Number(e.detail.value) - 1]?.code ?? '')}
             >
-              <View className='field__input policy-editor__picker' id='policy-rule-category'>
+              <View className='field__input wb-picker' id='policy-rule-category'>
                 <Text>{categoryIndex >= 0 ? kindCategories[categoryIndex]!.name : '全部类别'}</Text>
-                <Text className='policy-editor__arrow'>›</Text>
+                <Text className='wb-picker__arrow'>›</Text>
               </View>
             </Picker>
           ) : (
-            <View className='field__input policy-editor__picker' id='policy-rule-category'>
+            <View className='field__input wb-picker' id='policy-rule-category'>
               <Text>全部类别</Text>
             </View>
           )}

@@ -80,13 +80,13 @@ export default function AwardPolicyPage() {
       <Section title='区域'>
         {scopes.length > 1 ? (
           <Picker mode='selector' range={scopes.map((s) => s.label)} value={Math.max(scopeIndex, 0)} onChange={(e) => choose(scopes[Number(e.detail.value)]?.id ?? regionId)}>
-            <View className='field__input award-policy__picker' id='policy-region'>
+            <View className='field__input wb-picker' id='policy-region'>
               <Text>{scopeIndex >= 0 ? scopes[scopeIndex]!.label : (policy?.region.name ?? '请选择区域')}</Text>
-              <Text className='award-policy__arrow'>›</Text>
+              <Text className='wb-picker__arrow'>›</Text>
             </View>
           </Picker>
         ) : (
-          <View className='field__input award-policy__picker' id='policy-region'>
+          <View className='field__input wb-picker' id='policy-region'>
             <Text>{scopes[0]?.label ?? policy?.region.name ?? ''}</Text>
           </View>
         )}

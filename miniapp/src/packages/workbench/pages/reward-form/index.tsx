@@ -231,12 +231,12 @@ export default function RewardFormPage() {
       </Section>
 
       <Section title='兑换规则'>
-        <View className='reward-form__row'>
-          <View className='field reward-form__cell'>
+        <View className='wb-row'>
+          <View className='field wb-cell'>
             <Text className='field__label'>所需积分</Text>
             <Input id='rf-points' className='field__input' type='number' value={draft.pointsCost} placeholder='至少 1' maxlength={7} onInput={(e) => change('pointsCost', e.detail.value)} />
           </View>
-          <View className='field reward-form__cell'>
+          <View className='field wb-cell'>
             <Text className='field__label'>每人限兑（件）</Text>
             <Input id='rf-limit' className='field__input' type='number' value={draft.perResidentLimit} placeholder='1–100' maxlength={3} onInput={(e) => change('perResidentLimit', e.detail.value)} />
           </View>
@@ -250,17 +250,17 @@ export default function RewardFormPage() {
             </Text>
           ) : null}
         </View>
-        <View className='reward-form__row'>
-          <View className='field reward-form__cell'>
+        <View className='wb-row'>
+          <View className='field wb-cell'>
             <Text className='field__label'>开始日期</Text>
             <Picker mode='date' value={draft.validFrom} onChange={(e) => change('validFrom', e.detail.value)}>
-              <View className='field__input reward-form__picker' id='rf-from'><Text>{draft.validFrom}</Text></View>
+              <View className='field__input wb-picker' id='rf-from'><Text>{draft.validFrom}</Text></View>
             </Picker>
           </View>
-          <View className='field reward-form__cell'>
+          <View className='field wb-cell'>
             <Text className='field__label'>结束日期</Text>
             <Picker mode='date' value={draft.validUntil} start={draft.validFrom} onChange={(e) => change('validUntil', e.detail.value)}>
-              <View className='field__input reward-form__picker' id='rf-until'><Text>{draft.validUntil}</Text></View>
+              <View className='field__input wb-picker' id='rf-until'><Text>{draft.validUntil}</Text></View>
             </Picker>
           </View>
         </View>
@@ -268,13 +268,13 @@ export default function RewardFormPage() {
           <Text className='field__label'>适用范围</Text>
           {scopes.length > 1 ? (
             <Picker mode='selector' range={scopes.map((s) => s.label)} value={Math.max(scopeIndex, 0)} onChange={(e) => change('regionId', scopes[Number(e.detail.value)]?.id ?? null)}>
-              <View className='field__input reward-form__picker' id='rf-scope'>
+              <View className='field__input wb-picker' id='rf-scope'>
                 <Text className={scopeIndex >= 0 ? '' : 'muted'}>{scopeIndex >= 0 ? scopes[scopeIndex]!.label : '请选择适用范围'}</Text>
-                <Text className='reward-form__arrow'>›</Text>
+                <Text className='wb-picker__arrow'>›</Text>
               </View>
             </Picker>
           ) : (
-            <View className='field__input reward-form__picker' id='rf-scope'>
+            <View className='field__input wb-picker' id='rf-scope'>
               <Text className={scopeIndex >= 0 ? '' : 'muted'}>{scopeIndex >= 0 ? scopes[scopeIndex]!.label : '您的账号没有可上架礼品的辖区'}</Text>
             </View>
           )}
