@@ -4,13 +4,14 @@ import { errors } from '../errors'
 import { authorize, type Actor } from '../policies'
 import { regionsRepo } from '../repositories/regions'
 import { rewardsRepo, type RewardFields } from '../repositories/rewards'
+import { uploadsRepo } from '../repositories/uploads'
 
-function fieldsOf(input: RewardInput): RewardFields {
+function fieldsOf(input: RewardInput, imageUploadId: string | null): RewardFields {
   return {
     regionId: input.regionId,
     title: input.title,
     description: input.description,
-    imageUrl: input.imageUrl,
+    imageUploadId,
     pointsCost: input.pointsCost,
     perResidentLimit: input.perResidentLimit,
     validFrom: new Date(input.validFrom),
@@ -27,21 +28,37 @@ async function scopeRegion(trx: Trx, actor: Actor, regionId: number) {
   return region
 }
 
+/**
+ * Puts upload `to` in place of `from` as the reward's picture. The new one must be the actor's own and unused, as
+ * a report's photos must; the old one becomes unattached again, and the upload sweep removes it.
+ */
+async function replaceImage(trx: Trx, actor: Actor, rewardId: number, from: string | null, to: string | null) {
+  if (from === to) return
+  if (from) await uploadsRepo.detachFromReward(trx, from, rewardId)
+  if (to && !(await uploadsRepo.attachToReward(trx, to, actor.id, rewardId))) throw errors.photoNotFound()
+}
+
 export async function createReward(trx: Trx, { actor, input }: { actor: Actor; input: RewardInput }) {
   await scopeRegion(trx, actor, input.regionId)
-  return rewardsRepo.insert(trx, { ...fieldsOf(input), stock: input.stock, createdBy: actor.id })
+  const imageUploadId = input.imageUploadId ?? null
+  const rewardId = await rewardsRepo.insert(trx, { ...fieldsOf(input, imageUploadId), stock: input.stock, createdBy: actor.id })
+  await replaceImage(trx, actor, rewardId, null, imageUploadId)
+  return rewardId
 }
 
 export async function updateReward(trx: Trx, { actor, rewardId, input }: { actor: Actor; rewardId: number; input: RewardInput }) {
-  const reward = await rewardsRepo.findById(trx, rewardId)
+  const reward = await rewardsRepo.lock(trx, rewardId)
   if (!reward) throw errors.notFound()
   await scopeRegion(trx, actor, reward.region_id)
   await scopeRegion(trx, actor, input.regionId)
   // Taken down is final: residents' pending codes stay valid, but the reward itself no longer changes.
   if (reward.status === 'archived') throw errors.rewardArchived()
-  if (!(await rewardsRepo.update(trx, rewardId, { ...fieldsOf(input), stock: input.stock }))) {
+  // A caller that does not send the picture (one written before rewards had pictures) leaves it as it is.
+  const imageUploadId = input.imageUploadId === undefined ? reward.image_upload_id : input.imageUploadId
+  if (!(await rewardsRepo.update(trx, rewardId, { ...fieldsOf(input, imageUploadId), stock: input.stock }))) {
     throw errors.conflict({ fields: [{ path: 'stock', message: '库存不能少于已兑出的数量' }] })
   }
+  await replaceImage(trx, actor, rewardId, reward.image_upload_id, imageUploadId)
   return rewardId
 }
 

@@ -4,10 +4,10 @@ import { uploadsRepo } from '../repositories/uploads'
 import { jobs, type Job } from './index'
 
 const BATCH = 200
-/** A photo not attached to any report within a day was abandoned: its original may carry a location. */
+/** A photo not attached to a report or a reward within a day was abandoned: its original may carry a location. */
 export const UNATTACHED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000
 
-/** Deletes abandoned uploads, row first (so a report can no longer take it), then both stored copies. */
+/** Deletes abandoned uploads, row first (so a report or a reward can no longer take it), then both stored copies. */
 export async function sweepUploads(
   { db, config }: Pick<Services, 'db' | 'config'>,
   now: Date,

@@ -5,6 +5,7 @@ import type { RedemptionRow } from '../repositories/redemptions'
 import type { RegionRow } from '../repositories/regions'
 import type { RewardRow } from '../repositories/rewards'
 import { usersRepo } from '../repositories/users'
+import { photoUrl } from './cases'
 import { isoTime } from './index'
 
 export function presentReward(row: RewardRow, region: RegionRow, unavailableReason: string | null): RewardView {
@@ -12,7 +13,8 @@ export function presentReward(row: RewardRow, region: RegionRow, unavailableReas
     id: row.id,
     title: row.title,
     description: row.description,
-    imageUrl: row.image_url,
+    imageUploadId: row.image_upload_id,
+    imageUrl: row.image_upload_id ? photoUrl(row.image_upload_id) : '',
     pointsCost: row.points_cost,
     stockTotal: row.stock_total,
     stockRemaining: row.stock_remaining,

@@ -9,7 +9,7 @@ export const RewardRow = z.object({
   region_id: z.coerce.number().int(),
   title: z.string(),
   description: z.string(),
-  image_url: z.string(),
+  image_upload_id: z.string().nullable(),
   points_cost: z.coerce.number().int(),
   stock_total: z.coerce.number().int(),
   stock_remaining: z.coerce.number().int(),
@@ -27,7 +27,7 @@ export interface RewardFields {
   regionId: number
   title: string
   description: string
-  imageUrl: string
+  imageUploadId: string | null
   pointsCost: number
   perResidentLimit: number
   validFrom: Date
@@ -41,7 +41,7 @@ function columns(f: RewardFields) {
     region_id: f.regionId,
     title: f.title,
     description: f.description,
-    image_url: f.imageUrl,
+    image_upload_id: f.imageUploadId,
     points_cost: f.pointsCost,
     per_resident_limit: f.perResidentLimit,
     valid_from: f.validFrom,
@@ -54,6 +54,11 @@ function columns(f: RewardFields) {
 export const rewardsRepo = {
   async findById(db: Queryable, id: number) {
     const row = await db('rewards').where({ id }).first()
+    return row ? RewardRow.parse(row) : undefined
+  },
+  /** Locks the reward row for the rest of the transaction, so two changes of one reward are made one after the other. */
+  async lock(db: Queryable, id: number) {
+    const row = await db('rewards').where({ id }).forUpdate().first()
     return row ? RewardRow.parse(row) : undefined
   },
   async findByIds(db: Queryable, ids: number[]) {

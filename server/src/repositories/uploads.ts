@@ -11,12 +11,13 @@ export const UploadRow = z.object({
   public_key: z.string(),
   original_key: z.string(),
   case_id: z.coerce.number().int().nullable(),
+  reward_id: z.coerce.number().int().nullable(),
 })
 export type UploadRow = z.infer<typeof UploadRow>
 
 export const uploadsRepo = {
-  async insert(db: Queryable, row: Omit<UploadRow, 'case_id'> & { created_at: Date }) {
-    await db('uploads').insert({ ...row, case_id: null })
+  async insert(db: Queryable, row: Omit<UploadRow, 'case_id' | 'reward_id'> & { created_at: Date }) {
+    await db('uploads').insert({ ...row, case_id: null, reward_id: null })
   },
   async findById(db: Queryable, id: string) {
     const row = await db('uploads').where({ id }).first()
@@ -28,16 +29,27 @@ export const uploadsRepo = {
    */
   async attach(db: Queryable, ids: string[], ownerId: number, caseId: number): Promise<boolean> {
     if (ids.length === 0) return true
-    const count = await db('uploads').whereIn('id', ids).andWhere({ owner_id: ownerId }).whereNull('case_id').update({ case_id: caseId })
+    const count = await db('uploads').whereIn('id', ids).andWhere({ owner_id: ownerId }).whereNull('case_id').whereNull('reward_id')
+      .update({ case_id: caseId })
     return count === new Set(ids).size
   },
-  /** Uploads never attached to a report, older than `before`: a photo chosen and then abandoned. */
+  /** Makes the owner's unused upload a reward's picture; false (nothing changed) unless it was the owner's and unused. */
+  async attachToReward(db: Queryable, id: string, ownerId: number, rewardId: number): Promise<boolean> {
+    const count = await db('uploads').where({ id, owner_id: ownerId }).whereNull('case_id').whereNull('reward_id')
+      .update({ reward_id: rewardId })
+    return count === 1
+  },
+  /** A reward's former picture goes back to unattached, so the sweep removes it. */
+  async detachFromReward(db: Queryable, id: string, rewardId: number) {
+    await db('uploads').where({ id, reward_id: rewardId }).update({ reward_id: null })
+  },
+  /** Uploads attached to neither a report nor a reward, older than `before`: a photo chosen and then abandoned. */
   async unattachedBefore(db: Queryable, before: Date, limit: number) {
-    return (await db('uploads').whereNull('case_id').andWhere('created_at', '<', before).orderBy('created_at').limit(limit))
+    return (await db('uploads').whereNull('case_id').whereNull('reward_id').andWhere('created_at', '<', before).orderBy('created_at').limit(limit))
       .map((r: unknown) => UploadRow.parse(r))
   },
-  /** Deletes the row only while it is still unattached; false when a report took it meanwhile. */
+  /** Deletes the row only while it is still unattached; false when a report or a reward took it meanwhile. */
   async deleteUnattached(db: Queryable, id: string) {
-    return (await db('uploads').where({ id }).whereNull('case_id').delete()) === 1
+    return (await db('uploads').where({ id }).whereNull('case_id').whereNull('reward_id').delete()) === 1
   },
 }

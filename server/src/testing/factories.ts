@@ -41,7 +41,7 @@ export function factories(db: Db, config: Config) {
       const now = Date.now()
       const [id] = await db('rewards').insert({
         region_id: await regionId(o.community ?? 'XT-YT-JSL-XFL'), title: `礼品${randomUUID().slice(0, 4)}`, description: '',
-        image_url: '', points_cost: o.cost ?? 10, stock_total: o.stock ?? 5, stock_remaining: o.stock ?? 5,
+        points_cost: o.cost ?? 10, stock_total: o.stock ?? 5, stock_remaining: o.stock ?? 5,
         per_resident_limit: o.limit ?? 5, valid_from: new Date(now - 60_000), valid_until: new Date(now + 86_400_000),
         pickup_place: '社区服务中心', pickup_instructions: '', status: 'active', created_by: null,
         created_at: new Date(now), updated_at: new Date(now),

@@ -10,7 +10,8 @@ export const RewardView = z
     id: z.number().int(),
     title: z.string(),
     description: z.string(),
-    imageUrl: z.string(),
+    imageUploadId: z.string().nullable().describe('礼品图片的上传编号，没有图片时为 null'),
+    imageUrl: z.string().describe('礼品图片地址（与照片一样按编号提供，无需登录）；没有图片时为空字符串'),
     pointsCost: z.number().int(),
     stockTotal: z.number().int(),
     stockRemaining: z.number().int(),
@@ -37,7 +38,12 @@ export const RewardInput = z
     regionId: z.number().int().positive('请选择适用范围'),
     title: z.string().trim().min(2, '标题至少 2 个字').max(64),
     description: z.string().trim().max(2000).default(''),
-    imageUrl: z.string().trim().max(512).default(''),
+    imageUploadId: z
+      .string()
+      .regex(/^[a-f0-9]{32}$/, '图片编号有误')
+      .nullable()
+      .optional()
+      .describe('POST /api/uploads 返回的编号；null 去掉图片；修改时不传则保留原图片'),
     pointsCost: z.number().int().min(1, '所需积分至少为 1').max(1_000_000),
     stock: z.number().int().min(0, '库存不能为负').max(1_000_000),
     perResidentLimit: z.number().int().min(1, '每人限兑至少 1 件').max(100),

@@ -5,6 +5,7 @@ import * as awardsMall from './20261125_003_awards_mall'
 import * as gridLoop from './20261125_004_grid_loop'
 import * as patrols from './20261125_005_patrols'
 import * as pointsExpiry from './20261125_006_points_expiry'
+import * as rewardImages from './20261125_007_reward_images'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_004_grid_loop': gridLoop,
   '20261125_005_patrols': patrols,
   '20261125_006_points_expiry': pointsExpiry,
+  '20261125_007_reward_images': rewardImages,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

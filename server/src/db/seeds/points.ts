@@ -32,7 +32,7 @@ export async function seedPoints(db: Db): Promise<void> {
       ]
       for (const r of rewards) {
         await trx('rewards').insert({
-          region_id: r.region.id, title: r.title, description: r.description, image_url: '', points_cost: r.cost,
+          region_id: r.region.id, title: r.title, description: r.description, points_cost: r.cost,
           stock_total: r.stock, stock_remaining: r.stock, per_resident_limit: r.limit,
           valid_from: new Date(now - DAY), valid_until: new Date(now + 90 * DAY),
           pickup_place: r.place, pickup_instructions: r.note, status: 'active', created_by: staff.id,

@@ -58,7 +58,7 @@ export function uploadRoutes(router: AppRouter) {
     await files.put(row.public_key, clean.bytes)
     return transact(async (trx) => {
       await uploadsRepo.insert(trx, { ...row, created_at: new Date() })
-      return presentUpload({ ...row, case_id: null })
+      return presentUpload({ ...row, case_id: null, reward_id: null })
     })
   })
 

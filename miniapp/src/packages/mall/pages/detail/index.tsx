@@ -10,6 +10,7 @@ import { useIdempotentSend } from '../../../../hooks/send'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { MALL_PAGES } from '../../../../utils/routes'
+import { RewardPicture } from '../../components/RewardPicture'
 import '../../components/mall.scss'
 import './index.scss'
 
@@ -75,6 +76,7 @@ export default function RewardDetailPage() {
   return (
     <Screen className='reward'>
       <Section>
+        <RewardPicture reward={reward} size='banner' />
         <Text className='reward__title' id='reward-title'>{reward.title}</Text>
         <View className='reward__price'>
           <Text className='mall-card__cost'>

@@ -10,6 +10,7 @@ import { Section } from '../../../../components/Section'
 import { usePageData } from '../../../../hooks/load'
 import { useFreshUser, useRequireSession } from '../../../../hooks/session'
 import { MALL_PAGES } from '../../../../utils/routes'
+import { RewardPicture } from '../../components/RewardPicture'
 import '../../components/mall.scss'
 import './index.scss'
 
@@ -89,20 +90,23 @@ function RewardCard({ reward, balance }: { reward: RewardView; balance: number |
       hoverClass='reward-card--pressed'
       onClick={() => Taro.navigateTo({ url: `${MALL_PAGES.detail}?id=${reward.id}` })}
     >
-      <Text className='mall-card__title'>{reward.title}</Text>
-      <View className='mall-card__meta'>
-        <Text className='mall-card__cost'>
-          {reward.pointsCost}
-          <Text className='mall-card__unit'>积分</Text>
-        </Text>
-        <Text>{`剩余 ${reward.stockRemaining} 件`}</Text>
+      <RewardPicture reward={reward} size='thumb' />
+      <View className='reward-card__body'>
+        <Text className='mall-card__title'>{reward.title}</Text>
+        <View className='mall-card__meta'>
+          <Text className='mall-card__cost'>
+            {reward.pointsCost}
+            <Text className='mall-card__unit'>积分</Text>
+          </Text>
+          <Text>{`剩余 ${reward.stockRemaining} 件`}</Text>
+        </View>
+        <View className='mall-card__meta'>
+          <Text>{`${reward.region.name}${reward.region.level === 'city' ? '通用' : ''}`}</Text>
+          <Text>{`每人限兑 ${reward.perResidentLimit} 件`}</Text>
+        </View>
+        {unavailable ? <Text className='mall-card__reason'>{reward.unavailableReason}</Text> : null}
+        {shortBy > 0 ? <Text className='mall-card__short'>{`积分不足，还差 ${shortBy} 积分`}</Text> : null}
       </View>
-      <View className='mall-card__meta'>
-        <Text>{`${reward.region.name}${reward.region.level === 'city' ? '通用' : ''}`}</Text>
-        <Text>{`每人限兑 ${reward.perResidentLimit} 件`}</Text>
-      </View>
-      {unavailable ? <Text className='mall-card__reason'>{reward.unavailableReason}</Text> : null}
-      {shortBy > 0 ? <Text className='mall-card__short'>{`积分不足，还差 ${shortBy} 积分`}</Text> : null}
     </View>
   )
 }

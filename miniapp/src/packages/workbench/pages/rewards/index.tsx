@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
-import { Button, Text, View } from '@tarojs/components'
+import { Button, Image, Text, View } from '@tarojs/components'
 import { api, type RewardView } from '@anju/shared'
-import { call, errorMessage, getSession } from '../../../../api'
+import { API_BASE, call, errorMessage, getSession } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
@@ -91,6 +91,13 @@ function RewardRow({ reward, busy, onEdit, onArchive }: {
   return (
     <View id={`wb-reward-${reward.id}`} className={`reward-row reward-row--${state}`}>
       <View className='reward-row__top'>
+        {reward.imageUrl ? (
+          <Image className='reward-row__image' src={API_BASE + reward.imageUrl} mode='aspectFill' />
+        ) : (
+          <View className='reward-row__image reward-row__image--none'>
+            <Text>暂无图片</Text>
+          </View>
+        )}
         <Text className='reward-row__title'>{reward.title}</Text>
         <Text className={`reward-row__chip reward-row__chip--${state}`}>{archived ? '已下架' : (reward.unavailableReason ?? '兑换中')}</Text>
       </View>
