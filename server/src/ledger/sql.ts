@@ -16,8 +16,30 @@ export interface LedgerSql {
   slotIds: Map<string, number>
 }
 
+type Callback = (err: Error | null, result: unknown) => void
+
+interface MysqlStatement {
+  execute(values: unknown[], cb: Callback): void
+}
+
 interface MysqlConnection {
-  execute(options: { sql: string; values: unknown[] }, cb: (err: Error | null, result: unknown) => void): void
+  prepare(sql: string, cb: (err: Error | null, statement: MysqlStatement) => void): void
+}
+
+/** Each connection's prepared statements, by SQL: executed directly, without looking them up by text each time. */
+const mysqlStatements = new WeakMap<MysqlConnection, Map<string, Promise<MysqlStatement>>>()
+
+function mysqlStatement(conn: MysqlConnection, sql: string): Promise<MysqlStatement> {
+  let cache = mysqlStatements.get(conn)
+  if (!cache) mysqlStatements.set(conn, (cache = new Map()))
+  let statement = cache.get(sql)
+  if (!statement) {
+    statement = new Promise((resolve, reject) => conn.prepare(sql, (err, s) => (err ? reject(err) : resolve(s))))
+    // A failed prepare is not remembered: the next use tries again.
+    statement.catch(() => cache.delete(sql))
+    cache.set(sql, statement)
+  }
+  return statement
 }
 
 /** Per database (its knex config object is shared by the root client and every transaction's client). */
@@ -47,8 +69,10 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
   const connection = await (trx.client as { acquireConnection(): Promise<unknown> }).acquireConnection()
   if (dbClientOf(trx) === 'mysql') {
     const conn = connection as MysqlConnection
-    const execute = (sql: string, values: unknown[]) =>
-      new Promise<unknown>((resolve, reject) => conn.execute({ sql, values }, (err, result) => (err ? reject(err) : resolve(result))))
+    const execute = async (sql: string, values: unknown[]) => {
+      const statement = await mysqlStatement(conn, sql)
+      return new Promise<unknown>((resolve, reject) => statement.execute(values, (err, result) => (err ? reject(err) : resolve(result))))
+    }
     return {
       dialect: 'mysql',
       slotIds: slotIdsOf(trx),
