@@ -1,12 +1,12 @@
-import { useCallback, useState } from 'react'
-import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
-import { api, type RewardView } from '@anju/shared'
+import { api } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useIdempotentSend } from '../../../../hooks/send'
+import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate } from '../../../../utils/format'
 import { MALL_PAGES } from '../../../../utils/routes'
@@ -18,26 +18,12 @@ export default function RewardDetailPage() {
   const session = useRequireSession()
   const { params } = useRouter()
   const id = Number(params.id)
-  const [reward, setReward] = useState<RewardView | null>(null)
-  const [error, setError] = useState('')
   // The same key when the resident retries after a network failure: the server redeems once.
   const { busy: redeeming, send } = useIdempotentSend()
 
-  const load = useCallback(async () => {
-    if (!Number.isInteger(id) || id <= 0) {
-      setError('礼品编号有误')
-      return
-    }
-    setError('')
-    try {
-      setReward(await call(api.reward, { params: { id } }))
-    } catch (err) {
-      setError(errorMessage(err))
-    }
-  }, [id])
-
-  useDidShow(() => {
-    void load()
+  const { data: reward, error, reload } = usePageData(async () => {
+    if (!Number.isInteger(id) || id <= 0) throw new Error('礼品编号有误')
+    return call(api.reward, { params: { id } })
   })
 
   async function redeem() {
@@ -55,7 +41,7 @@ export default function RewardDetailPage() {
       Taro.redirectTo({ url: `${MALL_PAGES.redemption}?id=${redemption.id}` })
     } catch (err) {
       Taro.showModal({ title: '兑换未成功', content: errorMessage(err), showCancel: false, confirmColor: '#1677ff' })
-      void load()
+      void reload()
     }
   }
 
@@ -64,7 +50,7 @@ export default function RewardDetailPage() {
     return (
       <Screen>
         {error ? (
-          <LoadError message={error} onRetry={() => void load()} />
+          <LoadError message={error} onRetry={() => void reload()} />
         ) : (
           <Text className='muted state-text'>加载中…</Text>
         )}
