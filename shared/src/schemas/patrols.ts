@@ -142,20 +142,24 @@ export const PatrolCheckInView = z
   .meta({ id: 'PatrolCheckIn' })
 export type PatrolCheckInView = z.infer<typeof PatrolCheckInView>
 
-export const PatrolView = z
-  .object({
-    id: z.number().int(),
-    volunteer: PersonRef,
-    team: z.object({ id: z.number().int(), name: z.string() }),
-    route: z.object({ id: z.number().int(), name: z.string() }),
-    status: PatrolStatus,
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
+/** What a patrol's full view and its line in a list have in common. */
+const PatrolBase = z.object({
+  id: z.number().int(),
+  volunteer: PersonRef,
+  team: z.object({ id: z.number().int(), name: z.string() }),
+  route: z.object({ id: z.number().int(), name: z.string() }),
+  status: PatrolStatus,
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  award: z.object({ id: z.string(), status: AwardStatus, points: z.number().int() }).nullable(),
+})
+
+export const PatrolView = PatrolBase
+  .extend({
     autoClosed: z.boolean(),
     checkpoints: z.array(PatrolCheckpointView.extend({ done: z.boolean() })),
     checkIns: z.array(PatrolCheckInView),
     judgement: PatrolJudgement.nullable(),
-    award: z.object({ id: z.string(), status: AwardStatus, points: z.number().int() }).nullable(),
     /** Hazards reported from this patrol: the case each opened or joined, and the checkpoint it was near. */
     hazards: z.array(z.object({ caseId: z.number().int(), checkpointId: z.number().int().nullable() })),
     /** The last uploaded batch number, so a phone that lost its state knows where to go on. */
@@ -164,22 +168,14 @@ export const PatrolView = z
   .meta({ id: 'Patrol' })
 export type PatrolView = z.infer<typeof PatrolView>
 
-export const PatrolSummary = z
-  .object({
-    id: z.number().int(),
-    volunteer: PersonRef,
-    team: z.object({ id: z.number().int(), name: z.string() }),
-    route: z.object({ id: z.number().int(), name: z.string() }),
-    status: PatrolStatus,
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
+export const PatrolSummary = PatrolBase
+  .extend({
     durationS: z.number().int().nullable(),
     distanceM: z.number().int().nullable(),
     checkpointsDone: z.number().int(),
     checkpointsTotal: z.number().int(),
     valid: z.boolean().nullable(),
     summary: z.string().nullable(),
-    award: z.object({ id: z.string(), status: AwardStatus, points: z.number().int() }).nullable(),
   })
   .meta({ id: 'PatrolSummary' })
 export type PatrolSummary = z.infer<typeof PatrolSummary>
