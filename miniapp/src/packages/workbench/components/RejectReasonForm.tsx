@@ -26,12 +26,12 @@ export function RejectReasonForm({ busy, onCancel, onConfirm }: Props) {
         maxlength={200}
         onInput={(e) => setReason(e.detail.value)}
       />
-      <View className='reject-form__actions'>
-        <Button className='btn btn--plain reject-form__button reject-form__cancel' onClick={onCancel}>
+      <View className='wb-actions'>
+        <Button className='btn btn--plain wb-action reject-form__cancel' onClick={onCancel}>
           取消
         </Button>
         <Button
-          className='btn btn--primary reject-form__button reject-form__confirm'
+          className='btn btn--primary wb-action reject-form__confirm'
           loading={busy || undefined}
           disabled={reason.trim().length < 2 || busy || undefined}
           onClick={() => onConfirm(reason.trim())}

@@ -1,14 +1,15 @@
-import { useCallback, useState } from 'react'
-import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import { useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Image, Text, View } from '@tarojs/components'
 import { api, type RedemptionView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDateTime } from '../../../../utils/format'
-import { StatusChip } from '../../components/StatusChip'
+import { StatusChip } from '../../../../components/RedemptionStatus'
 import '../../components/mall.scss'
 import './index.scss'
 
@@ -22,23 +23,9 @@ export default function RedemptionPage() {
   const session = useRequireSession()
   const { params } = useRouter()
   const id = params.id ?? ''
-  const [redemption, setRedemption] = useState<RedemptionView | null>(null)
-  const [error, setError] = useState('')
   const [cancelling, setCancelling] = useState(false)
-
-  const load = useCallback(async () => {
-    setError('')
-    try {
-      setRedemption(await call(api.redemption, { params: { id } }))
-    } catch (err) {
-      setError(errorMessage(err))
-    }
-  }, [id])
-
-  // Re-read on show: staff may have just fulfilled it at the counter.
-  useDidShow(() => {
-    void load()
-  })
+  // Re-read on every show: staff may have just fulfilled it at the counter.
+  const { data: redemption, error, reload } = usePageData(() => call(api.redemption, { params: { id } }))
 
   async function cancel() {
     if (!redemption || cancelling) return
@@ -52,11 +39,12 @@ export default function RedemptionPage() {
     if (!confirm) return
     setCancelling(true)
     try {
-      setRedemption(await call(api.cancelRedemption, { params: { id: redemption.id } }))
+      await call(api.cancelRedemption, { params: { id: redemption.id } })
+      void reload()
       Taro.showToast({ title: '已取消，积分已退回', icon: 'none' })
     } catch (err) {
       Taro.showModal({ title: '取消未成功', content: errorMessage(err), showCancel: false, confirmColor: '#1677ff' })
-      void load()
+      void reload()
     } finally {
       setCancelling(false)
     }
@@ -67,7 +55,7 @@ export default function RedemptionPage() {
     return (
       <Screen>
         {error ? (
-          <LoadError message={error} onRetry={() => void load()} />
+          <LoadError message={error} onRetry={() => void reload()} />
         ) : (
           <Text className='muted state-text'>加载中…</Text>
         )}

@@ -10,7 +10,7 @@ import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDate, formatDateTime } from '../../../../utils/format'
 import { MALL_PAGES } from '../../../../utils/routes'
-import { StatusChip } from '../../components/StatusChip'
+import { StatusChip } from '../../../../components/RedemptionStatus'
 import '../../components/mall.scss'
 import './index.scss'
 

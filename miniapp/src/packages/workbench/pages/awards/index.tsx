@@ -277,15 +277,15 @@ function AwardCard({ award, selected, outcome, busy, rejecting, onToggle, onAppr
       {rejecting ? (
         <RejectReasonForm busy={busy} onCancel={onCancelReject} onConfirm={onReject} />
       ) : canApprove || canReject ? (
-        <View className='award-card__actions'>
+        <View className='wb-actions'>
           {canReject ? (
-            <Button className='btn btn--plain award-card__button award-card__reject-button' disabled={busy || undefined} onClick={onStartReject}>
+            <Button className='btn btn--plain wb-action award-card__reject-button' disabled={busy || undefined} onClick={onStartReject}>
               驳回
             </Button>
           ) : null}
           {canApprove ? (
             <Button
-              className='btn btn--primary award-card__button award-card__approve'
+              className='btn btn--primary wb-action award-card__approve'
               loading={busy || undefined}
               disabled={busy || undefined}
               onClick={onApprove}

@@ -1,8 +1,9 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
-import { REDEMPTION_STATUS_LABELS, RedemptionCodeParam, api, type RedemptionView } from '@anju/shared'
+import { RedemptionCodeParam, api, type RedemptionView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
+import { StatusChip } from '../../../../components/RedemptionStatus'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
@@ -111,9 +112,7 @@ export default function PickupPage() {
           <View className='wb-kv'>
             <Text className='wb-kv__key'>状态</Text>
             <View className='wb-kv__value'>
-              <Text id='pickup-status' className={`wb-chip wb-chip--${redemption.status}`}>
-                {REDEMPTION_STATUS_LABELS[redemption.status]}
-              </Text>
+              <StatusChip id='pickup-status' status={redemption.status} />
             </View>
           </View>
           <View className='wb-kv'>

@@ -125,12 +125,12 @@ function RewardRow({ reward, busy, onEdit, onArchive }: {
         <Text className='wb-kv__value'>{reward.pickupPlace}</Text>
       </View>
       {archived ? null : (
-        <View className='reward-row__actions'>
-          <Button className='btn btn--plain reward-row__button reward-row__edit' disabled={busy || undefined} onClick={onEdit}>
+        <View className='wb-actions'>
+          <Button className='btn btn--plain wb-action reward-row__edit' disabled={busy || undefined} onClick={onEdit}>
             编辑
           </Button>
           <Button
-            className='btn btn--danger reward-row__button reward-row__archive'
+            className='btn btn--danger wb-action reward-row__archive'
             loading={busy || undefined}
             disabled={busy || undefined}
             onClick={onArchive}
