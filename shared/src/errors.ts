@@ -63,6 +63,8 @@ export const ERROR_MESSAGES = {
   IDEMPOTENCY_KEY_REQUIRED: '缺少请求标识（Idempotency-Key）',
   ASSIGNEE_INVALID: '只能派给本辖区的网格员',
   NO_GRID: '尚未配置网格，暂时无法受理',
+  GRID_TOO_FAR: '所选网格离事发位置太远，请重新选择',
+  CASE_NOT_FOLLOWABLE: '该案件已办结或不在附近，无法关注，请作为新问题提交',
   GRID_AREA_NOT_GRID: '只能为网格设置范围',
   IMAGE_INVALID: '只支持 JPEG、PNG、WebP 格式的图片',
   SIGNATURE_INVALID: '签名校验失败',

@@ -2,7 +2,6 @@ import type { Config } from '../config'
 import type { Trx } from '../db/knex'
 import { errors } from '../errors'
 import { caseDayKey, caseNumberFor } from '../lib/caseNumbers'
-import { degreesAround, distanceMeters } from '../lib/geo'
 import type { Actor } from '../policies'
 import { caseEventsRepo, caseFollowersRepo } from '../repositories/caseActivity'
 import { casesRepo, type CaseRow } from '../repositories/cases'
@@ -11,33 +10,15 @@ import { idsOnPath, regionsRepo, type RegionRow } from '../repositories/regions'
 import { uploadsRepo } from '../repositories/uploads'
 import type { z } from 'zod'
 import type { SubmitReportInput as SubmitReportSchema } from '@anju/shared'
-import { locateGrid } from './locateGrid'
+import { likelyDuplicates, offeredToResidents } from './duplicateCandidates'
+import { gridForReport } from './locateGrid'
 import { recordCaseEvent } from './recordCaseEvent'
 
 type Input = z.output<typeof SubmitReportSchema>
 
 const HOUR_MS = 60 * 60 * 1000
-/** SPEC: same plate and category within 30 minutes, or same category within 50 m within 2 hours. */
-export const DUPLICATE_PLATE_WINDOW_MS = 30 * 60 * 1000
-export const DUPLICATE_PLACE_WINDOW_MS = 2 * HOUR_MS
-export const DUPLICATE_RADIUS_M = 50
 /** Phones' clocks drift; a few minutes "in the future" is still now. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
-
-/** The open case this report repeats, if any (oldest first, so followers gather on the original). */
-async function findDuplicate(trx: Trx, category: CategoryRow, input: Input, now: Date): Promise<CaseRow | undefined> {
-  if (input.plate) {
-    const [sameVehicle] = await casesRepo.openWithPlate(trx, category.code, input.plate, new Date(now.getTime() - DUPLICATE_PLATE_WINDOW_MS))
-    if (sameVehicle) return sameVehicle
-  }
-  const { lat, lng } = input.location
-  const { dLat, dLng } = degreesAround(lat, DUPLICATE_RADIUS_M)
-  const nearby = await casesRepo.openNear(
-    trx, category.code, { minLat: lat - dLat, maxLat: lat + dLat, minLng: lng - dLng, maxLng: lng + dLng },
-    new Date(now.getTime() - DUPLICATE_PLACE_WINDOW_MS),
-  )
-  return nearby.find((c) => distanceMeters([lat, lng], [c.lat, c.lng]) <= DUPLICATE_RADIUS_M)
-}
 
 /** The region that first handles a case of this category: the grid's ancestor at the routing level. */
 function routedRegion(grid: RegionRow, ancestors: RegionRow[], category: CategoryRow): RegionRow {
@@ -51,8 +32,9 @@ async function enforceRateLimit(trx: Trx, userId: number, limits: Config['gridLo
 }
 
 /**
- * A resident's report: validated against its category, located in a grid, and either opened as a new
- * case or — when it repeats an open one — linked to it, the reporter following the original.
+ * A resident's report: validated against its category, located in a grid (or the nearby grid the resident
+ * chose), and opened as a new case — linked, for its handlers, to an open case it probably repeats — or, when
+ * the resident confirmed it is the same problem as an offered case, added to that case as a follow.
  */
 export async function submitReport({
   trx, actor, input, limits, now = new Date(),
@@ -66,21 +48,16 @@ export async function submitReport({
   if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw errors.occurredAtInvalid()
   await enforceRateLimit(trx, actor.id, limits, now)
 
-  const duplicateOf = await findDuplicate(trx, category, input, now)
-  if (duplicateOf) {
-    if (!(await uploadsRepo.attach(trx, input.photoIds, actor.id, duplicateOf.id))) throw errors.photoNotFound()
-    if (!(await caseFollowersRepo.find(trx, duplicateOf.id, actor.id))) {
-      await caseFollowersRepo.insert(trx, { caseId: duplicateOf.id, userId: actor.id, relation: 'follower', anonymous: input.anonymous, now })
-      await casesRepo.incrementFollowers(trx, duplicateOf.id)
-    }
-    await recordCaseEvent(trx, duplicateOf, {
-      kind: 'follow', from: null, to: null, actor, note: input.text, photoIds: input.photoIds,
-    }, now)
-    return { caseId: duplicateOf.id, duplicate: true }
+  const duplicates = await likelyDuplicates(trx, { ...input.location, categoryCode: category.code, plate: input.plate }, now)
+  if (input.followCaseId !== undefined) {
+    // 是同一问题: only a case this report could have been offered, so an id cannot reach any other case.
+    const target = duplicates.find((c) => c.id === input.followCaseId && offeredToResidents(c))
+    if (!target) throw errors.caseNotFollowable()
+    await followCase(trx, actor, target, input, now)
+    return { caseId: target.id, duplicate: true }
   }
 
-  const { gridId } = await locateGrid(trx, input.location.lat, input.location.lng)
-  const grid = (await regionsRepo.findById(trx, gridId))!
+  const grid = (await regionsRepo.findById(trx, await gridForReport(trx, input.location.lat, input.location.lng, input.gridId)))!
   const region = routedRegion(grid, await regionsRepo.findByIds(trx, idsOnPath(grid.path)), category)
   const day = caseDayKey(now)
   const number = caseNumberFor(day, await casesRepo.nextSequence(trx, day))
@@ -88,6 +65,7 @@ export async function submitReport({
     number, kind: category.kind, categoryCode: category.code, colour: category.colour, text: input.text,
     lat: input.location.lat, lng: input.location.lng, address: input.location.address, plate: input.plate ?? null,
     photoIds: input.photoIds, anonymous: input.anonymous, confidential: category.confidential, reporterId: actor.id,
+    relatedCaseId: duplicates[0]?.id ?? null,
     region: { id: region.id, path: region.path }, grid: { id: grid.id, path: grid.path }, occurredAt,
     responseDueAt: new Date(now.getTime() + category.response_sla_hours * HOUR_MS),
     resolveDueAt: new Date(now.getTime() + category.resolve_sla_hours * HOUR_MS),
@@ -98,4 +76,13 @@ export async function submitReport({
   const created = (await casesRepo.findById(trx, caseId))!
   await recordCaseEvent(trx, created, { kind: 'submit', from: null, to: 'submitted', actor, photoIds: input.photoIds }, now)
   return { caseId, duplicate: false }
+}
+
+/** The reporter joins an open case as a follower; what they add goes on its timeline for the handlers. */
+async function followCase(trx: Trx, actor: Actor, target: CaseRow, input: Input, now: Date) {
+  if (!(await uploadsRepo.attach(trx, input.photoIds, actor.id, target.id))) throw errors.photoNotFound()
+  if (await caseFollowersRepo.insert(trx, { caseId: target.id, userId: actor.id, relation: 'follower', anonymous: input.anonymous, now })) {
+    await casesRepo.incrementFollowers(trx, target.id)
+  }
+  await recordCaseEvent(trx, target, { kind: 'follow', from: null, to: null, actor, note: input.text, photoIds: input.photoIds }, now)
 }

@@ -31,3 +31,21 @@ export function degreesAround(lat: number, metres: number): { dLat: number; dLng
 }
 
 export { gcj02ToWgs84, wgs84ToGcj02 } from '@anju/shared'
+
+/** Metres from a point to a polygon's boundary, 0 inside it (local plane around the point). */
+export function distanceToPolygonMeters(point: LatLng, polygon: readonly LatLng[]): number {
+  if (pointInPolygon(point, polygon)) return 0
+  const [lat0, lng0] = point
+  const mPerLat = (Math.PI / 180) * EARTH_RADIUS_M
+  const mPerLng = mPerLat * Math.cos(rad(lat0))
+  const xy = ([lat, lng]: LatLng) => [(lng - lng0) * mPerLng, (lat - lat0) * mPerLat] as const
+  let best = Infinity
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [ax, ay] = xy(polygon[j]!)
+    const [bx, by] = xy(polygon[i]!)
+    const [dx, dy] = [bx - ax, by - ay]
+    const t = dx === 0 && dy === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+    best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy))
+  }
+  return best
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CaseEventKind, CaseStatus, Role } from '@anju/shared'
 import type { Queryable } from '../db/knex'
+import { isUniqueViolation } from '../db/transaction'
 import { flag, jsonArray, time } from './rows'
 
 /** A case's timeline (immutable events), its followers and the notices sent about it. */
@@ -51,10 +52,15 @@ export const caseEventsRepo = {
 }
 
 export const caseFollowersRepo = {
+  /** False when the user already follows the case (a concurrent follow got there first). */
   async insert(db: Queryable, f: { caseId: number; userId: number; relation: 'reporter' | 'follower'; anonymous: boolean; now: Date }) {
-    await db('case_followers').insert({
-      case_id: f.caseId, user_id: f.userId, relation: f.relation, anonymous: f.anonymous, created_at: f.now,
-    })
+    try {
+      await db('case_followers').insert({ case_id: f.caseId, user_id: f.userId, relation: f.relation, anonymous: f.anonymous, created_at: f.now })
+      return true
+    } catch (err) {
+      if (isUniqueViolation(err)) return false
+      throw err
+    }
   },
   async find(db: Queryable, caseId: number, userId: number) {
     const row = await db('case_followers').where({ case_id: caseId, user_id: userId }).first()

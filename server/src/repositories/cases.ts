@@ -34,6 +34,7 @@ export const CaseRow = z.object({
   rating_comment: z.string().nullable(),
   reopen_count: z.coerce.number().int(),
   follower_count: z.coerce.number().int(),
+  related_case_id: z.coerce.number().int().nullable(),
   accepted_at: time.nullable(),
   resolved_at: time.nullable(),
   closed_at: time.nullable(),
@@ -57,6 +58,7 @@ export interface NewCase {
   anonymous: boolean
   confidential: boolean
   reporterId: number
+  relatedCaseId: number | null
   region: { id: number; path: string }
   grid: { id: number; path: string }
   occurredAt: Date
@@ -124,7 +126,7 @@ export const casesRepo = {
     const [id] = await db('cases').insert({
       number: c.number, kind: c.kind, category_code: c.categoryCode, colour: c.colour, status: 'submitted',
       text: c.text, lat: c.lat, lng: c.lng, address: c.address, plate: c.plate, photo_ids: JSON.stringify(c.photoIds),
-      anonymous: c.anonymous, confidential: c.confidential, reporter_id: c.reporterId,
+      anonymous: c.anonymous, confidential: c.confidential, reporter_id: c.reporterId, related_case_id: c.relatedCaseId,
       region_id: c.region.id, region_path: c.region.path, grid_id: c.grid.id, grid_path: c.grid.path,
       occurred_at: c.occurredAt, response_due_at: c.responseDueAt, resolve_due_at: c.resolveDueAt,
       follower_count: 0, created_at: c.now, updated_at: c.now, version: 0,
@@ -171,7 +173,7 @@ export const casesRepo = {
         .where({ category_code: categoryCode, plate })
         .andWhere('created_at', '>=', since)
         .whereNotIn('status', FINAL_CASE_STATUSES as CaseStatus[])
-        .orderBy('id')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
         .limit(20),
     )
   },
@@ -185,7 +187,7 @@ export const casesRepo = {
         .whereBetween('lat', [box.minLat, box.maxLat])
         .whereBetween('lng', [box.minLng, box.maxLng])
         .whereNotIn('status', FINAL_CASE_STATUSES as CaseStatus[])
-        .orderBy('id')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
         .limit(50),
     )
   },

@@ -1,7 +1,8 @@
 import { endpoint } from '../endpoint'
 import {
   CaseActionInput, CaseDetail, CaseNoticeList, CategoryCodeParam, CategoryInput, CategoryUpdate, CategoryView, GridWorkerList, CaseIdParam, CaseListQuery, CasePage, CaseView, CategoryList, CategoryQuery,
-  MyCaseQuery, RegradeCaseInput, SubmitReportInput, SubmitReportResult, UploadView,
+  DuplicateCandidateList, DuplicateCandidateQuery, MyCaseQuery, NearbyGridList, NearbyGridQuery, RegradeCaseInput,
+  SubmitReportInput, SubmitReportResult, UploadView,
 } from '../schemas/cases'
 import { MetricsQuery, MetricsReport } from '../schemas/metrics'
 
@@ -17,8 +18,18 @@ export const casesEndpoints = {
   }),
   submitReport: endpoint({
     method: 'POST', path: '/api/cases', tag: 'cases', auth: true, status: 201,
-    summary: '提交投诉、举报或隐患线索（必须带 Idempotency-Key；重复反映改为关注原案件）',
+    summary: '提交投诉、举报或隐患线索（必须带 Idempotency-Key；带 followCaseId 时改为关注该案件）',
     body: SubmitReportInput, response: SubmitReportResult,
+  }),
+  duplicateCandidates: endpoint({
+    method: 'GET', path: '/api/cases/candidates', tag: 'cases', auth: true,
+    summary: '提交前：附近同类别、可能是同一问题的未办结案件（不含他人的描述、照片和位置；保密和匿名案件从不列出）',
+    query: DuplicateCandidateQuery, response: DuplicateCandidateList,
+  }),
+  nearbyGrids: endpoint({
+    method: 'GET', path: '/api/grids/nearby', tag: 'cases', auth: true,
+    summary: '位置附近的网格和承办社区（含网格范围），供居民确认或更正案件去向',
+    query: NearbyGridQuery, response: NearbyGridList,
   }),
   myCases: endpoint({
     method: 'GET', path: '/api/my/cases', tag: 'cases', auth: true,

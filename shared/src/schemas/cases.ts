@@ -86,6 +86,9 @@ export const SubmitReportInput = z
     plate: PlateNumber.optional(),
     anonymous: z.boolean().default(false),
     occurredAt: z.iso.datetime({ offset: true, message: '发生时间格式有误' }),
+    gridId: z.number().int().positive().optional().describe('居民确认或更正的网格（须在位置附近）；不填则按位置确定'),
+    followCaseId: z.number().int().positive().optional()
+      .describe('居民确认"是同一问题"时填写候选案件编号：不另立案，改为关注该案件并补充本次反映'),
   })
   .meta({ id: 'SubmitReportInput' })
 export type SubmitReportInput = z.input<typeof SubmitReportInput>
@@ -134,6 +137,10 @@ export const CaseView = z
     reopenCount: z.number().int(),
     followers: z.number().int().describe('重复反映并关注此案的人数'),
     relation: z.enum(['reporter', 'follower']).nullable().describe('与当前居民的关系'),
+    visibility: z.enum(['full', 'summary'])
+      .describe('summary：关注者只看到进度和公开摘要（不含他人的描述、照片和精确位置）'),
+    relatedCase: z.object({ id: z.number().int(), number: z.string() }).nullable()
+      .describe('可能重复的案件（仅对有权办理两案的人员显示）'),
     actions: z.array(CaseOffer).describe('当前账号此刻可执行的操作（regrade：调整预警等级）'),
   })
   .meta({ id: 'Case' })
@@ -145,10 +152,55 @@ export type CaseDetail = z.infer<typeof CaseDetail>
 export const SubmitReportResult = z
   .object({
     case: CaseView,
-    duplicate: z.boolean().describe('与已有案件重复：已改为关注原案件'),
+    duplicate: z.boolean().describe('居民确认与已有案件是同一问题：已改为关注原案件'),
   })
   .meta({ id: 'SubmitReportResult' })
 export type SubmitReportResult = z.infer<typeof SubmitReportResult>
+
+const latitude = z.coerce.number().min(3, '位置不在服务范围内').max(54, '位置不在服务范围内')
+const longitude = z.coerce.number().min(73, '位置不在服务范围内').max(136, '位置不在服务范围内')
+
+/** Before sending: open cases this report may repeat. */
+export const DuplicateCandidateQuery = z.object({
+  categoryCode: z.string().trim().min(1, '请选择类别').max(32),
+  lat: latitude,
+  lng: longitude,
+  plate: PlateNumber.optional(),
+})
+
+/** What a resident may see of another resident's open case: never its text, photos, address or reporter. */
+export const DuplicateCandidate = z
+  .object({
+    id: z.number().int(),
+    number: z.string(),
+    category: z.object({ code: z.string(), name: z.string() }),
+    status: CaseStatus,
+    createdAt: z.string(),
+    distanceM: z.number().int().describe('与本次位置的距离，取整到 10 米'),
+    followers: z.number().int(),
+    region: RegionRef.describe('承办单位'),
+  })
+  .meta({ id: 'DuplicateCandidate' })
+export type DuplicateCandidate = z.infer<typeof DuplicateCandidate>
+export const DuplicateCandidateList = z.object({ items: z.array(DuplicateCandidate) }).meta({ id: 'DuplicateCandidateList' })
+
+export const NearbyGridQuery = z.object({ lat: latitude, lng: longitude })
+
+/** A grid near a position, with the community that handles it and its area to draw (GCJ-02 [lat, lng] ring). */
+export const NearbyGrid = z
+  .object({
+    grid: RegionRef,
+    community: RegionRef.nullable(),
+    inside: z.boolean().describe('位置在该网格范围内'),
+    distanceM: z.number().int().describe('位置到网格范围的距离（在范围内为 0）'),
+    polygon: z.array(z.tuple([z.number(), z.number()])),
+  })
+  .meta({ id: 'NearbyGrid' })
+export type NearbyGrid = z.infer<typeof NearbyGrid>
+export const NearbyGridList = z
+  .object({ items: z.array(NearbyGrid).describe('按距离排列，第一个是按位置确定的网格') })
+  .meta({ id: 'NearbyGridList' })
+export type NearbyGridList = z.infer<typeof NearbyGridList>
 
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true')
 

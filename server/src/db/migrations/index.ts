@@ -6,6 +6,7 @@ import * as gridLoop from './20261125_004_grid_loop'
 import * as patrols from './20261125_005_patrols'
 import * as pointsExpiry from './20261125_006_points_expiry'
 import * as rewardImages from './20261125_007_reward_images'
+import * as relatedCases from './20261126_101_related_cases'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_005_patrols': patrols,
   '20261125_006_points_expiry': pointsExpiry,
   '20261125_007_reward_images': rewardImages,
+  '20261126_101_related_cases': relatedCases,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

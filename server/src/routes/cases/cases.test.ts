@@ -333,22 +333,18 @@ describe.each(testDatabaseKinds())('reports and the grid loop on %s', (kind) => 
     expect((await s.http.get(`/api/cases/${filed.body.case.id}`, { token: staff })).status).toBe(404)
   })
 
-  it('links a duplicate to the open case, and the new reporter follows it', async () => {
+  it('makes a resident who confirms the same problem a follower of the open case', async () => {
     const first = await s.http.residentToken()
     const second = await s.http.residentToken()
     const body = { kind: 'violation', categoryCode: 'illegal_parking', plate: '湘C88888' }
     const original = (await fileReport(s, first, body)).body.case
-    const repeat = await fileReport(s, second, { ...body, plate: '湘C 88888', location: { ...HP_G1, address: '别处' } })
+    const near = { ...original.location, lat: original.location.lat + 0.0005, address: '东门' }
+    const repeat = await fileReport(s, second, { ...body, plate: '湘C 88888', location: near, followCaseId: original.id })
     expect(repeat.status).toBe(201)
     expect(repeat.body).toMatchObject({ duplicate: true, case: { id: original.id, relation: 'follower', followers: 1, reporter: null } })
     const mine = await s.http.get('/api/my/cases', { token: second })
     expect(mine.body.items.map((c: { id: number }) => c.id)).toEqual([original.id])
-    // Same category, 20 m away, no plate: the same case as well.
-    const noiseBody = reportBody()
-    const noise = (await fileReport(s, first, noiseBody)).body.case
-    const near = { ...noiseBody.location, lat: noiseBody.location.lat + 0.00018 }
-    expect((await fileReport(s, second, { location: near })).body).toMatchObject({ duplicate: true, case: { id: noise.id } })
-    const timeline = (await s.http.get(`/api/cases/${noise.id}`, { token: staff })).body.timeline
+    const timeline = (await s.http.get(`/api/cases/${original.id}`, { token: staff })).body.timeline
     expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(['submit', 'follow'])
   })
 

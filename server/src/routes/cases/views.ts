@@ -1,11 +1,13 @@
 import type { Queryable } from '../../db/knex'
-import { allowedCaseActions, caseResource } from '../../commands/transitionCase'
+import type { LikelyDuplicate } from '../../commands/duplicateCandidates'
+import type { NearbyGridArea } from '../../commands/locateGrid'
+import { allowedCaseActions, canHandle, caseResource } from '../../commands/transitionCase'
 import { can, type Actor } from '../../policies'
-import { presentCase, presentCaseDetail, type CaseViewContext } from '../../presenters/cases'
+import { presentCase, presentCaseDetail, presentDuplicateCandidate, presentNearbyGrid, type CaseViewContext } from '../../presenters/cases'
 import { caseEventsRepo, caseFollowersRepo, type CaseEventRow } from '../../repositories/caseActivity'
-import { type CaseRow } from '../../repositories/cases'
+import { casesRepo, type CaseRow } from '../../repositories/cases'
 import { categoriesRepo } from '../../repositories/categories'
-import { regionsRepo } from '../../repositories/regions'
+import { idsOnPath, regionsRepo } from '../../repositories/regions'
 import { usersRepo, type UserRow } from '../../repositories/users'
 
 async function usersByIds(db: Queryable, ids: number[]) {
@@ -23,11 +25,16 @@ async function contextFor(db: Queryable, actor: Actor, cases: CaseRow[], events:
     ...events.flatMap((e) => (e.actor_id ? [e.actor_id] : [])),
   ])
   const follows = await caseFollowersRepo.findForUser(db, actor.id, cases.map((c) => c.id))
+  const handles = (c: CaseRow) => canHandle(actor, c)
+  // A likely duplicate is named only to someone who may handle both cases.
+  const related = await casesRepo.findByIds(db, [...new Set(cases.filter(handles).flatMap((c) => (c.related_case_id ? [c.related_case_id] : [])))])
   return {
     categories: new Map(categories.map((c) => [c.code, c])),
     regions: new Map(regions.map((r) => [r.id, r])),
     users,
     relations: new Map(follows.map((f) => [f.case_id, f.relation])),
+    related: new Map(related.filter(handles).map((r) => [r.id, r])),
+    handles,
     seesReporter: (c) => c.reporter_id === actor.id || can(actor, 'case.seeReporter', caseResource(c)),
     actions: (c) => allowedCaseActions(actor, c),
     viewerId: actor.id,
@@ -47,4 +54,26 @@ export async function caseView(db: Queryable, actor: Actor, c: CaseRow) {
 export async function caseDetailView(db: Queryable, actor: Actor, c: CaseRow) {
   const events = await caseEventsRepo.listForCase(db, c.id)
   return presentCaseDetail(c, events, await contextFor(db, actor, [c], events))
+}
+
+/** Candidates as a resident may see them: category, status, when, how far, and who handles it. */
+export async function duplicateCandidateViews(db: Queryable, cases: LikelyDuplicate[]) {
+  const categories = await categoriesRepo.findByCodes(db, [...new Set(cases.map((c) => c.category_code))])
+  const regions = await regionsRepo.findByIds(db, [...new Set(cases.map((c) => c.region_id))])
+  const names = new Map(categories.map((c) => [c.code, c.name]))
+  const byId = new Map(regions.map((r) => [r.id, r]))
+  return cases.map((c) => presentDuplicateCandidate(c, names.get(c.category_code) ?? c.category_code, byId.get(c.region_id)))
+}
+
+/** Each nearby grid with the community above it. */
+export async function nearbyGridViews(db: Queryable, areas: NearbyGridArea[]) {
+  const grids = await regionsRepo.findByIds(db, areas.map((a) => a.gridId))
+  const communities = await regionsRepo.findByIds(db, [...new Set(grids.flatMap((g) => idsOnPath(g.path)))])
+  const byId = new Map([...grids, ...communities].map((r) => [r.id, r]))
+  return areas.flatMap((area) => {
+    const grid = byId.get(area.gridId)
+    if (!grid) return []
+    const community = idsOnPath(grid.path).map((id) => byId.get(id)).find((r) => r?.level === 'community') ?? null
+    return [presentNearbyGrid(area, grid, community)]
+  })
 }
