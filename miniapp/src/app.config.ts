@@ -34,7 +34,7 @@ export default defineAppConfig({
   },
   tabBar: {
     color: '#86909c',
-    selectedColor: '#1677ff',
+    selectedColor: '#1366d6',
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [

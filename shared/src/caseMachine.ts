@@ -30,6 +30,16 @@ export const FINAL_CASE_STATUSES: readonly CaseStatus[] = ['closed', 'rejected']
 /** Statuses still waiting for a first response (受理); the response deadline applies to these. */
 export const AWAITING_RESPONSE_STATUSES: readonly CaseStatus[] = ['submitted', 'escalated']
 
+/** Statuses in which the resolve deadline runs: accepted and not yet resolved. */
+export const AWAITING_RESOLUTION_STATUSES: readonly CaseStatus[] = ['accepted', 'dispatched', 'in_progress', 'reopened']
+
+/** Which of a case's deadlines it is working against now, if any. */
+export function runningDeadline(status: CaseStatus): 'response' | 'resolve' | null {
+  if (AWAITING_RESPONSE_STATUSES.includes(status)) return 'response'
+  if (AWAITING_RESOLUTION_STATUSES.includes(status)) return 'resolve'
+  return null
+}
+
 /** Handler actions that move a case. `rate` is the reporter's. */
 export const CASE_ACTIONS = ['accept', 'reject', 'dispatch', 'start', 'resolve', 'verify', 'escalate', 'rate', 'close'] as const
 export const CaseAction = z.enum(CASE_ACTIONS)
@@ -69,7 +79,7 @@ export type CaseEventKind = z.infer<typeof CaseEventKind>
 export const CASE_EVENT_LABELS: Record<CaseEventKind, string> = {
   ...CASE_ACTION_LABELS,
   submit: '提交',
-  follow: '重复反映（已合并）',
+  follow: '补充反映',
   supervise: '超期督办',
   regrade: '调整预警等级',
 }

@@ -76,8 +76,11 @@ export async function call<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>
 
 let refreshing: Promise<void> | null = null
 
-/** Swaps the refresh token for a new session; concurrent callers share one refresh. */
-function refreshSession(expiredAccessToken: string): Promise<void> {
+/**
+ * Swaps the refresh token for a new session; concurrent callers share one refresh. Anything that talks to the
+ * server outside `call` (photo uploads) uses it too when an access token has expired.
+ */
+export function refreshSession(expiredAccessToken: string): Promise<void> {
   const session = getSession()
   if (!session) return Promise.reject(new ApiError(401, 'UNAUTHENTICATED'))
   // Someone refreshed while this request was in flight: just retry with the new token.

@@ -67,6 +67,16 @@ export const h5: PlatformAdapter = {
     return r.tempFilePaths
   },
 
+  confirmBeforeLeaving() {
+    // Browsers show their own wording; what matters is that a reload or a closed tab asks first.
+    const ask = (e: BeforeUnloadEvent) => {
+      e.preventDefault()
+      e.returnValue = ''
+    }
+    window.addEventListener('beforeunload', ask)
+    return () => window.removeEventListener('beforeunload', ask)
+  },
+
   async uploadFile(url, filePath, header) {
     const blob = await (await fetch(filePath)).blob()
     const form = new FormData()

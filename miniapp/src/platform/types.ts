@@ -42,6 +42,11 @@ export interface PlatformAdapter {
   hasPage(url: string): boolean
   /** Lets the user pick (or take) up to `count` photos, compressed; answers local file paths. */
   choosePhotos(count: number): Promise<string[]>
+  /**
+   * Asks the user before they leave the current page with unsent work (WeChat's back-navigation prompt; a
+   * browser's leave-page prompt on h5). Returns the function that stops asking.
+   */
+  confirmBeforeLeaving(message: string): () => void
   /** Uploads one local file as multipart field `file`; answers the HTTP status and the body text. */
   uploadFile(url: string, filePath: string, header: Record<string, string>): Promise<{ status: number; body: string }>
 }

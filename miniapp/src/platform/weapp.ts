@@ -85,6 +85,12 @@ export const weapp: PlatformAdapter = {
     }
   },
 
+  confirmBeforeLeaving(message) {
+    // WeChat asks on the back button and the back gesture of this page.
+    Taro.enableAlertBeforeUnload({ message })
+    return () => void Taro.disableAlertBeforeUnload()
+  },
+
   async uploadFile(url, filePath, header) {
     const r = await Taro.uploadFile({ url, filePath, name: 'file', header })
     return { status: r.statusCode, body: r.data }

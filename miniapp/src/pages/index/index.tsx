@@ -10,6 +10,7 @@ import './index.scss'
 const QUICK_ACTIONS = [
   { key: 'complaint', mark: '诉', label: '我要投诉', hint: '邻里、物业、环境' },
   { key: 'violation', mark: '举', label: '我要举报', hint: '违停、抛物、占道' },
+  { key: 'hazard', mark: '隐', label: '隐患线索', hint: '安全、消防、治安' },
   { key: 'patrol', mark: '巡', label: '开始巡逻', hint: '志愿巡逻打卡' },
 ] as const
 

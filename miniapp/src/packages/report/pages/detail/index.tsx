@@ -1,21 +1,19 @@
 import { useCallback, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
-import { Button, Image, Input, Text, View } from '@tarojs/components'
+import { Button, Input, Text, View } from '@tarojs/components'
 import {
   api, CASE_COLOUR_LABELS, CASE_STATUS_LABELS, RESOLUTION_OUTCOME_LABELS, type CaseDetail,
 } from '@anju/shared'
-import { API_BASE, call, errorMessage, newIdempotencyKey } from '../../../../api'
+import { call, errorMessage, newIdempotencyKey } from '../../../../api'
 import '../../../../components/CaseCard/index.scss'
+import { CaseDeadlines } from '../../../../components/CaseDeadlines'
+import { CasePhotos } from '../../../../components/CasePhotos'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import '../../report.scss'
 
-const when = (iso: string) => {
-  const d = new Date(iso)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getMonth() + 1}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-}
+import { formatDateTime } from '../../../../utils/format'
 
 /** The case file: what was reported, the full timeline, and the rating once it is verified. */
 export default function CaseDetailPage() {
@@ -67,14 +65,16 @@ export default function CaseDetailPage() {
     <Screen className='report'>
       <Section title={item.category.name} extra={<Text className={`case-chip case-chip--${item.status}`} id='case-status'>{CASE_STATUS_LABELS[item.status]}</Text>}>
         <Text className='muted'>{`编号 ${item.number} · ${CASE_COLOUR_LABELS[item.colour]}预警${item.overdue ? ' · 已超期' : ''}`}</Text>
-        <Text className='report__timeline-note' id='case-text'>{item.text}</Text>
+        <Text className='report__timeline-note' id='case-handler'>{`承办单位：${item.region.name}${item.region.id === item.grid.id ? '' : `（${item.grid.name}）`}`}</Text>
+        {item.visibility === 'summary' ? (
+          <Text className='report__timeline-note' id='case-summary'>其他居民先反映了这个问题，您已关注它的进展。为保护反映人，这里不显示原始描述、照片和详细地址。</Text>
+        ) : (
+          <Text className='report__timeline-note' id='case-text'>{item.text}</Text>
+        )}
         {item.plate ? <Text className='report__timeline-note'>{`车牌：${item.plate}`}</Text> : null}
         <Text className='report__timeline-note'>{item.location.address}</Text>
-        <View className='report__photos'>
-          {item.photos.map((p) => (
-            <Image key={p.id} src={API_BASE + p.url} mode='aspectFill' className='report__photo' />
-          ))}
-        </View>
+        <CasePhotos photos={item.photos} />
+        <CaseDeadlines item={item} />
         {item.outcome ? <Text className='report__timeline-note'>{`处置结果：${RESOLUTION_OUTCOME_LABELS[item.outcome]}`}</Text> : null}
         {item.rating ? <Text className='report__timeline-note'>{`评价：${item.rating.satisfied ? '满意' : '不满意'}${item.rating.comment ? `（${item.rating.comment}）` : ''}`}</Text> : null}
       </Section>
@@ -94,15 +94,12 @@ export default function CaseDetailPage() {
           <View key={e.id} className='report__timeline-item'>
             <View className='report__timeline-head'>
               <Text>{e.label}</Text>
-              <Text className='muted'>{when(e.createdAt)}</Text>
+              <Text className='muted'>{formatDateTime(e.createdAt)}</Text>
             </View>
             <Text className='muted'>{e.actor ? e.actor.displayName : '系统'}</Text>
             {e.note ? <Text className='report__timeline-note'>{e.note}</Text> : null}
-            {e.photos.length ? (
-              <View className='report__photos'>
-                {e.photos.map((p) => <Image key={p.id} src={API_BASE + p.url} mode='aspectFill' className='report__photo' />)}
-              </View>
-            ) : null}
+            {/* The report's own photos are shown above. */}
+            {e.kind === 'submit' ? null : <CasePhotos photos={e.photos} />}
           </View>
         ))}
       </Section>

@@ -3,16 +3,22 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Picker, Text, View } from '@tarojs/components'
 import {
   api, CASE_ACTION_LABELS, CASE_COLOURS, CASE_COLOUR_LABELS, CASE_STATUS_LABELS, RESOLUTION_OUTCOMES, RESOLUTION_OUTCOME_LABELS,
-  type CaseAction, type CaseActionInput, type CaseColour, type CaseDetail, type GridWorkerList, type ResolutionOutcome,
+  type CaseAction, type CaseActionInput, type CaseColour, type CaseDetail, type GridWorkerList, type NearbyGrid, type ResolutionOutcome,
+  type UploadView,
 } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey } from '../../../../api'
 import { uploadPhoto } from '../../../../api/upload'
 import '../../../../components/CaseCard/index.scss'
+import { CaseDeadlines } from '../../../../components/CaseDeadlines'
+import { CasePhotos } from '../../../../components/CasePhotos'
+import { areaMark, PlaceMap } from '../../../../components/PlaceMap'
+import { formatDateTime } from '../../../../utils/format'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { platform } from '../../../../platform'
 import { PlatformCancelledError } from '../../../../platform/types'
+import { CASE_WORKBENCH_PAGES } from '../../components/CaseTools'
 import '../../components/cases.scss'
 
 /** Actions that need a written reason or note before they can be sent. */
@@ -34,7 +40,9 @@ export default function WorkbenchCasePage() {
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   // Photos of the result, uploaded as they are chosen; sent with 处置完成.
-  const [photoIds, setPhotoIds] = useState<string[]>([])
+  const [resultPhotos, setResultPhotos] = useState<UploadView[]>([])
+  // The case's grid and its neighbours, to draw where it happened.
+  const [areas, setAreas] = useState<NearbyGrid[]>([])
   const actionKey = useRef(newIdempotencyKey())
   // 调整预警等级: the colour chosen and why (the server recomputes the deadlines).
   const [colour, setColour] = useState<CaseColour | null>(null)
@@ -51,6 +59,12 @@ export default function WorkbenchCasePage() {
   useEffect(() => {
     void reload()
   }, [reload])
+  const lat = item?.location.lat
+  const lng = item?.location.lng
+  useEffect(() => {
+    if (lat === undefined || lng === undefined) return
+    call(api.nearbyGrids, { query: { lat, lng } }).then((r) => setAreas(r.items)).catch(() => undefined)
+  }, [lat, lng])
   useEffect(() => {
     if (item?.actions.includes('dispatch') && workers.length === 0) {
       call(api.gridWorkers).then((r) => setWorkers(r.items)).catch(() => undefined)
@@ -60,9 +74,9 @@ export default function WorkbenchCasePage() {
   async function addPhotos() {
     setError('')
     try {
-      for (const path of await platform.choosePhotos(9 - photoIds.length)) {
+      for (const path of await platform.choosePhotos(9 - resultPhotos.length)) {
         const up = await uploadPhoto(path)
-        setPhotoIds((prev) => [...prev, up.id])
+        setResultPhotos((prev) => [...prev, up])
       }
     } catch (err) {
       if (!(err instanceof PlatformCancelledError)) setError(errorMessage(err))
@@ -77,7 +91,7 @@ export default function WorkbenchCasePage() {
     switch (action) {
       case 'reject': case 'escalate': body = { action, reason: note }; break
       case 'close': body = { action, note, ...(item?.status === 'escalated' ? { outcome: closeOutcome } : {}) }; break
-      case 'resolve': body = { action, outcome, note, photoIds }; break
+      case 'resolve': body = { action, outcome, note, photoIds: resultPhotos.map((p) => p.id) }; break
       case 'dispatch': {
         const worker = workers[workerIndex]
         if (!worker) return setError('请选择网格员')
@@ -92,7 +106,7 @@ export default function WorkbenchCasePage() {
       await call(api.caseAction, { params: { id }, body, idempotencyKey: actionKey.current })
       actionKey.current = newIdempotencyKey()
       setText('')
-      if (action === 'resolve') setPhotoIds([])
+      if (action === 'resolve') setResultPhotos([])
       Taro.showToast({ title: `已${CASE_ACTION_LABELS[action]}`, icon: 'success' })
       await reload()
     } catch (err) {
@@ -131,12 +145,29 @@ export default function WorkbenchCasePage() {
   return (
     <Screen>
       <Section title={`${item.category.name} · ${item.number}`} extra={<Text className={`case-chip case-chip--${item.status}`} id='wb-case-status'>{CASE_STATUS_LABELS[item.status]}</Text>}>
-        <Text className='muted'>{`${CASE_COLOUR_LABELS[item.colour]}预警 · ${item.grid.name}${item.overdue ? ' · 已超期' : ''}`}</Text>
-        <Text className='wb-case__note'>{item.text}</Text>
-        <Text className='wb-case__note'>{`地址：${item.location.address}`}</Text>
+        <Text className='muted'>{`${CASE_COLOUR_LABELS[item.colour]}预警 · 承办：${item.region.name} · ${item.grid.name}`}</Text>
+        <CaseDeadlines item={item} />
+        <Text className='wb-case__text' id='wb-case-text'>{item.text}</Text>
+        <CasePhotos photos={item.photos} className='wb-case__photos' />
         {item.plate ? <Text className='wb-case__note'>{`车牌：${item.plate}`}</Text> : null}
-        <Text className='wb-case__note'>{`反映人：${item.reporter ? item.reporter.displayName : '匿名/保密'}`}</Text>
+        <Text className='wb-case__note'>{`发生时间：${formatDateTime(item.occurredAt)} · 提交于 ${formatDateTime(item.createdAt)}`}</Text>
+        <Text className='wb-case__note'>{`反映人：${item.reporter ? item.reporter.displayName : '匿名/保密'}${item.followers ? ` · 另有 ${item.followers} 人反映` : ''}`}</Text>
         {item.assignee ? <Text className='wb-case__note'>{`承办网格员：${item.assignee.displayName}`}</Text> : null}
+        {item.relatedCase ? (
+          <Text className='wb-case__note wb-case__link' id='wb-related' onClick={() => Taro.navigateTo({ url: CASE_WORKBENCH_PAGES.case(item.relatedCase!.id) })}>
+            {`可能与 ${item.relatedCase.number} 是同一问题，点此查看`}
+          </Text>
+        ) : null}
+      </Section>
+
+      <Section title='位置'>
+        <Text className='wb-case__note' id='wb-case-address'>{item.location.address}</Text>
+        <PlaceMap
+          pin={item.location}
+          areas={areas.map((a, i) => ({ id: a.grid.id, polygon: a.polygon, label: areaMark(i), selected: a.grid.id === item.grid.id }))}
+        />
+        <Text className='muted'>{areas.map((a, i) => `${areaMark(i)} ${a.grid.name}`).join('　')}</Text>
+        <Text className='muted'>{`${item.location.lat.toFixed(5)}, ${item.location.lng.toFixed(5)}（GCJ-02）`}</Text>
       </Section>
 
       {actions.length ? (
@@ -157,9 +188,12 @@ export default function WorkbenchCasePage() {
             </Picker>
           ) : null}
           {actions.includes('resolve') ? (
-            <Button className='btn btn--plain' id='wb-add-photo' disabled={busy || photoIds.length >= 9} onClick={() => void addPhotos()}>
-              {photoIds.length ? `已添加 ${photoIds.length} 张现场照片，继续添加` : '添加现场照片'}
-            </Button>
+            <View>
+              <CasePhotos photos={resultPhotos} />
+              <Button className='btn btn--plain' id='wb-add-photo' disabled={busy || resultPhotos.length >= 9} onClick={() => void addPhotos()}>
+                {resultPhotos.length ? `已添加 ${resultPhotos.length} 张现场照片，继续添加` : '添加现场照片'}
+              </Button>
+            </View>
           ) : null}
           <Input id='wb-note' className='field__input' value={text} placeholder='说明 / 原因' maxlength={500} onInput={(e) => setText(e.detail.value)} />
           <View className='wb-case__actions'>
@@ -188,8 +222,13 @@ export default function WorkbenchCasePage() {
       <Section title='办理过程'>
         {item.timeline.map((e) => (
           <View key={e.id} className='wb-case__event'>
-            <Text>{`${e.label} · ${e.actor ? e.actor.displayName : '系统'}`}</Text>
+            <View className='wb-case__event-head'>
+              <Text>{`${e.label} · ${e.actor ? e.actor.displayName : '系统'}`}</Text>
+              <Text className='muted'>{formatDateTime(e.createdAt)}</Text>
+            </View>
             {e.note ? <Text className='wb-case__note'>{e.note}</Text> : null}
+            {/* The report's own photos are shown above. */}
+            {e.kind === 'submit' ? null : <CasePhotos photos={e.photos} />}
           </View>
         ))}
       </Section>

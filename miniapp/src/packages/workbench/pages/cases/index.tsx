@@ -74,7 +74,7 @@ export default function CaseInboxPage() {
       {error ? <Text className='form-error'>{error}</Text> : null}
       {items && items.length === 0 ? <EmptyState text='没有符合条件的案件' /> : null}
       {(items ?? []).map((item) => (
-        <CaseCard key={item.id} item={item} onClick={() => Taro.navigateTo({ url: CASE_WORKBENCH_PAGES.case(item.id) })} />
+        <CaseCard key={item.id} item={item} showDeadline onClick={() => Taro.navigateTo({ url: CASE_WORKBENCH_PAGES.case(item.id) })} />
       ))}
     </Screen>
   )
