@@ -51,6 +51,7 @@ export const errors = {
   rewardArchived: () => new AppError(409, 'REWARD_ARCHIVED'),
   redemptionNotReserved: () => new AppError(409, 'REDEMPTION_NOT_RESERVED'),
   redemptionExpired: () => new AppError(409, 'REDEMPTION_EXPIRED'),
+  pickupCodeInvalid: () => new AppError(404, 'PICKUP_CODE_INVALID'),
   patrolTeamRegionInvalid: () => new AppError(400, 'PATROL_TEAM_REGION_INVALID'),
   patrolMembershipExists: () => new AppError(409, 'PATROL_MEMBERSHIP_EXISTS'),
   patrolMembershipDecided: () => new AppError(409, 'PATROL_MEMBERSHIP_DECIDED'),

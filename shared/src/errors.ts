@@ -42,6 +42,7 @@ export const ERROR_MESSAGES = {
   REWARD_ARCHIVED: '该礼品已下架，不能再修改',
   REDEMPTION_NOT_RESERVED: '该兑换已领取、取消或过期',
   REDEMPTION_EXPIRED: '领取码已过期',
+  PICKUP_CODE_INVALID: '领取码无效，请核对后重新输入',
   PATROL_TEAM_REGION_INVALID: '巡逻队须建在社区下',
   PATROL_MEMBERSHIP_EXISTS: '你已申请或已加入该巡逻队',
   PATROL_MEMBERSHIP_DECIDED: '该申请已处理，请刷新',

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { PICKUP_CODE_ALPHABET } from '@anju/shared'
 import type { Queryable, Trx } from '../db/knex'
 import { errors } from '../errors'
 import { lockResidentAccount, refundPoints, spendPoints } from '../ledger'
@@ -7,13 +8,13 @@ import { redemptionsRepo, type RedemptionRow } from '../repositories/redemptions
 import { rewardsRepo, type RewardRow } from '../repositories/rewards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
 
-// Crockford's base32: no I, L, O or U, so a code read aloud or typed by hand is not misread.
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-
-/** 16 random base32 characters (80 bits) in groups of four: unguessable, and easy to type at a counter. */
+/**
+ * 16 random base32 characters (80 bits) in groups of four: unguessable, and easy to type at a counter.
+ * Staff may type it back in any case and with any separators: the shared schema normalises it.
+ */
 export function newPickupCode(): string {
   const bytes = randomBytes(16)
-  const chars = Array.from(bytes, (b) => ALPHABET[b % 32]).join('')
+  const chars = Array.from(bytes, (b) => PICKUP_CODE_ALPHABET[b % 32]).join('')
   return chars.match(/.{4}/g)!.join('-')
 }
 

@@ -8,7 +8,16 @@ import { usersRepo } from '../repositories/users'
 import { photoUrl } from './cases'
 import { isoTime } from './index'
 
-export function presentReward(row: RewardRow, region: RegionRow, unavailableReason: string | null): RewardView {
+export interface RewardViewer {
+  /** Why it cannot be redeemed now, or null. */
+  unavailableReason: string | null
+  /** How many the viewing resident holds (reserved or picked up); null for staff views. */
+  redeemedByMe: number | null
+  /** Days a redemption waits for pickup (REDEMPTION_PICKUP_DAYS). */
+  pickupDays: number
+}
+
+export function presentReward(row: RewardRow, region: RegionRow, { unavailableReason, redeemedByMe, pickupDays }: RewardViewer): RewardView {
   return {
     id: row.id,
     title: row.title,
@@ -23,9 +32,11 @@ export function presentReward(row: RewardRow, region: RegionRow, unavailableReas
     validUntil: isoTime(row.valid_until),
     pickupPlace: row.pickup_place,
     pickupInstructions: row.pickup_instructions,
+    pickupDays,
     region: { id: region.id, name: region.name, level: region.level },
     status: row.status,
     unavailableReason,
+    redeemedByMe,
   }
 }
 

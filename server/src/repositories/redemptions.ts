@@ -35,6 +35,17 @@ export const redemptionsRepo = {
     const row = await db('redemptions').where({ user_id: userId, reward_id: rewardId }).whereIn('status', ['reserved', 'fulfilled']).count({ n: '*' }).first()
     return Number(row?.n ?? 0)
   },
+  /** countHeld for several rewards at once: reward id → held count (absent when none). */
+  async countHeldByReward(db: Queryable, userId: number, rewardIds: number[]): Promise<Map<number, number>> {
+    if (rewardIds.length === 0) return new Map()
+    const rows = await db('redemptions')
+      .where({ user_id: userId })
+      .whereIn('reward_id', rewardIds)
+      .whereIn('status', ['reserved', 'fulfilled'])
+      .groupBy('reward_id')
+      .select('reward_id', db.raw('count(*) as n'))
+    return new Map(rows.map((r: { reward_id: number | string; n: number | string }) => [Number(r.reward_id), Number(r.n)]))
+  },
   async insert(db: Queryable, r: { id: string; code: string; rewardId: number; userId: number; points: number; expiresAt: Date }) {
     const now = new Date()
     await db('redemptions').insert({

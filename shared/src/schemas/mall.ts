@@ -1,6 +1,7 @@
 import { z } from '../zod'
 import { RegionRef } from './users'
 import { PersonRef } from './points'
+import { normalisePickupCode } from '../pickupCodes'
 
 export const REWARD_STATUSES = ['active', 'archived'] as const
 export const RewardStatus = z.enum(REWARD_STATUSES)
@@ -20,10 +21,16 @@ export const RewardView = z
     validUntil: z.string(),
     pickupPlace: z.string(),
     pickupInstructions: z.string(),
+    pickupDays: z.number().int().describe('兑换后须在几天内凭领取码领取，逾期自动取消并退回积分'),
     region: RegionRef,
     status: RewardStatus,
     /** Null when the caller may redeem it now; otherwise why not, in Chinese. */
     unavailableReason: z.string().nullable(),
+    redeemedByMe: z
+      .number()
+      .int()
+      .nullable()
+      .describe('我已兑换且未取消、未过期的件数（计入每人限兑）；工作人员的礼品列表中为 null'),
   })
   .meta({ id: 'Reward' })
 export type RewardView = z.infer<typeof RewardView>
@@ -86,7 +93,12 @@ export type RedemptionView = z.infer<typeof RedemptionView>
 
 export const RedemptionList = z.object({ items: z.array(RedemptionView) }).meta({ id: 'RedemptionList' })
 export const RedemptionIdParam = z.object({ id: z.string().uuid('编号有误') })
-export const RedemptionCodeParam = z.object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z-]{8,32}$/, '领取码格式有误') })
-export const FulfilInput = z
-  .object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z-]{8,32}$/, '领取码格式有误') })
-  .meta({ id: 'FulfilInput' })
+/** A pickup code as heard or typed, brought to the form it was issued in (see normalisePickupCode). */
+const PickupCode = z
+  .string()
+  .max(64, '领取码应为 16 位字母或数字')
+  .overwrite(normalisePickupCode)
+  .regex(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/, '领取码应为 16 位字母或数字')
+  .describe('领取码；大小写、空格和连字符不影响，O、I、L 按 0、1、1 处理')
+export const RedemptionCodeParam = z.object({ code: PickupCode })
+export const FulfilInput = z.object({ code: PickupCode }).meta({ id: 'FulfilInput' })

@@ -1,48 +1,72 @@
 import { api } from '@anju/shared'
 import { cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
 import { archiveReward, createReward, updateReward } from '../../commands/rewards'
+import type { Config } from '../../config'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
-import { authorize, requireReviewer, type Actor } from '../../policies'
+import { authorize, can, requireReviewer, type Actor } from '../../policies'
 import { presentRedemption, presentReward, qrDataUrlOf } from '../../presenters/mall'
 import { redemptionsRepo } from '../../repositories/redemptions'
 import { regionsRepo } from '../../repositories/regions'
 import { rewardsRepo, type RewardRow } from '../../repositories/rewards'
 import { route, type AppRouter } from '../define'
 
-async function presentRewards(db: Queryable, rows: RewardRow[], now: Date) {
-  const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
-  return rows.map((r) => presentReward(r, regions.get(r.region_id)!, rewardUnavailableReason(r, now)))
+interface CatalogueView {
+  now: Date
+  pickupDays: number
+  /** The resident browsing the mall: each reward then says how many of it they already hold. */
+  resident?: Actor
 }
 
-/** A redemption found by its code, if the actor's region covers the reward; otherwise "not found". */
+function catalogueView(config: Config, resident?: Actor): CatalogueView {
+  return { now: new Date(), pickupDays: config.redemptionPickupDays, resident }
+}
+
+async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident }: CatalogueView) {
+  const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
+  const held = resident ? await redemptionsRepo.countHeldByReward(db, resident.id, rows.map((r) => r.id)) : null
+  return rows.map((r) =>
+    presentReward(r, regions.get(r.region_id)!, {
+      unavailableReason: rewardUnavailableReason(r, now),
+      redeemedByMe: held ? (held.get(r.id) ?? 0) : null,
+      pickupDays,
+    }),
+  )
+}
+
+/**
+ * A redemption found by its code, if the actor's region covers the reward. A code outside the region reads
+ * exactly like one that does not exist: 领取码无效.
+ */
 async function fulfillable(db: Queryable, actor: Actor, code: string) {
   const redemption = await redemptionsRepo.findByCode(db, code)
   const reward = redemption && (await rewardsRepo.findById(db, redemption.reward_id))
   const region = reward && (await regionsRepo.findById(db, reward.region_id))
-  if (!redemption || !reward || !region) throw errors.notFound()
-  authorize(actor, 'redemption.fulfil', { regionPath: region.path })
+  if (!redemption || !reward || !region || !can(actor, 'redemption.fulfil', { regionPath: region.path })) {
+    throw errors.pickupCodeInvalid()
+  }
   return { redemption, reward }
 }
 
-async function managedReward(db: Queryable, rewardId: number, now: Date) {
+async function managedReward(db: Queryable, rewardId: number, view: CatalogueView) {
   const row = (await rewardsRepo.findById(db, rewardId))!
-  return (await presentRewards(db, [row], now))[0]!
+  return (await presentRewards(db, [row], view))[0]!
 }
 
 export function mallRoutes(router: AppRouter) {
   route(router, api.rewards, async (ctx, { actor }) => {
-    const { db } = ctx.services
+    const { db, config } = ctx.services
     const rows = await rewardsRepo.listActiveIn(db, await rewardScopeOf(db, actor))
-    const now = new Date()
-    return { items: (await presentRewards(db, rows, now)).filter((r) => new Date(r.validUntil) > now) }
+    const view = catalogueView(config, actor)
+    const items = await presentRewards(db, rows, view)
+    return { items: items.filter((r) => new Date(r.validUntil) > view.now) }
   })
 
   route(router, api.reward, async (ctx, { actor, params }) => {
-    const { db } = ctx.services
+    const { db, config } = ctx.services
     const row = await rewardsRepo.findById(db, params.id)
     if (!row || !(await rewardScopeOf(db, actor)).includes(row.region_id)) throw errors.notFound()
-    return (await presentRewards(db, [row], new Date()))[0]!
+    return (await presentRewards(db, [row], catalogueView(config, actor)))[0]!
   })
 
   route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
@@ -85,20 +109,20 @@ export function mallRoutes(router: AppRouter) {
 
   route(router, api.staffRewards, async (ctx, { actor }) => {
     requireReviewer(actor)
-    const { db } = ctx.services
-    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), new Date()) }
+    const { db, config } = ctx.services
+    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), catalogueView(config)) }
   })
 
   route(router, api.createReward, async (ctx, { actor, body, transact }) =>
-    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), new Date())),
+    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), catalogueView(ctx.services.config))),
   )
 
   route(router, api.updateReward, async (ctx, { actor, params, body, transact }) =>
-    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), new Date())),
+    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), catalogueView(ctx.services.config))),
   )
 
   route(router, api.archiveReward, async (ctx, { actor, params, transact }) =>
-    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), new Date())),
+    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), catalogueView(ctx.services.config))),
   )
 
   route(router, api.lookupRedemption, async (ctx, { actor, params }) => {

@@ -112,6 +112,65 @@ describe.each(testDatabaseKinds())('rewards mall on %s', (kind) => {
     expect((await s.http.post('/api/staff/redemptions/fulfil', { code: 'NOPE' }, { token: staff })).status).toBe(400)
   })
 
+  it('finds a pickup code however it is read out: without hyphens, in lower case, spaced, O and l for 0 and 1', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 10)
+    const rewardId = await s.make.reward({ cost: 10 })
+    const red = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    const code = red.body.code as string
+    const bare = code.replace(/-/g, '')
+    const spoken = bare.toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l').replace(/(.{4})(?!$)/g, '$1 ')
+    for (const heard of [bare, bare.toLowerCase(), spoken, ` ${code.replace(/-/g, '—')} `, code.replace(/-/g, '_')]) {
+      const looked = await s.http.get(`/api/staff/redemptions/by-code/${encodeURIComponent(heard)}`, { token: staff })
+      expect(looked.status, heard).toBe(200)
+      expect(looked.body).toMatchObject({ id: red.body.id, code })
+    }
+    const done = await s.http.post('/api/staff/redemptions/fulfil', { code: spoken }, { token: staff })
+    expect(done.body).toMatchObject({ id: red.body.id, status: 'fulfilled' })
+  })
+
+  it('answers 领取码无效 for a code that does not exist or is not the staff member\'s to fulfil, changing nothing', async () => {
+    const unknown = await s.http.get('/api/staff/redemptions/by-code/ZZZZZZZZZZZZZZZZ', { token: staff })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error.code).toBe('PICKUP_CODE_INVALID')
+    expect(unknown.body.error.message).toMatch(/^领取码无效/)
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 10)
+    const rewardId = await s.make.reward({ cost: 10 })
+    const red = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    const other = await s.http.staffToken('staff2')
+    // Another community's code reads exactly like a code that does not exist.
+    const foreign = await s.http.get(`/api/staff/redemptions/by-code/${red.body.code}`, { token: other })
+    expect({ status: foreign.status, error: foreign.body.error }).toEqual({ status: unknown.status, error: unknown.body.error })
+    const fulfil = await s.http.post('/api/staff/redemptions/fulfil', { code: red.body.code }, { token: other })
+    expect(fulfil.status).toBe(404)
+    expect(fulfil.body.error.code).toBe('PICKUP_CODE_INVALID')
+    expect((await s.http.get(`/api/redemptions/${red.body.id}`, { token: r.token })).body.status).toBe('reserved')
+    const short = await s.http.get('/api/staff/redemptions/by-code/ABCD-EFGH', { token: staff })
+    expect(short.status).toBe(400)
+    expect(short.body.error.details.fields[0].message).toBe('领取码应为 16 位字母或数字')
+  })
+
+  it('tells the resident how many of the per-resident limit they already hold', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 10)
+    const rewardId = await s.make.reward({ cost: 5, limit: 2 })
+    const detail = async () => (await s.http.get(`/api/rewards/${rewardId}`, { token: r.token })).body
+    expect(await detail()).toMatchObject({ perResidentLimit: 2, redeemedByMe: 0, pickupDays: 7 })
+    const first = await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })
+    expect(await detail()).toMatchObject({ redeemedByMe: 2 })
+    const listed = (await s.http.get('/api/rewards', { token: r.token })).body.items.find((i: { id: number }) => i.id === rewardId)
+    expect(listed).toMatchObject({ redeemedByMe: 2 })
+    // A cancelled redemption no longer counts against the limit.
+    await s.http.post(`/api/redemptions/${first.body.id}/cancel`, undefined, { token: r.token })
+    expect(await detail()).toMatchObject({ redeemedByMe: 1 })
+    const other = await s.make.resident()
+    expect((await s.http.get(`/api/rewards/${rewardId}`, { token: other.token })).body).toMatchObject({ redeemedByMe: 0 })
+    const staffView = (await s.http.get('/api/staff/rewards', { token: staff })).body.items.find((i: { id: number }) => i.id === rewardId)
+    expect(staffView).toMatchObject({ redeemedByMe: null })
+  })
+
   it('expires an unclaimed redemption after its window, refunding once; pickup is then refused', async () => {
     const r = await s.make.resident()
     await s.make.givePoints(r.id, 10)
