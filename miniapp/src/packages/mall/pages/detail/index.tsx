@@ -8,9 +8,9 @@ import { Section } from '../../../../components/Section'
 import { useIdempotentSend } from '../../../../hooks/send'
 import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
-import { formatDate } from '../../../../utils/format'
 import { MALL_PAGES } from '../../../../utils/routes'
 import { RewardPicture } from '../../components/RewardPicture'
+import { confirmationLines, eligibilityOf, windowOf } from '../../eligibility'
 import '../../components/mall.scss'
 import './index.scss'
 
@@ -21,16 +21,21 @@ export default function RewardDetailPage() {
   // The same key when the resident retries after a network failure: the server redeems once.
   const { busy: redeeming, send } = useIdempotentSend()
 
-  const { data: reward, error, reload } = usePageData(async () => {
+  const { data, error, reload } = usePageData(async () => {
     if (!Number.isInteger(id) || id <= 0) throw new Error('礼品编号有误')
-    return call(api.reward, { params: { id } })
+    const [reward, summary] = await Promise.all([call(api.reward, { params: { id } }), call(api.pointsSummary)])
+    return { reward, balance: summary.balance }
   })
+  const reward = data?.reward ?? null
 
   async function redeem() {
-    if (!reward || redeeming) return
+    if (!data || redeeming) return
+    const { reward, balance } = data
+    // Everything that decides whether to go ahead, on one screen: the resident confirms knowing their limit,
+    // what is left of their points, and where and by when to pick it up.
     const { confirm } = await Taro.showModal({
       title: '确认兑换',
-      content: `确认使用 ${reward.pointsCost} 积分兑换「${reward.title}」？`,
+      content: confirmationLines(reward, balance).join('\n'),
       confirmText: '确认兑换',
       confirmColor: '#1677ff',
     })
@@ -46,7 +51,7 @@ export default function RewardDetailPage() {
   }
 
   if (!session) return <Screen>{null}</Screen>
-  if (!reward) {
+  if (!data || !reward) {
     return (
       <Screen>
         {error ? (
@@ -58,7 +63,7 @@ export default function RewardDetailPage() {
     )
   }
 
-  const unavailable = reward.unavailableReason
+  const { held, balanceAfter, blocked } = eligibilityOf(reward, data.balance)
   return (
     <Screen className='reward'>
       <Section>
@@ -69,9 +74,26 @@ export default function RewardDetailPage() {
             {reward.pointsCost}
             <Text className='mall-card__unit'>积分</Text>
           </Text>
-          <Text className='muted'>{`剩余 ${reward.stockRemaining} / ${reward.stockTotal} 件`}</Text>
+          <Text className='muted' id='reward-stock'>{`剩余 ${reward.stockRemaining} / ${reward.stockTotal} 件`}</Text>
         </View>
         {reward.description ? <Text className='reward__description'>{reward.description}</Text> : null}
+      </Section>
+
+      <Section title='我的兑换' className='reward__mine'>
+        <View className='kv'>
+          <Text className='kv__key'>我的积分</Text>
+          <Text className={balanceAfter < 0 ? 'kv__value reward__short' : 'kv__value'} id='reward-balance'>
+            {balanceAfter < 0
+              ? `${data.balance}，还差 ${-balanceAfter} 积分`
+              : `${data.balance}，兑换后剩 ${balanceAfter}`}
+          </Text>
+        </View>
+        <View className='kv'>
+          <Text className='kv__key'>每人限兑</Text>
+          <Text className={held >= reward.perResidentLimit ? 'kv__value reward__short' : 'kv__value'} id='reward-limit'>
+            {`${reward.perResidentLimit} 件，我已兑 ${held} 件`}
+          </Text>
+        </View>
       </Section>
 
       <Section title='兑换须知'>
@@ -80,16 +102,16 @@ export default function RewardDetailPage() {
           <Text className='kv__value'>{reward.region.name}</Text>
         </View>
         <View className='kv'>
-          <Text className='kv__key'>每人限兑</Text>
-          <Text className='kv__value'>{`${reward.perResidentLimit} 件`}</Text>
-        </View>
-        <View className='kv'>
           <Text className='kv__key'>兑换时间</Text>
-          <Text className='kv__value'>{`${formatDate(reward.validFrom)} 至 ${formatDate(reward.validUntil)}`}</Text>
+          <Text className='kv__value'>{windowOf(reward)}</Text>
         </View>
         <View className='kv'>
           <Text className='kv__key'>领取地点</Text>
-          <Text className='kv__value'>{reward.pickupPlace}</Text>
+          <Text className='kv__value' id='reward-place'>{reward.pickupPlace}</Text>
+        </View>
+        <View className='kv'>
+          <Text className='kv__key'>领取期限</Text>
+          <Text className='kv__value' id='reward-pickup-days'>{`兑换后 ${reward.pickupDays} 天内`}</Text>
         </View>
         {reward.pickupInstructions ? (
           <View className='kv'>
@@ -97,16 +119,16 @@ export default function RewardDetailPage() {
             <Text className='kv__value'>{reward.pickupInstructions}</Text>
           </View>
         ) : null}
-        <Text className='muted reward__note'>兑换后凭领取码到领取地点领取；领取前可取消，积分原路退回。</Text>
+        <Text className='muted reward__note'>兑换后凭领取码到领取地点领取；领取前可取消，逾期未领自动取消，积分原路退回。</Text>
       </Section>
 
       <View className='reward__footer'>
-        {unavailable ? <Text className='reward__unavailable'>{unavailable}</Text> : null}
+        {blocked ? <Text className='reward__unavailable' id='reward-blocked'>{blocked}</Text> : null}
         <Button
           id='redeem'
           className='btn btn--primary'
           loading={redeeming || undefined}
-          disabled={unavailable !== null || redeeming || undefined}
+          disabled={blocked !== null || redeeming || undefined}
           onClick={() => void redeem()}
         >
           立即兑换

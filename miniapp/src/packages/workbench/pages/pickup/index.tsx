@@ -87,7 +87,7 @@ export default function PickupPage() {
             className='field__input pickup__input'
             value={code}
             placeholder='例如 ABCD-EFGH-JKMN-PQRS'
-            maxlength={32}
+            maxlength={40}
             confirmType='search'
             onInput={(e) => setCode(e.detail.value)}
             onConfirm={() => void lookup(code)}
@@ -102,10 +102,11 @@ export default function PickupPage() {
         >
           查询
         </Button>
+        <Text className='muted pickup__hint'>16 位字母或数字；大小写、空格和横线都不影响</Text>
         {!platform.canScan ? <Text className='muted pickup__hint'>网页版不支持扫码，请输入居民读出的领取码</Text> : null}
       </Section>
 
-      {error ? <Text className='form-error pickup__error'>{error}</Text> : null}
+      {error ? <Text className='form-error pickup__error' id='pickup-error'>{error}</Text> : null}
 
       {redemption ? (
         <Section title='兑换信息' className='pickup__result'>

@@ -1,0 +1,28 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+
+/** Screenshots kept as test artefacts (git-ignored), for people to look at. */
+export const SCREENS_DIR = path.resolve(import.meta.dirname, '../../test-results/screens')
+
+/**
+ * Saves the phone's screen as test-results/screens/<name>.png once nothing moves: Taro slides each new page
+ * in, and a shot taken mid-slide shows half of two pages.
+ */
+export async function saveScreen(page: Page, name: string, { fullPage = false } = {}) {
+  fs.mkdirSync(SCREENS_DIR, { recursive: true })
+  await page.waitForFunction(
+    () => {
+      type El = { getBoundingClientRect(): { left: number; width: number } }
+      const doc = (globalThis as unknown as {
+        document: { getAnimations(): { playState: string }[]; querySelectorAll(s: string): El[] }
+      }).document
+      // The page left behind stays until the new one has slid fully in; then only one is laid out.
+      const pages = [...doc.querySelectorAll('.taro_page')].filter((el) => el.getBoundingClientRect().width > 0)
+      return pages.length === 1 && pages[0]!.getBoundingClientRect().left === 0 && doc.getAnimations().every((a) => a.playState !== 'running')
+    },
+    undefined,
+    { timeout: 10_000, polling: 100 },
+  )
+  await page.screenshot({ path: path.join(SCREENS_DIR, `${name}.png`), fullPage })
+}
