@@ -33,6 +33,9 @@ function h5WebpackChain(chain: any) {
   chain.optimization.splitChunks({ ...chain.optimization.get('splitChunks'), chunks: 'all' })
 }
 
+/** Our type floor and 长辈模式 scale on every font-size in src/ (see legibleType.js), on both platforms. */
+const legibleType = { [path.resolve(__dirname, 'legibleType.js')]: { enable: true, config: { sourceRoot: path.resolve(__dirname, '../src') } } }
+
 // Replaced at build time as process.env.TARO_APP_API_BASE (a TARO_APP_API_BASE line in a .env file wins).
 // Only the weapp build uses it: the h5 build talks to the server it is served from.
 const apiBase = process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000'
@@ -67,6 +70,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
+        ...legibleType,
       },
       webpackChain,
     },
@@ -87,6 +91,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       postcss: {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false },
+        ...legibleType,
       },
       webpackChain: h5WebpackChain,
     },

@@ -5,6 +5,7 @@ export default defineAppConfig({
     'pages/points/index',
     'pages/me/index',
     'pages/login/index',
+    'pages/not-found/index',
   ],
   // Everything a first visit does not need lives in a sub-package (reporting, patrols, mall come later).
   subPackages: [

@@ -8,6 +8,11 @@ export const MALL_PAGES = {
   redemption: '/packages/mall/pages/redemption/index',
 } as const
 
+/** Pages of the patrol sub-package (packages/patrol). */
+export const PATROL_PAGES = {
+  start: '/packages/patrol/pages/start/index',
+} as const
+
 /** Staff pages of the workbench sub-package (packages/workbench). */
 export const WORKBENCH_PAGES = {
   awards: '/packages/workbench/pages/awards/index',

@@ -1,5 +1,7 @@
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
+import { ElderHome } from '../../components/ElderHome'
+import { useElderMode } from '../../components/ElderMode'
 import { EmptyState } from '../../components/EmptyState'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
@@ -19,8 +21,10 @@ const PATROL_START_PAGE = '/packages/patrol/pages/start/index'
 export default function HomePage() {
   const session = useRequireSession()
   useFreshUser()
+  const elder = useElderMode()
   if (!session) return <Screen>{null}</Screen>
   const { user } = session
+  if (elder) return <ElderHome user={user} />
 
   return (
     <Screen className='home'>

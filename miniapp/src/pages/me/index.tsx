@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { ROLE_LABELS, isStaffRole } from '@anju/shared'
 import { clearSession } from '../../api'
+import { ElderModeSwitch } from '../../components/ElderMode'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { goToLogin, useFreshUser, useRequireSession } from '../../hooks/session'
@@ -49,6 +50,10 @@ export default function MePage() {
           </View>
         </Section>
       ) : null}
+
+      <Section className='me__elder'>
+        <ElderModeSwitch />
+      </Section>
 
       <Button id='logout' className='btn btn--danger me__logout' onClick={logout}>
         退出登录
