@@ -1,7 +1,6 @@
 import Router from '@koa/router'
 import Koa from 'koa'
 import { koaBody } from 'koa-body'
-import serve from 'koa-static'
 import type { Logger } from 'pino'
 import type { Config } from './config'
 import type { AppContextExtras, AppState, Services } from './context'
@@ -13,6 +12,7 @@ import { createLocalFileStore } from './integrations/fileStore'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
 import { errorHandler } from './middleware/errors'
+import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
 import { authRoutes } from './routes/auth'
@@ -71,7 +71,7 @@ export function createApp(
   app.use(requestContext())
   app.use(errorHandler())
   if (config.staticDir) {
-    const staticFiles = serve(config.staticDir, { index: 'index.html', maxage: 0 })
+    const staticFiles = h5Static(config.staticDir)
     app.use(async function h5App(ctx, next) {
       if (API_PREFIXES.some((p) => ctx.path.startsWith(p))) return next()
       return staticFiles(ctx as never, next)
