@@ -132,7 +132,7 @@ describe('legible type and 长辈模式, in Chromium', () => {
     await expect.poll(() => shown('#elder-complaint').isVisible(), { timeout: 10_000 }).toBe(true)
     expect(await shown('.quick-action').count()).toBe(0)
     const buttons = page.locator('.taro_page').filter({ visible: true }).locator('.big-action')
-    expect(await buttons.locator('.big-action__label').allTextContents()).toEqual(['我要投诉', '我要举报', '我的诉求', '我的积分', '开始巡逻'])
+    expect(await buttons.locator('.big-action__label').allTextContents()).toEqual(['我要投诉', '我要举报', '隐患线索', '我的诉求', '我的积分', '开始巡逻'])
     for (const box of await Promise.all((await buttons.all()).map((b) => b.boundingBox()))) {
       expect(box!.height).toBeGreaterThanOrEqual(80)
       expect(box!.x + box!.width).toBeLessThanOrEqual(390)

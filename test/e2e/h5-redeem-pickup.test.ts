@@ -31,8 +31,8 @@ describe('redeeming and pickup by a spoken code, in Chromium', () => {
   })
 
   const textOf = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim()
-  /** Taro's h5 button is a custom element: disabled is its attribute, not a native button's state. */
-  const isDisabled = (button: Locator) => button.evaluate((el) => el.hasAttribute('disabled'))
+  /** Taro's h5 button is a custom element: disabled is its attribute (which may read "false"), not a native state. */
+  const isDisabled = (button: Locator) => button.evaluate((el) => (el.getAttribute('disabled') ?? 'false') !== 'false')
 
   async function openTab(page: Page, label: string) {
     await page.locator('.weui-tabbar__label').filter({ hasText: new RegExp(`^${label}$`) }).click()

@@ -1,9 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-
-/** Screenshots kept as test artefacts (git-ignored), for people to look at. */
-export const SCREENS_DIR = path.resolve(import.meta.dirname, '../../test-results/screens')
+import { SCREENS_DIR } from './visual'
 
 /**
  * Saves the phone's screen as test-results/screens/<name>.png once nothing moves: Taro slides each new page

@@ -19,6 +19,7 @@ interface BigAction {
 const BIG_ACTIONS: BigAction[] = [
   { key: 'complaint', mark: '诉', label: '我要投诉', hint: '邻里、物业、环境问题', open: () => Taro.navigateTo({ url: REPORT_PAGES.new('complaint') }) },
   { key: 'violation', mark: '举', label: '我要举报', hint: '违停、抛物、占道', open: () => Taro.navigateTo({ url: REPORT_PAGES.new('violation') }) },
+  { key: 'hazard', mark: '隐', label: '隐患线索', hint: '安全、消防、治安', open: () => Taro.navigateTo({ url: REPORT_PAGES.new('hazard') }) },
   { key: 'cases', mark: '查', label: '我的诉求', hint: '看办理进度', open: () => Taro.switchTab({ url: '/pages/cases/index' }) },
   { key: 'points', mark: '分', label: '我的积分', hint: '积分和兑换礼品', open: () => Taro.switchTab({ url: '/pages/points/index' }) },
   { key: 'patrol', mark: '巡', label: '开始巡逻', hint: '志愿巡逻打卡', open: () => Taro.navigateTo({ url: PATROL_PAGES.start }) },
