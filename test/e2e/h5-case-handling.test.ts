@@ -8,7 +8,8 @@ import { fileReport, jpegWithGps, uploadPhoto } from '../../server/src/testing/c
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium } from '../support/browser'
 import { pickOption } from '../support/taro'
-import { isUsableButton, keepScreenshot, lookOf, type ControlLook } from '../support/visual'
+import { saveScreen } from '../support/screens'
+import { isUsableButton, lookOf, type ControlLook } from '../support/visual'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
 
@@ -76,14 +77,14 @@ describe('handling a case in the h5 build', () => {
     await page.locator('#dev-handle input').fill('formlooker')
     await page.locator('#dev-login').click()
     await expect.poll(() => page.locator('.home__hello').isVisible(), { timeout: 15_000 }).toBe(true)
-    await keepScreenshot(page, 'home')
+    await saveScreen(page, 'home')
     await page.goto(`${server.url}/#/packages/report/pages/new/index?kind=violation`)
     await expectUsable(page, '#report-submit, #report-locate', 2)
     // The add-photo tile is not a <button>, but must read as one.
     const [tile] = await lookOf(page.locator('#report-add-photo'))
     expect(tile!.shapeContrast, JSON.stringify(tile)).toBeGreaterThanOrEqual(1.2)
     expect(await page.locator('#report-add-photo').textContent()).toContain('添加照片')
-    await keepScreenshot(page, 'report-form')
+    await saveScreen(page, 'report-form')
     await context.close()
   })
 
@@ -94,7 +95,7 @@ describe('handling a case in the h5 build', () => {
     await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true)
     // The inbox counts the response deadline down (公共设施损坏: 12 hours to respond).
     expect(await card.locator('.case-deadlines__row--response').textContent()).toMatch(/^受理时限剩 1[12] 小时/)
-    await keepScreenshot(page, 'workbench-inbox')
+    await saveScreen(page, 'workbench-inbox')
 
     await card.click()
     await expect.poll(() => page.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('待受理')
@@ -106,7 +107,7 @@ describe('handling a case in the h5 build', () => {
     expect(await page.locator('#wb-case-address').textContent()).toBe('幸福里小区东门')
     expect(await page.locator('.wb-case__event-head').first().textContent()).toMatch(/^提交 · casereporter\d{4}-\d\d-\d\d \d\d:\d\d$/)
     await expectUsable(page, '#wb-action-accept, #wb-action-reject, #wb-action-escalate, #wb-regrade', 4)
-    await keepScreenshot(page, 'workbench-case-submitted')
+    await saveScreen(page, 'workbench-case-submitted')
 
     await page.locator('#wb-action-accept').click()
     await expect.poll(() => page.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('已受理')
@@ -129,7 +130,7 @@ describe('handling a case in the h5 build', () => {
     await (await chooser).setFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps() })
     await expect.poll(() => grid.locator('#wb-add-photo').textContent(), { timeout: 15_000 }).toBe('已添加 1 张现场照片，继续添加')
     await grid.locator('#wb-note input').fill('已扶正路灯并包扎线头，电力公司明日更换灯杆')
-    await keepScreenshot(grid, 'workbench-case-resolving')
+    await saveScreen(grid, 'workbench-case-resolving')
     await grid.locator('#wb-action-resolve').click()
     await expect.poll(() => grid.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('已处置')
     await grid.context().close()
@@ -140,7 +141,7 @@ describe('handling a case in the h5 build', () => {
     await expect.poll(() => loadedImages(staff, '.wb-case__event .case-photos__item img'), { timeout: 15_000 }).toBe(1)
     expect(await resolved.textContent()).toContain('已扶正路灯并包扎线头')
     await expectUsable(staff, '#wb-action-verify', 1)
-    await keepScreenshot(staff, 'workbench-case-resolved')
+    await saveScreen(staff, 'workbench-case-resolved')
     await staff.locator('#wb-action-verify').click()
     await expect.poll(() => staff.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('已核查')
     await staff.context().close()
@@ -156,7 +157,7 @@ describe('handling a case in the h5 build', () => {
     await page.goto(`${server.url}/#/packages/report/pages/detail/index?id=${caseId}`)
     await expectUsable(page, '#rate-satisfied, #rate-unsatisfied', 2)
     await expect.poll(() => loadedImages(page, '.case-photos__item img'), { timeout: 15_000 }).toBe(2)
-    await keepScreenshot(page, 'case-rating')
+    await saveScreen(page, 'case-rating')
     await page.locator('#rate-satisfied').click()
     await expect.poll(() => page.locator('#case-status').textContent(), { timeout: 15_000 }).toBe('已办结')
     await context.close()

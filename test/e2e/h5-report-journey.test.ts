@@ -8,7 +8,7 @@ import { fileReport, jpegWithGps } from '../../server/src/testing/cases'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium } from '../support/browser'
 import { pickOption } from '../support/taro'
-import { keepScreenshot } from '../support/visual'
+import { saveScreen } from '../support/screens'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
 
@@ -88,7 +88,7 @@ describe('reporting in the h5 build, as a resident lives it', () => {
     await expect.poll(() => page.locator('#report-category').textContent(), { timeout: 10_000 }).toBe('邻里纠纷')
     expect(await page.locator('#report-text textarea').inputValue()).toBe('楼上住户长期深夜装修，电钻声到十一点多')
     expect(await page.locator('#report-address input').inputValue()).toBe('幸福里小区 5 栋 2 单元')
-    await keepScreenshot(page, 'report-restored-draft')
+    await saveScreen(page, 'report-restored-draft')
 
     // Two hours and a bit later the resident comes back to it: the access token has expired meanwhile.
     const storedToken = () => page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('anju.session')).data.accessToken as string)
@@ -143,7 +143,7 @@ describe('reporting in the h5 build, as a resident lives it', () => {
     expect(offered).toContain(`噪音扰民 · ${earlier.body.case.number}`)
     expect(offered).toMatch(/距您约 (10|20) 米/)
     expect(offered).not.toContain('烧烤摊')
-    await keepScreenshot(page, 'report-duplicate-prompt')
+    await saveScreen(page, 'report-duplicate-prompt')
     // Nothing is filed until the resident answers.
     expect(await server.database.db('cases').where({ category_code: 'noise' })).toHaveLength(1)
 
@@ -155,7 +155,7 @@ describe('reporting in the h5 build, as a resident lives it', () => {
     expect(shown).toContain('我') // their own follow, with their words
     expect(shown).toContain('楼下烧烤摊太吵了，天天到半夜')
     expect(await server.database.db('cases').where({ category_code: 'noise' })).toHaveLength(1)
-    await keepScreenshot(page, 'report-followed-summary')
+    await saveScreen(page, 'report-followed-summary')
 
     // Another resident says 不是: a case of their own.
     const other = await context.newPage()
@@ -184,7 +184,7 @@ describe('reporting in the h5 build, as a resident lives it', () => {
     await expect.poll(() => page.locator('#report-handler').textContent(), { timeout: 15_000 }).toBe('将由 和平社区（和平第一网格）办理不对？更改')
     await page.locator('#report-change-grid').click()
     await expect.poll(() => page.locator('.place-map--drawn polygon').count(), { timeout: 10_000 }).toBe(3)
-    await keepScreenshot(page, 'report-choose-grid')
+    await saveScreen(page, 'report-choose-grid')
     await page.locator('.report__grid').filter({ hasText: '幸福里第一网格' }).click()
     expect(await page.locator('#report-handler').textContent()).toBe('将由 幸福里社区（幸福里第一网格）办理不对？更改')
     await page.locator('#report-submit').click()

@@ -1,17 +1,8 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 
 /** Where browser tests keep their screenshots (git-ignored): one PNG per main screen, overwritten each run. */
 export const SCREENS_DIR = path.resolve(import.meta.dirname, '../../test-results/screens')
-
-/** Saves what the phone shows now as test-results/screens/<name>.png. */
-export async function keepScreenshot(page: Page, name: string): Promise<string> {
-  fs.mkdirSync(SCREENS_DIR, { recursive: true })
-  const file = path.join(SCREENS_DIR, `${name}.png`)
-  await page.screenshot({ path: file })
-  return file
-}
 
 /** How a control looks to a person: measured from computed styles in the page. */
 export interface ControlLook {
