@@ -17,8 +17,8 @@ export function weappApiBase(mode: string | undefined, value: string | undefined
   if (mode === 'development') return base || DEVELOPMENT_API_BASE
   const problem = !base
     ? 'TARO_APP_API_BASE is not set'
-    : !/^https:\/\/[^/?#\s]+$/.test(base)
-      ? `TARO_APP_API_BASE=${base} is not an https:// origin`
+    : !/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(base)
+      ? `TARO_APP_API_BASE=${base} is not an https:// URL`
       : null
   if (problem) {
     throw new Error(
