@@ -368,6 +368,8 @@ export class MiniRuntime {
       chooseImage: (o) => fail('chooseImage', o, 'use chooseMedia'),
       scanCode: (o) => ok('scanCode', o, { result: this.device.scanResult, scanType: 'QR_CODE', charSet: 'utf-8' }),
       previewImage: (o) => ok('previewImage', o),
+      enableAlertBeforeUnload: (o) => ok('enableAlertBeforeUnload', o),
+      disableAlertBeforeUnload: (o) => ok('disableAlertBeforeUnload', o),
       makePhoneCall: (o) => ok('makePhoneCall', o),
       vibrateShort: (o) => ok('vibrateShort', o),
       setClipboardData: (o) => ok('setClipboardData', o),

@@ -112,7 +112,7 @@ describe('the weapp build in a WeChat-like runtime', () => {
     await runtime.until(() => report.byId('report-add-photo') !== undefined, report)
 
     report.tap(report.byId('report-locate'))
-    await runtime.until(() => runtime.callsOf('getLocation').length > 0 && report.text().includes('当前位置'), report)
+    await runtime.until(() => runtime.callsOf('getLocation').length > 0, report)
     expect(runtime.callsOf('getLocation')[0]!.options).toMatchObject({ type: 'gcj02' })
 
     report.tap(report.byId('report-add-photo'))
