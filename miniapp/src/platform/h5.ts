@@ -34,33 +34,23 @@ export const h5: PlatformAdapter = {
     })
   },
 
-  // Settles with the first answer: the first fix (resolves) or a refusal before any fix (rejects).
-  watchLocation(onFix) {
-    return new Promise((resolve, reject) => {
-      if (!navigator.geolocation) return reject(new PlatformUnavailableError('当前浏览器不支持定位，无法记录巡逻轨迹'))
-      let started = false
-      watched.count++
-      const stop = () => {
-        navigator.geolocation.clearWatch(id)
-        if (--watched.count === 0) watched.last = null
-      }
-      const id = navigator.geolocation.watchPosition(
-        (p) => {
-          watched.last = fixOf(p)
-          onFix(watched.last)
-          if (!started) {
-            started = true
-            resolve(stop)
-          }
-        },
-        () => {
-          if (started) return
-          stop()
-          reject(new Error('无法记录巡逻轨迹：请允许浏览器使用您的位置后重试'))
-        },
-        { enableHighAccuracy: true },
-      )
-    })
+  // Resolves at once: a browser grants a watch with the same permission getLocation asks for (pages ask for a
+  // position first), and a watch may not answer before the position changes (Chromium does not).
+  async watchLocation(onFix) {
+    if (!navigator.geolocation) throw new PlatformUnavailableError('当前浏览器不支持定位，无法记录巡逻轨迹')
+    watched.count++
+    const id = navigator.geolocation.watchPosition(
+      (p) => {
+        watched.last = fixOf(p)
+        onFix(watched.last)
+      },
+      () => undefined,
+      { enableHighAccuracy: true },
+    )
+    return () => {
+      navigator.geolocation.clearWatch(id)
+      if (--watched.count === 0) watched.last = null
+    }
   },
 
   onPrivacyAuthorizationNeeded() {},
