@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin'
+import { weappApiBase } from './apiBase'
 import devConfig from './dev'
 import prodConfig from './prod'
 
@@ -24,6 +25,17 @@ function webpackChain(chain: any) {
   chain.resolve.modules.add('node_modules').add(path.resolve(__dirname, '../node_modules'))
 }
 
+/** The weapp build also keeps zod's load-time BigInt calls out of the bundle (see loaders/lazyBigIntRanges.js). */
+function miniWebpackChain(chain: any) {
+  webpackChain(chain)
+  chain.module
+    .rule('zod-lazy-bigint-ranges')
+    .enforce('pre')
+    .test(/[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/)
+    .use('lazy-bigint-ranges')
+    .loader(path.resolve(__dirname, 'loaders/lazyBigIntRanges.js'))
+}
+
 /**
  * h5 pages are lazy chunks; Taro splits only initial chunks, so zod, @anju/shared and the components
  * would be copied into every page chunk. Splitting all chunks puts them in shared chunks instead.
@@ -36,11 +48,9 @@ function h5WebpackChain(chain: any) {
 /** Our type floor and 长辈模式 scale on every font-size in src/ (see legibleType.js), on both platforms. */
 const legibleType = { [path.resolve(__dirname, 'legibleType.js')]: { enable: true, config: { sourceRoot: path.resolve(__dirname, '../src') } } }
 
-// Replaced at build time as process.env.TARO_APP_API_BASE (a TARO_APP_API_BASE line in a .env file wins).
-// Only the weapp build uses it: the h5 build talks to the server it is served from.
-const apiBase = process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000'
-
-export default defineConfig<'webpack5'>(async (merge) => {
+export default defineConfig<'webpack5'>(async (merge, { mode }) => {
+  // Only the weapp build uses an API origin: the h5 build talks to the server it is served from.
+  const apiBase = process.env.TARO_ENV === 'weapp' ? weappApiBase(mode, process.env.TARO_APP_API_BASE) : ''
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'anju',
     date: '2026-11-25',
@@ -61,18 +71,29 @@ export default defineConfig<'webpack5'>(async (merge) => {
       TARO_APP_API_BASE: JSON.stringify(apiBase),
     },
     defineConstants: {},
-    copy: { patterns: [], options: {} },
+    // The patrol map's marker images: <map> markers take a file path, not an imported (inlined) image.
+    copy: {
+      patterns:
+        process.env.TARO_ENV === 'weapp'
+          ? [{ from: 'src/packages/patrol/assets/', to: 'dist/weapp/packages/patrol/assets/' }]
+          : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
       compile: { include: compileOutsideSrc },
+      // Pages pull the shared components' stylesheets in different orders, which makes the extract plugin
+      // warn about the order inside common.wxss. Each of those stylesheets styles only its own block class
+      // (.screen, .section, .empty-state, .case-card...), so their order in the file cannot matter.
+      miniCssExtractPluginOption: { ignoreOrder: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
         ...legibleType,
       },
-      webpackChain,
+      webpackChain: miniWebpackChain,
     },
     h5: {
       publicPath: '/',

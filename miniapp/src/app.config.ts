@@ -66,7 +66,6 @@ export default defineAppConfig({
     ],
   },
   lazyCodeLoading: 'requiredComponents',
-  __usePrivacyCheck__: true,
   requiredPrivateInfos: ['getLocation', 'onLocationChange', 'startLocationUpdate'],
   permission: {
     'scope.userLocation': { desc: '用于确定您上报问题的位置和巡逻打卡' },

@@ -1,3 +1,4 @@
+import './engine'
 import type { PropsWithChildren } from 'react'
 import { useLaunch } from '@tarojs/taro'
 import { platform } from './platform'

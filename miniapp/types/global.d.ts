@@ -14,7 +14,7 @@ declare namespace NodeJS {
     NODE_ENV: 'development' | 'production'
     /** The platform being built, replaced at build time; only weapp and h5 are built. */
     TARO_ENV: 'weapp' | 'h5'
-    /** Server origin used by the weapp build (config/index.ts; default http://127.0.0.1:3000). */
+    /** Server origin used by the weapp build (checked in config/apiBase.ts; empty on h5). */
     TARO_APP_API_BASE: string
   }
 }

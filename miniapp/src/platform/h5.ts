@@ -34,8 +34,10 @@ export const h5: PlatformAdapter = {
     })
   },
 
-  watchLocation(onFix) {
-    if (!navigator.geolocation) return () => undefined
+  // Resolves at once: a browser grants a watch with the same permission getLocation asks for (pages ask for a
+  // position first), and a watch may not answer before the position changes (Chromium does not).
+  async watchLocation(onFix) {
+    if (!navigator.geolocation) throw new PlatformUnavailableError('当前浏览器不支持定位，无法记录巡逻轨迹')
     watched.count++
     const id = navigator.geolocation.watchPosition(
       (p) => {

@@ -29,8 +29,12 @@ export interface PlatformAdapter {
   scanCode(): Promise<string>
   /** The current position; rejects with a Chinese message when it is refused or unavailable. */
   getLocation(): Promise<LocationFix>
-  /** Calls `onFix` with each new position (foreground only); returns the function that stops watching. */
-  watchLocation(onFix: (fix: LocationFix) => void): () => void
+  /**
+   * Calls `onFix` with each new position (foreground only). Resolves, once updates have started, to the
+   * function that stops watching; rejects with a Chinese message saying how to allow location when they
+   * cannot start (privacy guide or location refused), so a patrol never runs without its track.
+   */
+  watchLocation(onFix: (fix: LocationFix) => void): Promise<() => void>
   /** Registers the handler for WeChat's privacy prompt; a no-op where there is no such prompt. */
   onPrivacyAuthorizationNeeded(handler: (resolve: PrivacyRequest) => void): void
   /** Opens the privacy agreement declared in the mini program's admin settings. */

@@ -5,6 +5,31 @@ function errMsgOf(err: unknown): string {
   return typeof err === 'object' && err !== null && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : ''
 }
 
+/**
+ * Why a location API failed, in words that tell the user where to allow it. WeChat answers
+ * "fail privacy permission is not authorized" (errno 104) when the privacy guide was refused: the next use
+ * shows the privacy prompt again, no setting helps. "fail auth deny" / "fail:auth denied" means location was
+ * refused for this mini program (its own settings page); "system permission denied" means the phone denies
+ * WeChat itself.
+ */
+function locationError(err: unknown, failed: string): Error {
+  const errMsg = errMsgOf(err)
+  const errno = typeof err === 'object' && err !== null ? (err as { errno?: unknown }).errno : undefined
+  if (errno === 104 || errMsg.includes('privacy')) {
+    return new Error(`${failed}：您还没有同意《安居隐私保护指引》。请再试一次，在弹出的隐私保护提示中点「同意并继续」`)
+  }
+  if (/auth den(y|ied)/.test(errMsg)) {
+    return new Error(`${failed}：您没有允许安居使用位置信息。请点右上角「···」→「设置」→「位置信息」，选择「仅在使用小程序期间」后重试`)
+  }
+  if (errMsg.includes('system permission')) {
+    return new Error(`${failed}：手机没有允许微信使用定位。请在手机的「设置」中打开定位服务并允许微信使用位置后重试`)
+  }
+  if (errMsg.includes('requiredPrivateInfos')) {
+    return new Error(`${failed}：小程序的位置接口尚未开通，请联系社区工作人员`)
+  }
+  return new Error(`${failed}，请稍后重试`)
+}
+
 export const weapp: PlatformAdapter = {
   name: 'weapp',
   loginMethods: ['wechat'],
@@ -36,20 +61,24 @@ export const weapp: PlatformAdapter = {
       const r = await Taro.getLocation({ type: 'gcj02', isHighAccuracy: true })
       return { lat: r.latitude, lng: r.longitude, accuracy: r.accuracy ?? null, t: Date.now() }
     } catch (err) {
-      if (errMsgOf(err).includes('auth')) throw new Error('请在设置中允许使用位置信息后重试')
-      throw new Error('无法获取位置，请稍后重试')
+      throw locationError(err, '无法获取位置')
     }
   },
 
   // Foreground updates only: background tracking needs a separately reviewed permission.
-  watchLocation(onFix) {
+  async watchLocation(onFix) {
     const listener = (r: { latitude: number; longitude: number; accuracy?: number }) =>
       onFix({ lat: r.latitude, lng: r.longitude, accuracy: r.accuracy ?? null, t: Date.now() })
-    Taro.startLocationUpdate({ type: 'gcj02' } as never)
+    try {
+      await Taro.startLocationUpdate({ type: 'gcj02' })
+    } catch (err) {
+      throw locationError(err, '无法记录巡逻轨迹')
+    }
     Taro.onLocationChange(listener)
     return () => {
       Taro.offLocationChange(listener)
-      Taro.stopLocationUpdate({})
+      // Promisified by Taro (its types say void): a failure to stop has no one to tell.
+      Promise.resolve(Taro.stopLocationUpdate({})).catch(() => undefined)
     }
   },
 

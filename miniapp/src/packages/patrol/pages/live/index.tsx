@@ -38,19 +38,26 @@ export default function LivePatrolPage() {
   useEffect(() => {
     if (!session || !patrolId) return
     let stopWatching = () => undefined as void
+    let unmounted = false
     const flush = setInterval(() => void queue.current?.flush().catch(() => undefined), FLUSH_EVERY_MS)
     call(api.patrol, { params: { id: patrolId } })
       .then((p) => {
         setPatrol(p)
         if (p.status !== 'running') return
         queue.current = new TrackQueue(p.id, p.lastBatchSeq)
-        stopWatching = platform.watchLocation((fix) => {
-          queue.current?.add(fix)
-          if (queue.current && queue.current.pending >= 6) void queue.current.flush().catch(() => undefined)
-        })
+        return platform
+          .watchLocation((fix) => {
+            queue.current?.add(fix)
+            if (queue.current && queue.current.pending >= 6) void queue.current.flush().catch(() => undefined)
+          })
+          .then((stop) => {
+            if (unmounted) stop()
+            else stopWatching = stop
+          })
       })
       .catch((err) => setNotice({ text: errorMessage(err), error: true }))
     return () => {
+      unmounted = true
       clearInterval(flush)
       stopWatching()
     }

@@ -52,6 +52,10 @@ export default function StartPatrolPage() {
     setError('')
     try {
       const location = await platform.getLocation()
+      // The live page records the track from location updates: a patrol they cannot start would have none,
+      // so check they start (WeChat asks for them now, on this tap) before the patrol exists.
+      const stopChecking = await platform.watchLocation(() => undefined)
+      stopChecking()
       const patrol = await call(api.startPatrol, {
         body: { teamId: team.id, routeId: route.id, location: { lat: location.lat, lng: location.lng, accuracy: location.accuracy } },
       })

@@ -11,6 +11,7 @@ import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { platform } from '../../../../platform'
+import { formatDateTime } from '../../../../utils/format'
 import { RejectReasonForm } from '../../components/RejectReasonForm'
 import '../../../patrol/patrol.scss'
 import './index.scss'
@@ -140,7 +141,7 @@ export default function PatrolWorkbenchPage() {
               <View key={m.id} className='patrol-row patrol-application'>
                 <View className='patrol-row__main'>
                   <Text className='patrol-row__title'>{m.user.displayName}</Text>
-                  <Text className='patrol-row__meta'>{`申请于 ${new Date(m.appliedAt).toLocaleString()}`}</Text>
+                  <Text className='patrol-row__meta'>{`申请于 ${formatDateTime(m.appliedAt)}`}</Text>
                 </View>
                 <Button className='btn btn--plain application-decline' onClick={() => act(() => call(api.declinePatrolMembership, { params: { id: m.id } }), '已拒绝')}>拒绝</Button>
                 <Button className='btn btn--primary application-accept' onClick={() => act(() => call(api.acceptPatrolMembership, { params: { id: m.id } }), '已同意')}>同意</Button>

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '上架礼品' })
+export default definePageConfig({ navigationBarTitleText: '上架礼品', enablePullDownRefresh: true })
