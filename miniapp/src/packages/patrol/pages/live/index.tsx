@@ -8,7 +8,8 @@ import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { platform, PlatformCancelledError } from '../../../../platform'
 import { formatDuration, RECORD_PAGE } from '../../format'
-import { TrackQueue } from '../../trackQueue'
+import { liveTrackQueue } from '../../liveTrackQueue'
+import type { TrackQueue } from '../../trackQueue'
 import '../../patrol.scss'
 
 const FLUSH_EVERY_MS = 30_000
@@ -43,7 +44,7 @@ export default function LivePatrolPage() {
       .then((p) => {
         setPatrol(p)
         if (p.status !== 'running') return
-        queue.current = new TrackQueue(p.id, p.lastBatchSeq)
+        queue.current = liveTrackQueue(p.id, p.lastBatchSeq)
         stopWatching = platform.watchLocation((fix) => {
           queue.current?.add(fix)
           if (queue.current && queue.current.pending >= 6) void queue.current.flush().catch(() => undefined)
