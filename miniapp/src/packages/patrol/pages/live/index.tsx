@@ -9,19 +9,40 @@ import { useRequireSession } from '../../../../hooks/session'
 import { platform, PlatformCancelledError } from '../../../../platform'
 import { formatDuration, RECORD_PAGE } from '../../format'
 import { liveTrackQueue } from '../../liveTrackQueue'
-import type { TrackQueue } from '../../trackQueue'
+import { finishConfirmation, shortfallOf, shortfallText } from '../../shortfall'
+import { BATCH_POINTS, type TrackQueue } from '../../trackQueue'
 import '../../patrol.scss'
 
 const FLUSH_EVERY_MS = 30_000
 
-/** The running clock, on its own so the ticking re-renders this text and not the page (small setData on weapp). */
-function Elapsed({ since }: { since: string }) {
+/** The time, ticking each second; used by the small parts that show it, so the page itself does not re-render (small setData on weapp). */
+function useNow(): number {
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
     const tick = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(tick)
   }, [])
+  return now
+}
+
+function Elapsed({ since }: { since: string }) {
+  const now = useNow()
   return <Text className='patrol-stats__value' id='patrol-elapsed'>{formatDuration((now - new Date(since).getTime()) / 1000)}</Text>
+}
+
+/** What a valid patrol needs (the server's thresholds) and what this one still lacks, kept up to date as it runs. */
+function Requirements({ patrol, fixesKept }: { patrol: PatrolView; fixesKept: number }) {
+  const now = useNow()
+  const missing = shortfallText(shortfallOf(patrol, { now, fixesKept }))
+  const { minDurationMinutes, minCheckpoints } = patrol.requirements
+  return (
+    <View id='patrol-requirements' className={missing ? 'patrol-requirements' : 'patrol-requirements patrol-requirements--met'}>
+      <Text className='patrol-requirements__rule'>{`有效巡逻：满 ${minDurationMinutes} 分钟，签到至少 ${minCheckpoints} 个检查点`}</Text>
+      <Text id='patrol-shortfall' className='patrol-requirements__status'>
+        {missing ? `还需${missing}` : '已满足有效巡逻的要求，可以结束巡逻'}
+      </Text>
+    </View>
+  )
 }
 
 /** The live patrol: elapsed time, checkpoints done and left, check-in by scanning (or typing the code), finish. */
@@ -30,10 +51,13 @@ export default function LivePatrolPage() {
   const patrolId = Number(useRouter().params.id)
   const [patrol, setPatrol] = useState<PatrolView | null>(null)
   const [code, setCode] = useState('')
+  /** Typing the short code instead of scanning (always so where nothing can scan). */
+  const [typing, setTyping] = useState(false)
   const [busy, setBusy] = useState<'checkIn' | 'finish' | 'hazard' | null>(null)
   const [hazardCategories, setHazardCategories] = useState<CategoryView[]>([])
   const [hazard, setHazard] = useState<{ open: boolean; category: string; text: string }>({ open: false, category: '', text: '' })
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null)
+  const [fixesKept, setFixesKept] = useState(0)
   const queue = useRef<TrackQueue | null>(null)
 
   useEffect(() => {
@@ -44,10 +68,13 @@ export default function LivePatrolPage() {
       .then((p) => {
         setPatrol(p)
         if (p.status !== 'running') return
-        queue.current = liveTrackQueue(p.id, p.lastBatchSeq)
+        const track = liveTrackQueue(p.id, p.lastBatchSeq)
+        queue.current = track
+        setFixesKept(track.kept)
         stopWatching = platform.watchLocation((fix) => {
-          queue.current?.add(fix)
-          if (queue.current && queue.current.pending >= 6) void queue.current.flush().catch(() => undefined)
+          if (!track.add(fix)) return
+          setFixesKept(track.kept)
+          if (track.pending >= BATCH_POINTS) void track.flush().catch(() => undefined)
         })
       })
       .catch((err) => setNotice({ text: errorMessage(err), error: true }))
@@ -122,8 +149,13 @@ export default function LivePatrolPage() {
   }
 
   async function finish() {
-    if (busy) return
-    const { confirm } = await Taro.showModal({ title: '结束巡逻', content: '结束后将提交轨迹并判定本次巡逻，确定结束吗？', confirmText: '确认结束' })
+    if (busy || !patrol) return
+    const shortfall = shortfallOf(patrol, { now: Date.now(), fixesKept })
+    const { confirm } = await Taro.showModal({
+      title: '结束巡逻', content: finishConfirmation(shortfall), confirmText: '确认结束', cancelText: '继续巡逻',
+      // Red when finishing now throws the patrol away; both dark enough to read on the white dialog.
+      confirmColor: shortfallText(shortfall) ? '#cb2634' : '#0958d9',
+    })
     if (!confirm) return
     setBusy('finish')
     try {
@@ -159,7 +191,12 @@ export default function LivePatrolPage() {
             <Text className='patrol-stats__value' id='patrol-done'>{`${done}/${patrol.checkpoints.length}`}</Text>
             <Text className='patrol-stats__label'>已签到</Text>
           </View>
+          <View className='patrol-stats__item'>
+            <Text className='patrol-stats__value' id='patrol-fixes'>{fixesKept}</Text>
+            <Text className='patrol-stats__label'>轨迹点</Text>
+          </View>
         </View>
+        {patrol.status === 'running' ? <Requirements patrol={patrol} fixesKept={fixesKept} /> : null}
       </Section>
 
       <Section title='检查点'>
@@ -177,11 +214,15 @@ export default function LivePatrolPage() {
         <View className='patrol-actions'>
           {platform.canScan ? (
             <Button id='patrol-scan' className='btn btn--primary' loading={busy === 'checkIn' || undefined} onClick={scan}>扫码签到</Button>
+          ) : null}
+          {platform.canScan && !typing ? (
+            <Text id='patrol-type-code' className='notice patrol-type-code' onClick={() => setTyping(true)}>无法扫码？输入二维码下方的编号</Text>
           ) : (
-            <Section title='输入检查点编号'>
+            <Section title='输入签到编号'>
               <View className='field'>
-                <Input id='patrol-code' className='field__input' value={code} placeholder='输入检查点二维码的内容' onInput={(e) => setCode(e.detail.value)} />
+                <Input id='patrol-code' className='field__input' value={code} placeholder='检查点二维码下方的 8 位编号' onInput={(e) => setCode(e.detail.value)} />
               </View>
+              <Text className='patrol-code-hint'>不区分大小写，空格和短横线可有可无，如 k7qm 3xpd</Text>
               <Button id='patrol-check-in' className='btn btn--primary' loading={busy === 'checkIn' || undefined} onClick={() => checkIn(code)}>签到</Button>
             </Section>
           )}
