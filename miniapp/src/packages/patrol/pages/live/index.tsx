@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import { api, type CategoryView, type PatrolView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
@@ -58,10 +59,16 @@ export default function LivePatrolPage() {
   const [hazard, setHazard] = useState<{ open: boolean; category: string; text: string }>({ open: false, category: '', text: '' })
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null)
   const [fixesKept, setFixesKept] = useState(0)
+  const [loadError, setLoadError] = useState('')
+  const [attempt, setAttempt] = useState(0)
   const queue = useRef<TrackQueue | null>(null)
 
   useEffect(() => {
-    if (!session || !patrolId) return
+    if (!session) return
+    if (!Number.isInteger(patrolId) || patrolId <= 0) {
+      setLoadError('巡逻编号有误')
+      return
+    }
     let stopWatching = () => undefined as void
     const flush = setInterval(() => void queue.current?.flush().catch(() => undefined), FLUSH_EVERY_MS)
     call(api.patrol, { params: { id: patrolId } })
@@ -77,12 +84,12 @@ export default function LivePatrolPage() {
           if (track.pending >= BATCH_POINTS) void track.flush().catch(() => undefined)
         })
       })
-      .catch((err) => setNotice({ text: errorMessage(err), error: true }))
+      .catch((err) => setLoadError(errorMessage(err)))
     return () => {
       clearInterval(flush)
       stopWatching()
     }
-  }, [session, patrolId])
+  }, [session, patrolId, attempt])
 
   async function checkIn(scanned: string) {
     if (busy || !scanned.trim()) return
@@ -175,8 +182,13 @@ export default function LivePatrolPage() {
     }
   }
 
-  if (!session || !patrol) {
-    return <Screen>{notice ? <Text className='notice notice--error'>{notice.text}</Text> : null}</Screen>
+  if (!session) return <Screen>{null}</Screen>
+  if (!patrol) {
+    const retry = () => {
+      setLoadError('')
+      setAttempt((n) => n + 1)
+    }
+    return <Screen>{loadError ? <LoadError message={loadError} onRetry={retry} /> : <Text className='notice'>加载中…</Text>}</Screen>
   }
   const done = patrol.checkpoints.filter((c) => c.done).length
   return (
