@@ -57,7 +57,8 @@ describe('a volunteer’s 25-minute patrol in the h5 build', () => {
 
   /** A screenshot once the page is still: Taro's modal fades in and its page changes slide, in real time. */
   async function screenshot(page: Page, name: string) {
-    await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length)).toBe(0)
+    // Evaluated as text: the tests are type-checked without the DOM library.
+    await expect.poll(() => page.evaluate(`document.getAnimations().filter((a) => a.playState === 'running').length`)).toBe(0)
     await page.screenshot({ path: path.join(SCREENS, `${name}.png`) })
   }
 
@@ -125,7 +126,7 @@ describe('a volunteer’s 25-minute patrol in the h5 build', () => {
         // Time flows on the page's clock while the test drives it, so the minutes left may be 11 or 12.
         const shortfall = (await page.locator('#patrol-shortfall').textContent())!
         expect(shortfall).toMatch(/^还需再巡逻 1[12] 分钟、再签到 1 个检查点$/)
-        await page.evaluate(() => window.scrollTo(0, 0))
+        await page.evaluate('window.scrollTo(0, 0)')
         await screenshot(page, 'patrol-live-warning')
         await page.locator('#patrol-finish').click()
         const confirmation = page.getByText(`有效巡逻${shortfall}。现在结束将判定为无效巡逻，不能获得积分。确定结束吗？`)
