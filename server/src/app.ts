@@ -9,6 +9,7 @@ import { errors } from './errors'
 import { createWechatClient, type WechatClient } from './integrations/wechat'
 import { createContentChecker } from './integrations/contentCheck'
 import { createLocalFileStore } from './integrations/fileStore'
+import { systemClock, type Clock } from './lib/clock'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
 import { errorHandler } from './middleware/errors'
@@ -35,7 +36,7 @@ const API_PREFIXES = ['/api/', '/healthz', '/readyz', '/open311/']
 /** Builds the app without listening. Pass `db` to share a connection (tests); otherwise one is opened. */
 export function createApp(
   config: Config,
-  overrides: { db?: Db; logger?: Logger; wechat?: WechatClient } = {},
+  overrides: { db?: Db; logger?: Logger; wechat?: WechatClient; clock?: Clock } = {},
 ): AnjuApp {
   const logger = overrides.logger ?? createLogger(config.logLevel)
   const db = overrides.db ?? createDb(config.database)
@@ -44,6 +45,7 @@ export function createApp(
     config, db, logger, wechat,
     files: createLocalFileStore(config.gridLoop.uploadDir),
     contentCheck: createContentChecker(config, logger),
+    clock: overrides.clock ?? systemClock,
   }
 
   const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp

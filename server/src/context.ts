@@ -2,6 +2,7 @@ import type Koa from 'koa'
 import type { Logger } from 'pino'
 import type { Config } from './config'
 import type { Db } from './db/knex'
+import type { Clock } from './lib/clock'
 import type { WechatClient } from './integrations/wechat'
 import type { ContentChecker } from './integrations/contentCheck'
 import type { FileStore } from './integrations/fileStore'
@@ -17,6 +18,8 @@ export interface Services {
   /** Uploaded photos (local disk unless another store is configured). */
   files: FileStore
   contentCheck: ContentChecker
+  /** The time rules are judged by: the system clock, or one a test moves. */
+  clock: Clock
 }
 
 /** What middleware hands on to routes. */

@@ -60,6 +60,7 @@ export const errors = {
   patrolNotRunning: () => new AppError(409, 'PATROL_NOT_RUNNING'),
   patrolCodeInvalid: () => new AppError(400, 'PATROL_CODE_INVALID'),
   patrolCodeRetired: () => new AppError(409, 'PATROL_CODE_RETIRED'),
+  patrolShortCodeInvalid: () => new AppError(400, 'PATROL_SHORT_CODE_INVALID'),
   patrolCheckpointNotOnRoute: () => new AppError(409, 'PATROL_CHECKPOINT_NOT_ON_ROUTE'),
   patrolTrackBatchConflict: () => new AppError(409, 'PATROL_TRACK_BATCH_CONFLICT'),
   caseTransitionNotAllowed: (details: { status: string; allowed: string[] }) =>

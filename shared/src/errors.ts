@@ -51,6 +51,7 @@ export const ERROR_MESSAGES = {
   PATROL_NOT_RUNNING: '该巡逻已结束',
   PATROL_CODE_INVALID: '二维码无效，请扫描检查点上的巡逻二维码',
   PATROL_CODE_RETIRED: '该二维码已更换，请扫描现场最新的二维码',
+  PATROL_SHORT_CODE_INVALID: '签到编号不对或已更换，请核对检查点二维码下方的 8 位编号',
   PATROL_CHECKPOINT_NOT_ON_ROUTE: '该检查点不在本次巡逻的路线上',
   PATROL_TRACK_BATCH_CONFLICT: '该批次轨迹已上传过且内容不同',
   CASE_TRANSITION_NOT_ALLOWED: '案件当前状态不允许此操作，请刷新后重试',

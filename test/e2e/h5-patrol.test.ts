@@ -5,6 +5,7 @@ import { gcj02ToWgs84, wgs84ToGcj02 } from '@anju/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awardsRepo } from '../../server/src/repositories/awards'
 import { demoRoute, type DemoRoute } from '../../server/src/testing/patrolFlow'
+import { movableClock, type MovableClock } from '../../server/src/testing/clock'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium } from '../support/browser'
 
@@ -22,11 +23,13 @@ function browserAt(lat: number, lng: number, accuracy: number) {
 /** The live patrol in the h5 build: start, check in with typed codes at each checkpoint, finish, see the record. */
 describe('h5 patrol in Chromium', () => {
   let server: TestServer
+  let clock: MovableClock
   let browser: Browser
   let route: DemoRoute
 
   beforeAll(async () => {
-    server = await startTestServer('sqlite', { env: { STATIC_DIR: H5_BUILD } })
+    clock = movableClock()
+    server = await startTestServer('sqlite', { env: { STATIC_DIR: H5_BUILD }, clock })
     browser = await launchChromium()
     route = await demoRoute(server, await server.http.staffToken('staff'))
   })
@@ -66,7 +69,7 @@ describe('h5 patrol in Chromium', () => {
     // A code typed wrong gets the server's Chinese message.
     await page.locator('#patrol-code input').fill('not-a-code')
     await page.locator('#patrol-check-in').click()
-    await expect.poll(() => page.locator('#patrol-notice').textContent(), { timeout: 10_000 }).toBe('二维码无效，请扫描检查点上的巡逻二维码')
+    await expect.poll(() => page.locator('#patrol-notice').textContent(), { timeout: 10_000 }).toBe('签到编号不对或已更换，请核对检查点二维码下方的 8 位编号')
 
     // A hazard spotted on the way, reported from the live page.
     await page.locator('#patrol-hazard').click()
@@ -111,6 +114,8 @@ describe('h5 patrol in Chromium', () => {
       geolocation: browserAt(first!.lat, first!.lng, 10), permissions: ['geolocation'],
     })
     const page = await context.newPage()
+    // Fixes come every 10 s, on the page's clock and the server's moved together.
+    await page.clock.install({ time: clock.now() })
     await page.goto(server.url)
     await page.locator('#dev-handle input').fill('walker')
     await page.locator('#dev-login').click()
@@ -119,6 +124,7 @@ describe('h5 patrol in Chromium', () => {
     await page.locator('.patrol-start').first().click()
     await expect.poll(() => page.locator('#patrol-done').textContent(), { timeout: 15_000 }).toBe('0/5')
     const patrol = await server.database.db('patrols').where({ status: 'running' }).orderBy('id', 'desc').first()
+    await expect.poll(() => page.locator('#patrol-fixes').textContent(), { timeout: 15_000 }).toBe('1')
 
     // The network drops for track uploads: eight fixes, one batch sealed and kept.
     let refused = 0
@@ -127,8 +133,10 @@ describe('h5 patrol in Chromium', () => {
       return r.abort('internetdisconnected')
     })
     for (let i = 1; i <= 8; i++) {
+      clock.advance(10_000)
+      await page.clock.runFor(10_000)
       await context.setGeolocation(browserAt(first!.lat + i * 0.0001, first!.lng, 10))
-      await page.waitForTimeout(1100)
+      await expect.poll(() => page.locator('#patrol-fixes').textContent(), { timeout: 10_000 }).toBe(String(i + 1))
     }
     await expect.poll(() => refused, { timeout: 15_000 }).toBeGreaterThan(0)
     const kept = await page.evaluate(

@@ -88,8 +88,12 @@ export const h5: PlatformAdapter = {
   },
 }
 
-/** A browser fix (WGS-84) as the GCJ-02 fix every adapter answers. */
+/**
+ * A browser fix (WGS-84) as the GCJ-02 fix every adapter answers. Stamped with the app's clock when it arrives,
+ * as the weapp adapter does, so fix times and the app's own timers (the elapsed time, what the patrol still
+ * lacks) read one clock.
+ */
 function fixOf(p: GeolocationPosition): LocationFix {
   const [lat, lng] = wgs84ToGcj02(p.coords.latitude, p.coords.longitude)
-  return { lat, lng, accuracy: p.coords.accuracy ?? null, t: p.timestamp || Date.now() }
+  return { lat, lng, accuracy: p.coords.accuracy ?? null, t: Date.now() }
 }

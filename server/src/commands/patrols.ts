@@ -6,14 +6,14 @@ import type { Trx } from '../db/knex'
 import { isUniqueViolation } from '../db/transaction'
 import { errors } from '../errors'
 import { chinaDayStart } from '../lib/chinaTime'
-import { parseCheckpointToken, verifyCheckpointToken } from '../patrols/checkpointTokens'
+import { matchShortCode, normaliseShortCode, parseCheckpointToken, verifyCheckpointToken } from '../patrols/checkpointTokens'
 import { withinCheckpointRadius } from '../patrols/geo'
 import { judgePatrol } from '../patrols/judge'
 import { submitReport } from './submitReport'
 import { decodeTrack, encodeTrack, type TrackPoint } from '../patrols/trackCodec'
 import type { Actor } from '../policies'
 import { checkInsRepo, patrolHazardsRepo, patrolsRepo, patrolTracksRepo, type PatrolRow } from '../repositories/patrols'
-import { membershipsRepo, patrolRoutesRepo, patrolTeamsRepo } from '../repositories/patrolTeams'
+import { membershipsRepo, patrolRoutesRepo, patrolTeamsRepo, type CheckpointRow } from '../repositories/patrolTeams'
 
 type PatrolConfig = Config['patrol']
 type Location = { lat: number; lng: number; accuracy: number | null }
@@ -87,21 +87,40 @@ export async function uploadTrackBatch({
 }
 
 /**
- * A scanned checkpoint code. A code that is not ours, forged, retired by a rotation or for another route is
- * refused and nothing is stored. A genuine code scanned too far away is stored as a refused check-in: a code
- * photographed and replayed elsewhere leaves a trace the judgement reads.
+ * The checkpoint a code names, checked: the QR code's full token, or the short code printed under it and typed
+ * by hand (matched against the current codes of the patrol's own route). Anything forged, retired by a
+ * rotation or for another route is refused.
+ */
+async function checkpointOfCode(trx: Trx, patrol: PatrolRow, code: string, tokenSecret: string): Promise<CheckpointRow> {
+  const claimed = parseCheckpointToken(code)
+  if (!claimed) {
+    const typed = normaliseShortCode(code)
+    if (!typed) throw errors.patrolCodeInvalid()
+    const onRoute = await patrolRoutesRepo.checkpointsOf(trx, [patrol.route_id])
+    const subjects = onRoute.map((c) => ({ checkpointId: c.id, tokenVersion: c.token_version, tokenSalt: c.token_salt, checkpoint: c }))
+    const match = matchShortCode(tokenSecret, typed, subjects)
+    if (!match) throw errors.patrolShortCodeInvalid()
+    return match.checkpoint
+  }
+  const checkpoint = await patrolRoutesRepo.findCheckpoint(trx, claimed.checkpointId)
+  if (!checkpoint || claimed.tokenVersion > checkpoint.token_version) throw errors.patrolCodeInvalid()
+  if (claimed.tokenVersion < checkpoint.token_version) throw errors.patrolCodeRetired()
+  const subject = { checkpointId: checkpoint.id, tokenVersion: checkpoint.token_version, tokenSalt: checkpoint.token_salt }
+  if (!verifyCheckpointToken(tokenSecret, code, subject)) throw errors.patrolCodeInvalid()
+  if (checkpoint.route_id !== patrol.route_id) throw errors.patrolCheckpointNotOnRoute()
+  return checkpoint
+}
+
+/**
+ * A scanned (or typed) checkpoint code. A code that is not ours, forged, retired by a rotation or for another
+ * route is refused and nothing is stored. A genuine code scanned too far away is stored as a refused check-in:
+ * a code photographed and replayed elsewhere leaves a trace the judgement reads.
  */
 export async function checkInAtCheckpoint({
   trx, actor, patrolId, code, location, now, tokenSecret,
 }: { trx: Trx; actor: Actor; patrolId: number; code: string; location: Location; now: Date; tokenSecret: string }): Promise<number> {
   const patrol = await ownRunningPatrol(trx, actor, patrolId)
-  const claimed = parseCheckpointToken(code)
-  const checkpoint = claimed && (await patrolRoutesRepo.findCheckpoint(trx, claimed.checkpointId))
-  if (!claimed || !checkpoint || claimed.tokenVersion > checkpoint.token_version) throw errors.patrolCodeInvalid()
-  if (claimed.tokenVersion < checkpoint.token_version) throw errors.patrolCodeRetired()
-  const subject = { checkpointId: checkpoint.id, tokenVersion: checkpoint.token_version, tokenSalt: checkpoint.token_salt }
-  if (!verifyCheckpointToken(tokenSecret, code, subject)) throw errors.patrolCodeInvalid()
-  if (checkpoint.route_id !== patrol.route_id) throw errors.patrolCheckpointNotOnRoute()
+  const checkpoint = await checkpointOfCode(trx, patrol, code, tokenSecret)
 
   const earlier = (await checkInsRepo.ofPatrol(trx, patrol.id)).find((c) => c.checkpoint_id === checkpoint.id && c.accepted)
   if (earlier) return earlier.id
@@ -119,8 +138,8 @@ export async function checkInAtCheckpoint({
 }
 
 /**
- * A hazard spotted on patrol goes through the one door in (submitReport: a new case, or the open case it
- * repeats) and is linked to the patrol and the checkpoint it was near, in the same transaction.
+ * A hazard spotted on patrol goes through the one door in (submitReport: a new case, or the open case the
+ * volunteer says it repeats) and is linked to the patrol and the checkpoint it was near, in the same transaction.
  */
 export async function reportHazardOnPatrol({
   trx, actor, patrolId, report, checkpointId, limits, now,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEMO_PATROL_CHECKPOINTS } from '../db/seeds/patrols'
 import { walkThrough } from '../testing/patrolTracks'
 import { offsetBy } from './geo'
-import { judgePatrol, type JudgeFacts, type JudgeRules } from './judge'
+import { judgePatrol, requiredCheckpoints, type JudgeFacts, type JudgeRules } from './judge'
 import type { TrackPoint } from './trackCodec'
 
 const rules: JudgeRules = { maxSpeedKmh: 25, minDurationMinutes: 20, minCheckpointShare: 0.6, dailyRewardCap: 2 }
@@ -126,5 +126,12 @@ describe('judgePatrol', () => {
     expect(capped).toMatchObject({ valid: true, rewardable: false, summary: '有效巡逻' })
     expect(capped.reasons.map((r) => r.code)).toEqual(['AUTO_CLOSED', 'DAILY_CAP_REACHED'])
     expect(judgePatrol(factsFor(walk.points, { rewardedToday: 1 }), rules).rewardable).toBe(true)
+  })
+
+  it('requires the configured share of checkpoints, rounded up, without floating-point surprises', () => {
+    expect([requiredCheckpoints(5, 0.6), requiredCheckpoints(10, 0.7), requiredCheckpoints(3, 0.6), requiredCheckpoints(4, 0), requiredCheckpoints(7, 1)]).toEqual([3, 7, 2, 0, 7])
+    const ten = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, name: `点${i + 1}` }))
+    const seven = ten.slice(0, 7).map((c) => ({ checkpointId: c.id, distanceM: 10, withinRadius: true, tokenCurrent: true }))
+    expect(codes(factsFor(walk.points, { checkpoints: ten, checkIns: seven }), { ...rules, minCheckpointShare: 0.7 })).toEqual([])
   })
 })

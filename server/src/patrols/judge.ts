@@ -49,6 +49,14 @@ export const REMOTE_SCAN_METRES = 1000
 
 const km = (metres: number) => (metres >= 1000 ? `${(metres / 1000).toFixed(1)} 公里` : `${Math.round(metres)} 米`)
 
+/**
+ * Checkpoints a valid patrol must check in at, of `total`. The share is a decimal fraction, so 10 × 0.7 comes
+ * out as 7.000000000000001 in floating point: round that away before rounding up.
+ */
+export function requiredCheckpoints(total: number, share: number): number {
+  return Math.ceil(Number((total * share).toFixed(6)))
+}
+
 function reason(code: JudgementReason['code'], message: string): JudgementReason {
   return { code, message }
 }
@@ -116,7 +124,7 @@ export function judgePatrol(facts: JudgeFacts, rules: JudgeRules): PatrolJudgeme
 
   const done = new Set(facts.checkIns.filter((c) => c.withinRadius && c.tokenCurrent).map((c) => c.checkpointId))
   const total = facts.checkpoints.length
-  const required = Math.ceil(total * rules.minCheckpointShare)
+  const required = requiredCheckpoints(total, rules.minCheckpointShare)
   if (done.size < required) {
     reasons.push(reason('TOO_FEW_CHECKPOINTS', `签到了 ${done.size}/${total} 个检查点，至少需要 ${required} 个`))
   }

@@ -2,8 +2,9 @@ import QRCode from 'qrcode'
 import sharp from 'sharp'
 
 /**
- * A printable sheet of a route's checkpoint codes: two columns of QR codes, each with the checkpoint's name,
- * the route and the token version, so a stale printout can be told apart at a glance. The page is drawn as
+ * A printable sheet of a route's checkpoint codes: two columns of QR codes, each with the short code to type
+ * where nothing can scan, the checkpoint's name and the token version, so a stale printout can be told apart
+ * at a glance. The page is drawn as
  * SVG and rendered to PNG by sharp (librsvg); Chinese names need a CJK font on the server (fonts-wqy-microhei
  * or fonts-noto-cjk on Debian).
  */
@@ -12,14 +13,17 @@ export interface SheetCheckpoint {
   name: string
   tokenVersion: number
   code: string
+  /** The short code as printed, e.g. K7QM-3XPD. */
+  shortCode: string
 }
 
 const CELL_W = 600
-const CELL_H = 640
+const CELL_H = 720
 const QR_PX = 440
 const MARGIN = 40
 const HEADER_H = 120
 const FONT = "'WenQuanYi Micro Hei','Noto Sans CJK SC','Source Han Sans SC','PingFang SC',sans-serif"
+const MONO = "'DejaVu Sans Mono','Liberation Mono','WenQuanYi Micro Hei Mono',monospace"
 
 const escapeXml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
@@ -49,8 +53,10 @@ export function checkpointSheetSvg(title: string, checkpoints: SheetCheckpoint[]
     return [
       `<rect x="${x + 10}" y="${y + 10}" width="${CELL_W - 20}" height="${CELL_H - 20}" fill="none" stroke="#999" stroke-dasharray="8 6"/>`,
       qrPath(c.code, qrX, y + 30, QR_PX),
-      `<text x="${x + CELL_W / 2}" y="${y + QR_PX + 80}" font-size="36" text-anchor="middle" font-family="${FONT}">${c.seq}. ${escapeXml(c.name)}</text>`,
-      `<text x="${x + CELL_W / 2}" y="${y + QR_PX + 120}" font-size="22" fill="#555" text-anchor="middle" font-family="${FONT}">巡逻签到码 · 第 ${c.tokenVersion} 版</text>`,
+      `<text x="${x + CELL_W / 2}" y="${y + QR_PX + 76}" font-size="24" fill="#555" text-anchor="middle" font-family="${FONT}">无法扫码时输入签到编号</text>`,
+      `<text x="${x + CELL_W / 2}" y="${y + QR_PX + 136}" font-size="52" font-weight="bold" letter-spacing="4" text-anchor="middle" font-family="${MONO}">${escapeXml(c.shortCode)}</text>`,
+      `<text x="${x + CELL_W / 2}" y="${y + QR_PX + 196}" font-size="36" text-anchor="middle" font-family="${FONT}">${c.seq}. ${escapeXml(c.name)}</text>`,
+      `<text x="${x + CELL_W / 2}" y="${y + QR_PX + 236}" font-size="22" fill="#555" text-anchor="middle" font-family="${FONT}">巡逻签到码 · 第 ${c.tokenVersion} 版</text>`,
     ].join('')
   })
   return [

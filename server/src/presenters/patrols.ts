@@ -2,7 +2,7 @@ import {
   PatrolJudgement, type PatrolCheckInView, type PatrolCheckpointView, type PatrolMembershipView, type PatrolRouteView,
   type PatrolSummary, type PatrolView,
 } from '@anju/shared'
-import { checkpointToken } from '../patrols/checkpointTokens'
+import { checkpointShortCode, checkpointToken, formatShortCode } from '../patrols/checkpointTokens'
 import type { AwardRow } from '../repositories/awards'
 import type { CheckInRow, PatrolRow } from '../repositories/patrols'
 import type { CheckpointRow, MembershipRow, PatrolRouteRow } from '../repositories/patrolTeams'
@@ -11,12 +11,14 @@ import { isoTime } from './index'
 type Named = { id: number; name: string }
 type Person = { id: number; displayName: string }
 
-/** Staff also get the token version and the code to print; volunteers never see codes. */
+/** Staff also get the token version and the codes to print; volunteers never see codes. */
 export function presentCheckpoint(row: CheckpointRow, withCode: { tokenSecret: string } | null): PatrolCheckpointView {
   const view: PatrolCheckpointView = { id: row.id, seq: row.seq, name: row.name, lat: row.lat, lng: row.lng, radiusM: row.radius_m }
   if (withCode) {
+    const subject = { checkpointId: row.id, tokenVersion: row.token_version, tokenSalt: row.token_salt }
     view.tokenVersion = row.token_version
-    view.code = checkpointToken(withCode.tokenSecret, { checkpointId: row.id, tokenVersion: row.token_version, tokenSalt: row.token_salt })
+    view.code = checkpointToken(withCode.tokenSecret, subject)
+    view.shortCode = formatShortCode(checkpointShortCode(withCode.tokenSecret, subject))
   }
   return view
 }
@@ -54,7 +56,7 @@ export function presentCheckIn(row: CheckInRow, checkpoint: CheckpointRow | unde
 
 export function presentPatrol(parts: {
   patrol: PatrolRow; volunteer: Person; team: Named; route: Named; checkpoints: CheckpointRow[]; checkIns: CheckInRow[];
-  award: AwardRow | undefined; lastBatchSeq: number; hazards: PatrolView['hazards']
+  award: AwardRow | undefined; lastBatchSeq: number; hazards: PatrolView['hazards']; requirements: PatrolView['requirements']
 }): PatrolView {
   const { patrol } = parts
   const done = new Set(parts.checkIns.filter((c) => c.accepted).map((c) => c.checkpoint_id))
@@ -69,6 +71,7 @@ export function presentPatrol(parts: {
     award: awardRef(parts.award),
     hazards: parts.hazards,
     lastBatchSeq: parts.lastBatchSeq,
+    requirements: parts.requirements,
   }
 }
 

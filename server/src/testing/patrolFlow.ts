@@ -9,7 +9,7 @@ import type { TestServer } from './server'
 export interface DemoRoute {
   teamId: number
   routeId: number
-  checkpoints: { id: number; name: string; lat: number; lng: number; radiusM: number; code: string }[]
+  checkpoints: { id: number; name: string; lat: number; lng: number; radiusM: number; code: string; shortCode: string }[]
 }
 
 /** The seeded team and route, with the codes staff would print. */

@@ -4,6 +4,7 @@ import pino from 'pino'
 import { createApp, type AnjuApp } from '../app'
 import { loadConfig, type Config } from '../config'
 import type { DbClient } from '../db/knex'
+import type { Clock } from '../lib/clock'
 import { seedDemo } from '../db/seeds/demo'
 import { createTestDatabase, type TestDatabase } from './databases'
 import { startFakeWechat, type FakeWechat } from './fakeWechat'
@@ -23,11 +24,12 @@ export interface TestServer {
 
 /**
  * The real app on a real port, with its own database (migrated and seeded with the demo data) and a
- * fake WeChat. `env` adds to or overrides the environment the config is read from.
+ * fake WeChat. `env` adds to or overrides the environment the config is read from; `clock` replaces the
+ * system clock the rules read (see testing/clock.ts).
  */
 export async function startTestServer(
   kind: DbClient,
-  { env = {}, seed = true }: { env?: Record<string, string>; seed?: boolean } = {},
+  { env = {}, seed = true, clock }: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind)
   if (seed) await seedDemo(database.db)
@@ -43,7 +45,7 @@ export async function startTestServer(
     ...env,
   })
   config.database = database.config
-  const app = createApp(config, { db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
+  const app = createApp(config, { db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock })
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })

@@ -86,9 +86,10 @@ export const PatrolCheckpointView = z
     lat: z.number(),
     lng: z.number(),
     radiusM: z.number().int(),
-    /** Staff only: the current token version and the code to print. */
+    /** Staff only: the current token version, the QR code's content and the short code printed under it for typing. */
     tokenVersion: z.number().int().optional(),
     code: z.string().optional(),
+    shortCode: z.string().optional().describe('8 位签到编号（如 K7QM-3XPD），不区分大小写和分隔符'),
   })
   .meta({ id: 'PatrolCheckpoint' })
 export type PatrolCheckpointView = z.infer<typeof PatrolCheckpointView>
@@ -164,6 +165,8 @@ export const PatrolView = PatrolBase
     hazards: z.array(z.object({ caseId: z.number().int(), checkpointId: z.number().int().nullable() })),
     /** The last uploaded batch number, so a phone that lost its state knows where to go on. */
     lastBatchSeq: z.number().int(),
+    /** What a valid patrol needs under the server's current settings, so the live page can say what is missing. */
+    requirements: z.object({ minDurationMinutes: z.number().int(), minCheckpoints: z.number().int() }),
   })
   .meta({ id: 'Patrol' })
 export type PatrolView = z.infer<typeof PatrolView>
@@ -212,7 +215,10 @@ export const TrackBatchResult = z
   .meta({ id: 'TrackBatchResult' })
 
 export const PatrolCheckInInput = z
-  .object({ code: z.string().trim().min(1, '请扫描检查点二维码').max(200), location: PatrolLocation })
+  .object({
+    code: z.string().trim().min(1, '请扫描检查点二维码或输入签到编号').max(200).describe('二维码的内容，或二维码下方的 8 位签到编号'),
+    location: PatrolLocation,
+  })
   .meta({ id: 'PatrolCheckInInput' })
 
 export const PatrolHazardInput = z
@@ -226,7 +232,7 @@ export const PatrolHazardResult = z
     patrolId: z.number().int(),
     caseId: z.number().int(),
     checkpointId: z.number().int().nullable(),
-    duplicate: z.boolean().describe('与已有案件重复时并入该案件'),
+    duplicate: z.boolean().describe('上报人确认是已有案件的同一问题（followCaseId）时为 true：补充到该案件'),
   })
   .meta({ id: 'PatrolHazardResult' })
 

@@ -82,7 +82,7 @@ export function patrolRoutes(router: AppRouter) {
     const { db } = ctx.services
     const { team, scope } = await loadTeam(db, params.id)
     authorize(actor, 'patrolTeam.read', scope)
-    const month = query.month ?? chinaMonthKey(new Date())
+    const month = query.month ?? chinaMonthKey(ctx.services.clock.now())
     const { start, end } = chinaMonthRange(month)
     const rows = await patrolsRepo.rankingOf(db, team.id, start, end)
     rows.sort((a, b) => b.patrols - a.patrols || b.seconds - a.seconds || b.checkpoints - a.checkpoints || a.userId - b.userId)
@@ -95,16 +95,17 @@ export function patrolRoutes(router: AppRouter) {
     }
   })
 
-  route(router, api.startPatrol, async (_ctx, { actor, body, transact }) => {
+  route(router, api.startPatrol, async (ctx, { actor, body, transact }) => {
+    const { clock, config } = ctx.services
     return transact(async (trx) => {
-      const patrolId = await startPatrol({ trx, actor, input: body, now: new Date() })
-      return loadPatrolView(trx, (await patrolsRepo.findById(trx, patrolId))!)
+      const patrolId = await startPatrol({ trx, actor, input: body, now: clock.now() })
+      return loadPatrolView(trx, (await patrolsRepo.findById(trx, patrolId))!, config.patrol)
     })
   })
 
   route(router, api.currentPatrol, async (ctx, { actor }) => {
     const running = await patrolsRepo.runningOf(ctx.services.db, actor.id)
-    return { patrol: running ? await loadPatrolView(ctx.services.db, running) : null }
+    return { patrol: running ? await loadPatrolView(ctx.services.db, running, ctx.services.config.patrol) : null }
   })
 
   route(router, api.myPatrols, async (ctx, { actor, query }) => {
@@ -115,7 +116,7 @@ export function patrolRoutes(router: AppRouter) {
 
   route(router, api.patrol, async (ctx, { actor, params }) => {
     const patrol = await readablePatrol(ctx.services.db, actor, params.id)
-    return loadPatrolView(ctx.services.db, patrol)
+    return loadPatrolView(ctx.services.db, patrol, ctx.services.config.patrol)
   })
 
   route(router, api.patrolTrack, async (ctx, { actor, params }) => {
@@ -124,15 +125,17 @@ export function patrolRoutes(router: AppRouter) {
     return { patrolId: patrol.id, datum: 'gcj02' as const, points }
   })
 
-  route(router, api.uploadPatrolTrack, async (_ctx, { actor, params, body, transact }) => {
-    return transact((trx) => uploadTrackBatch({ trx, actor, patrolId: params.id, input: body, now: new Date() }))
+  route(router, api.uploadPatrolTrack, async (ctx, { actor, params, body, transact }) => {
+    const now = ctx.services.clock.now()
+    return transact((trx) => uploadTrackBatch({ trx, actor, patrolId: params.id, input: body, now }))
   })
 
   route(router, api.checkInPatrol, async (ctx, { actor, params, body, transact }) => {
     const { tokenSecret } = ctx.services.config.patrol
+    const now = ctx.services.clock.now()
     return transact(async (trx) => {
       const checkInId = await checkInAtCheckpoint({
-        trx, actor, patrolId: params.id, code: body.code, location: body.location, now: new Date(), tokenSecret,
+        trx, actor, patrolId: params.id, code: body.code, location: body.location, now, tokenSecret,
       })
       const checkIn = (await checkInsRepo.findById(trx, checkInId))!
       return presentCheckIn(checkIn, await patrolRoutesRepo.findCheckpoint(trx, checkIn.checkpoint_id))
@@ -141,16 +144,18 @@ export function patrolRoutes(router: AppRouter) {
 
   route(router, api.reportPatrolHazard, async (ctx, { actor, params, body, transact }) => {
     const limits = ctx.services.config.gridLoop
+    const now = ctx.services.clock.now()
     return transact((trx) =>
-      reportHazardOnPatrol({ trx, actor, patrolId: params.id, report: body.report, checkpointId: body.checkpointId, limits, now: new Date() }),
+      reportHazardOnPatrol({ trx, actor, patrolId: params.id, report: body.report, checkpointId: body.checkpointId, limits, now }),
     )
   })
 
   route(router, api.finishPatrol, async (ctx, { actor, params, transact }) => {
     const rules = ctx.services.config.patrol
+    const now = ctx.services.clock.now()
     return transact(async (trx) => {
-      await finishPatrol({ trx, actor, patrolId: params.id, now: new Date(), rules })
-      return loadPatrolView(trx, (await patrolsRepo.findById(trx, params.id))!)
+      await finishPatrol({ trx, actor, patrolId: params.id, now, rules })
+      return loadPatrolView(trx, (await patrolsRepo.findById(trx, params.id))!, rules)
     })
   })
 

@@ -1,6 +1,7 @@
 import type { PatrolSummary, PatrolView } from '@anju/shared'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
+import { requiredCheckpoints, type JudgeRules } from '../../patrols/judge'
 import { decodeTrack, type TrackPoint } from '../../patrols/trackCodec'
 import { presentPatrol, presentPatrolSummary } from '../../presenters/patrols'
 import { checkInsRepo, patrolHazardsRepo, patrolLookupsRepo, patrolTracksRepo, type PatrolRow } from '../../repositories/patrols'
@@ -15,7 +16,8 @@ export async function loadTeam(db: Queryable, teamId: number) {
   return { team, region, scope: { regionPath: region.path } }
 }
 
-export async function loadPatrolView(db: Queryable, patrol: PatrolRow): Promise<PatrolView> {
+/** A patrol with everything its pages show; `rules` are the judgement settings, for what a valid patrol needs. */
+export async function loadPatrolView(db: Queryable, patrol: PatrolRow, rules: JudgeRules): Promise<PatrolView> {
   const [names, [team], [route], checkpoints, checkIns, [award], track, lastBatchSeq, hazards] = await Promise.all([
     patrolLookupsRepo.displayNames(db, [patrol.user_id]),
     patrolLookupsRepo.teamsByIds(db, [patrol.team_id]),
@@ -33,6 +35,10 @@ export async function loadPatrolView(db: Queryable, patrol: PatrolRow): Promise<
     team: { id: patrol.team_id, name: team?.name ?? '' },
     route: { id: patrol.route_id, name: route?.name ?? '' },
     lastBatchSeq: track?.last_batch_seq ?? lastBatchSeq,
+    requirements: {
+      minDurationMinutes: rules.minDurationMinutes,
+      minCheckpoints: requiredCheckpoints(checkpoints.length, rules.minCheckpointShare),
+    },
   })
 }
 

@@ -223,6 +223,49 @@ describe.each(testDatabaseKinds())('volunteer patrols on %s', (kind) => {
     expect((await s.http.post(`/api/staff/patrol-checkpoints/${checkpoint.id}/rotate-token`, undefined, { token: volunteer })).status).toBe(404)
   })
 
+  it('checks in with the short code printed under the QR code, typed in any case and with separators', async () => {
+    const volunteer = await newVolunteer(s, staff, route.teamId)
+    const walk = walk40(DAY + minutes(660), 21)
+    const run = await playPatrol(s, volunteer, route, walk.points.slice(0, 12), { finish: false })
+    const send = (code: string, checkpoint = route.checkpoints[1]!) =>
+      s.http.post(`/api/patrols/${run.patrolId}/check-ins`, { code, location: { ...offsetBy(checkpoint, 6, 90), accuracy: 8 } }, { token: volunteer, idempotencyKey: randomUUID() })
+    const checkpoint = route.checkpoints[1]!
+    expect(checkpoint.shortCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/)
+
+    // What the volunteer sees while walking: the server's thresholds, not the app's guess.
+    const live = await s.http.get(`/api/patrols/${run.patrolId}`, { token: volunteer })
+    expect(live.body.requirements).toEqual({ minDurationMinutes: 20, minCheckpoints: 3 })
+
+    // Wrong codes of the short shape answer in words that fit typing; nothing is stored.
+    const wrong = await send('ABCD-EFGH')
+    expect(wrong.status).toBe(400)
+    expect(codeOf(wrong)).toBe('PATROL_SHORT_CODE_INVALID')
+    expect(wrong.body.error.message).toBe('签到编号不对或已更换，请核对检查点二维码下方的 8 位编号')
+    const otherRoute = await s.http.post(`/api/staff/patrol-teams/${route.teamId}/routes`, {
+      name: '幸福里短码路线', checkpoints: [{ name: '南门岗亭', lat: checkpoint.lat, lng: checkpoint.lng, radiusM: 50 }],
+    }, { token: staff, idempotencyKey: randomUUID() })
+    expect(codeOf(await send(otherRoute.body.checkpoints[0].shortCode))).toBe('PATROL_SHORT_CODE_INVALID')
+    expect(codeOf(await send('K7QM-3XP'))).toBe('PATROL_CODE_INVALID')
+    expect(await s.database.db('patrol_check_ins').where({ patrol_id: run.patrolId }).count({ n: '*' }).first()).toMatchObject({ n: 0 })
+
+    const typed = ` ${checkpoint.shortCode.toLowerCase().replace('-', ' - ')} `
+    const accepted = await send(typed)
+    expect(accepted.status).toBe(201)
+    expect(accepted.body).toMatchObject({ accepted: true, checkpointId: checkpoint.id, checkpointName: '幸福里小区北门' })
+    // The same checkpoint by its QR code answers the same check-in.
+    expect((await send(checkpoint.code)).body.id).toBe(accepted.body.id)
+    const stored = await s.database.db('patrol_check_ins').where({ patrol_id: run.patrolId })
+    expect(stored.map((c) => [Number(c.checkpoint_id), Boolean(c.token_current), Boolean(c.within_radius)])).toEqual([[checkpoint.id, true, true]])
+
+    // Rotating the QR code retires its short code too.
+    const third = route.checkpoints[2]!
+    const rotated = await s.http.post(`/api/staff/patrol-checkpoints/${third.id}/rotate-token`, undefined, { token: staff })
+    expect(rotated.body.shortCode).not.toBe(third.shortCode)
+    expect(codeOf(await send(third.shortCode, third))).toBe('PATROL_SHORT_CODE_INVALID')
+    expect((await send(rotated.body.shortCode.replace('-', ''), third)).body).toMatchObject({ accepted: true, checkpointId: third.id })
+    route.checkpoints[2] = { ...third, code: rotated.body.code, shortCode: rotated.body.shortCode }
+  })
+
   it('reports a hazard from the live patrol, linked to the patrol and the checkpoint', async () => {
     const volunteer = await newVolunteer(s, staff, route.teamId)
     const walk = walk40(DAY + minutes(720), 30)

@@ -1,7 +1,7 @@
 import { PatrolIdParam } from '@anju/shared'
 import { errors } from '../../errors'
 import { requireActor } from '../../middleware/authenticate'
-import { checkpointToken } from '../../patrols/checkpointTokens'
+import { checkpointShortCode, checkpointToken, formatShortCode } from '../../patrols/checkpointTokens'
 import { checkpointSheetPng } from '../../patrols/qrSheet'
 import { patrolRoutesRepo } from '../../repositories/patrolTeams'
 import type { AppRouter } from '../define'
@@ -18,10 +18,14 @@ export function patrolQrSheetRoute(router: AppRouter) {
     const checkpoints = await patrolRoutesRepo.checkpointsOf(db, [route.id])
     const png = await checkpointSheetPng(
       `${team.name} · ${route.name}`,
-      checkpoints.map((c) => ({
-        seq: c.seq, name: c.name, tokenVersion: c.token_version,
-        code: checkpointToken(config.patrol.tokenSecret, { checkpointId: c.id, tokenVersion: c.token_version, tokenSalt: c.token_salt }),
-      })),
+      checkpoints.map((c) => {
+        const subject = { checkpointId: c.id, tokenVersion: c.token_version, tokenSalt: c.token_salt }
+        return {
+          seq: c.seq, name: c.name, tokenVersion: c.token_version,
+          code: checkpointToken(config.patrol.tokenSecret, subject),
+          shortCode: formatShortCode(checkpointShortCode(config.patrol.tokenSecret, subject)),
+        }
+      }),
     )
     ctx.set('Cache-Control', 'no-store')
     ctx.set('Content-Disposition', `inline; filename="patrol-route-${route.id}-codes.png"`)

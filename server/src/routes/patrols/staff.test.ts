@@ -81,6 +81,7 @@ describe.each(testDatabaseKinds())('patrol workbench on %s', (kind) => {
     const routes = await s.http.get(`/api/patrol-teams/${route.teamId}/routes`, { token: resident })
     expect(routes.body.items[0].checkpoints).toHaveLength(5)
     expect(routes.body.items[0].checkpoints[0].code).toBeUndefined()
+    expect(routes.body.items[0].checkpoints[0].shortCode).toBeUndefined()
   })
 
   it('creates a route with checkpoints and prints its codes as a PNG sheet', async () => {
@@ -94,6 +95,9 @@ describe.each(testDatabaseKinds())('patrol workbench on %s', (kind) => {
     expect(created.status).toBe(201)
     expect(created.body.checkpoints.map((c: { seq: number; tokenVersion: number }) => [c.seq, c.tokenVersion])).toEqual([[1, 1], [2, 1]])
     expect(created.body.checkpoints[0].code).toMatch(/^AJP1\.\d+\.1\./)
+    expect(created.body.checkpoints.map((c: { shortCode: string }) => c.shortCode)).toEqual([
+      expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/), expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/),
+    ])
     const invalid = await post(`/api/staff/patrol-teams/${route.teamId}/routes`, { name: '空', checkpoints: [] }, staff)
     expect(invalid.status).toBe(400)
 

@@ -103,10 +103,10 @@ export function patrolStaffRoutes(router: AppRouter) {
   })
 
   route(router, api.patrolCoverage, async (ctx, { actor, params }) => {
-    const { db } = ctx.services
+    const { db, clock } = ctx.services
     const { route: patrolRoute } = await managedRoute(db, actor, params.id)
     const checkpoints = await patrolRoutesRepo.checkpointsOf(db, [patrolRoute.id])
-    const now = new Date()
+    const now = clock.now()
     const visits = await checkInsRepo.coverage(db, checkpoints.map((c) => c.id), chinaDayStart(now), chinaWeekStart(now))
     const byCheckpoint = new Map(visits.map((v) => [v.checkpointId, v]))
     return {

@@ -3,24 +3,47 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import { api, type CategoryView, type PatrolView } from '@anju/shared'
 import { call, errorMessage } from '../../../../api'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
 import { platform, PlatformCancelledError } from '../../../../platform'
 import { formatDuration, RECORD_PAGE } from '../../format'
-import { TrackQueue } from '../../trackQueue'
+import { liveTrackQueue } from '../../liveTrackQueue'
+import { finishConfirmation, shortfallOf, shortfallText } from '../../shortfall'
+import { BATCH_POINTS, type TrackQueue } from '../../trackQueue'
 import '../../patrol.scss'
 
 const FLUSH_EVERY_MS = 30_000
 
-/** The running clock, on its own so the ticking re-renders this text and not the page (small setData on weapp). */
-function Elapsed({ since }: { since: string }) {
+/** The time, ticking each second; used by the small parts that show it, so the page itself does not re-render (small setData on weapp). */
+function useNow(): number {
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
     const tick = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(tick)
   }, [])
+  return now
+}
+
+function Elapsed({ since }: { since: string }) {
+  const now = useNow()
   return <Text className='patrol-stats__value' id='patrol-elapsed'>{formatDuration((now - new Date(since).getTime()) / 1000)}</Text>
+}
+
+/** What a valid patrol needs (the server's thresholds) and what this one still lacks, kept up to date as it runs. */
+function Requirements({ patrol, fixesKept }: { patrol: PatrolView; fixesKept: number }) {
+  const now = useNow()
+  const missing = shortfallText(shortfallOf(patrol, { now, fixesKept }))
+  const { minDurationMinutes, minCheckpoints } = patrol.requirements
+  return (
+    <View id='patrol-requirements' className={missing ? 'patrol-requirements' : 'patrol-requirements patrol-requirements--met'}>
+      <Text className='patrol-requirements__rule'>{`有效巡逻：满 ${minDurationMinutes} 分钟，签到至少 ${minCheckpoints} 个检查点`}</Text>
+      <Text id='patrol-shortfall' className='patrol-requirements__status'>
+        {missing ? `还需${missing}` : '已满足有效巡逻的要求，可以结束巡逻'}
+      </Text>
+    </View>
+  )
 }
 
 /** The live patrol: elapsed time, checkpoints done and left, check-in by scanning (or typing the code), finish. */
@@ -29,14 +52,23 @@ export default function LivePatrolPage() {
   const patrolId = Number(useRouter().params.id)
   const [patrol, setPatrol] = useState<PatrolView | null>(null)
   const [code, setCode] = useState('')
+  /** Typing the short code instead of scanning (always so where nothing can scan). */
+  const [typing, setTyping] = useState(false)
   const [busy, setBusy] = useState<'checkIn' | 'finish' | 'hazard' | null>(null)
   const [hazardCategories, setHazardCategories] = useState<CategoryView[]>([])
   const [hazard, setHazard] = useState<{ open: boolean; category: string; text: string }>({ open: false, category: '', text: '' })
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null)
+  const [fixesKept, setFixesKept] = useState(0)
+  const [loadError, setLoadError] = useState('')
+  const [attempt, setAttempt] = useState(0)
   const queue = useRef<TrackQueue | null>(null)
 
   useEffect(() => {
-    if (!session || !patrolId) return
+    if (!session) return
+    if (!Number.isInteger(patrolId) || patrolId <= 0) {
+      setLoadError('巡逻编号有误')
+      return
+    }
     let stopWatching = () => undefined as void
     let unmounted = false
     const flush = setInterval(() => void queue.current?.flush().catch(() => undefined), FLUSH_EVERY_MS)
@@ -44,24 +76,29 @@ export default function LivePatrolPage() {
       .then((p) => {
         setPatrol(p)
         if (p.status !== 'running') return
-        queue.current = new TrackQueue(p.id, p.lastBatchSeq)
-        return platform
+        const track = liveTrackQueue(p.id, p.lastBatchSeq)
+        queue.current = track
+        setFixesKept(track.kept)
+        // A refused location permission is said on the page (the hint tells where to allow it); the patrol stays.
+        platform
           .watchLocation((fix) => {
-            queue.current?.add(fix)
-            if (queue.current && queue.current.pending >= 6) void queue.current.flush().catch(() => undefined)
+            if (!track.add(fix)) return
+            setFixesKept(track.kept)
+            if (track.pending >= BATCH_POINTS) void track.flush().catch(() => undefined)
           })
           .then((stop) => {
             if (unmounted) stop()
             else stopWatching = stop
           })
+          .catch((err) => setNotice({ text: errorMessage(err), error: true }))
       })
-      .catch((err) => setNotice({ text: errorMessage(err), error: true }))
+      .catch((err) => setLoadError(errorMessage(err)))
     return () => {
       unmounted = true
       clearInterval(flush)
       stopWatching()
     }
-  }, [session, patrolId])
+  }, [session, patrolId, attempt])
 
   async function checkIn(scanned: string) {
     if (busy || !scanned.trim()) return
@@ -128,8 +165,13 @@ export default function LivePatrolPage() {
   }
 
   async function finish() {
-    if (busy) return
-    const { confirm } = await Taro.showModal({ title: '结束巡逻', content: '结束后将提交轨迹并判定本次巡逻，确定结束吗？', confirmText: '确认结束' })
+    if (busy || !patrol) return
+    const shortfall = shortfallOf(patrol, { now: Date.now(), fixesKept })
+    const { confirm } = await Taro.showModal({
+      title: '结束巡逻', content: finishConfirmation(shortfall), confirmText: '确认结束', cancelText: '继续巡逻',
+      // Red when finishing now throws the patrol away; both dark enough to read on the white dialog.
+      confirmColor: shortfallText(shortfall) ? '#cb2634' : '#0958d9',
+    })
     if (!confirm) return
     setBusy('finish')
     try {
@@ -149,8 +191,13 @@ export default function LivePatrolPage() {
     }
   }
 
-  if (!session || !patrol) {
-    return <Screen>{notice ? <Text className='notice notice--error'>{notice.text}</Text> : null}</Screen>
+  if (!session) return <Screen>{null}</Screen>
+  if (!patrol) {
+    const retry = () => {
+      setLoadError('')
+      setAttempt((n) => n + 1)
+    }
+    return <Screen>{loadError ? <LoadError message={loadError} onRetry={retry} /> : <Text className='notice'>加载中…</Text>}</Screen>
   }
   const done = patrol.checkpoints.filter((c) => c.done).length
   return (
@@ -165,7 +212,12 @@ export default function LivePatrolPage() {
             <Text className='patrol-stats__value' id='patrol-done'>{`${done}/${patrol.checkpoints.length}`}</Text>
             <Text className='patrol-stats__label'>已签到</Text>
           </View>
+          <View className='patrol-stats__item'>
+            <Text className='patrol-stats__value' id='patrol-fixes'>{fixesKept}</Text>
+            <Text className='patrol-stats__label'>轨迹点</Text>
+          </View>
         </View>
+        {patrol.status === 'running' ? <Requirements patrol={patrol} fixesKept={fixesKept} /> : null}
       </Section>
 
       <Section title='检查点'>
@@ -183,11 +235,15 @@ export default function LivePatrolPage() {
         <View className='patrol-actions'>
           {platform.canScan ? (
             <Button id='patrol-scan' className='btn btn--primary' loading={busy === 'checkIn' || undefined} onClick={scan}>扫码签到</Button>
+          ) : null}
+          {platform.canScan && !typing ? (
+            <Text id='patrol-type-code' className='notice patrol-type-code' onClick={() => setTyping(true)}>无法扫码？输入二维码下方的编号</Text>
           ) : (
-            <Section title='输入检查点编号'>
+            <Section title='输入签到编号'>
               <View className='field'>
-                <Input id='patrol-code' className='field__input' value={code} placeholder='输入检查点二维码的内容' onInput={(e) => setCode(e.detail.value)} />
+                <Input id='patrol-code' className='field__input' value={code} placeholder='检查点二维码下方的 8 位编号' onInput={(e) => setCode(e.detail.value)} />
               </View>
+              <Text className='patrol-code-hint'>不区分大小写，空格和短横线可有可无，如 k7qm 3xpd</Text>
               <Button id='patrol-check-in' className='btn btn--primary' loading={busy === 'checkIn' || undefined} onClick={() => checkIn(code)}>签到</Button>
             </Section>
           )}

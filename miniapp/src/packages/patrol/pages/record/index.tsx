@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react'
 import { useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { api, type PatrolView, type ResponseOf } from '@anju/shared'
-import { call, errorMessage } from '../../../../api'
+import { api } from '@anju/shared'
+import { call } from '../../../../api'
+import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { TrackMap } from '../../components/TrackMap'
 import { awardText, formatDate, formatDistance, formatDuration } from '../../format'
@@ -14,20 +15,17 @@ import '../../patrol.scss'
 export default function PatrolRecordPage() {
   const session = useRequireSession()
   const patrolId = Number(useRouter().params.id)
-  const [patrol, setPatrol] = useState<PatrolView | null>(null)
-  const [track, setTrack] = useState<ResponseOf<typeof api.patrolTrack> | null>(null)
-  const [error, setError] = useState('')
-  useEffect(() => {
-    if (!session || !patrolId) return
-    Promise.all([call(api.patrol, { params: { id: patrolId } }), call(api.patrolTrack, { params: { id: patrolId } })])
-      .then(([p, t]) => {
-        setPatrol(p)
-        setTrack(t)
-      })
-      .catch((err) => setError(errorMessage(err)))
-  }, [session, patrolId])
+  const { data, error, reload } = usePageData(async () => {
+    if (!Number.isInteger(patrolId) || patrolId <= 0) throw new Error('巡逻编号有误')
+    const [patrol, track] = await Promise.all([call(api.patrol, { params: { id: patrolId } }), call(api.patrolTrack, { params: { id: patrolId } })])
+    return { patrol, track }
+  })
 
-  if (!session || !patrol) return <Screen>{error ? <Text className='notice notice--error'>{error}</Text> : null}</Screen>
+  if (!session) return <Screen>{null}</Screen>
+  if (!data) {
+    return <Screen>{error ? <LoadError message={error} onRetry={() => void reload()} /> : <Text className='notice'>加载中…</Text>}</Screen>
+  }
+  const { patrol, track } = data
   const j = patrol.judgement
   return (
     <Screen>
@@ -59,7 +57,7 @@ export default function PatrolRecordPage() {
         <Text className='notice' id='patrol-award'>{`积分：${awardText(patrol)}`}</Text>
       </Section>
       <Section title='轨迹'>
-        <TrackMap points={track?.points ?? []} checkpoints={patrol.checkpoints} />
+        <TrackMap points={track.points} checkpoints={patrol.checkpoints} />
       </Section>
     </Screen>
   )
