@@ -44,6 +44,8 @@ export interface DeviceScript {
   photos: string[]
   /** What scanCode reads. */
   scanResult: string
+  /** The phone's time (ms): the test server's clock, so both can be moved forward together. */
+  now: () => number
 }
 
 interface Registered {
@@ -243,6 +245,25 @@ export class MiniRuntime {
       eval = function () { record('eval', Array.prototype.slice.call(arguments)); throw new EvalError('eval is not allowed in WeChat') }
     })(__recordCodeGeneration)`)
     delete g.__recordCodeGeneration
+    // The phone's Date reads the device's clock, so a test can live minutes of a patrol in milliseconds.
+    g.__deviceNow = () => this.device.now()
+    this.run(`(function (deviceNow) {
+      var RealDate = Date
+      function PhoneDate(a, b, c, d, e, f, g) {
+        if (!(this instanceof PhoneDate)) return new RealDate(deviceNow()).toString()
+        switch (arguments.length) {
+          case 0: return new RealDate(deviceNow())
+          case 1: return new RealDate(a)
+          default: return new RealDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0)
+        }
+      }
+      PhoneDate.prototype = RealDate.prototype
+      PhoneDate.now = function () { return deviceNow() }
+      PhoneDate.parse = RealDate.parse
+      PhoneDate.UTC = RealDate.UTC
+      Date = PhoneDate
+    })(__deviceNow)`)
+    delete g.__deviceNow
     for (const name of STRIPPED) {
       const parts = name.split('.')
       if (parts.length === 1) this.run(`delete this[${JSON.stringify(name)}]`)

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { movableClock } from '../../server/src/testing/clock'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { demoRoute, type DemoRoute } from '../../server/src/testing/patrolFlow'
 import { DEMO_VOLUNTEER } from '../../server/src/db/seeds/patrols'
@@ -24,6 +25,8 @@ const HERE = { latitude: 27.8611, longitude: 112.9433, accuracy: 10 }
 
 describe('the weapp build in a WeChat-like runtime', () => {
   let s: TestServer
+  // The server's and the phones' time: runs with the system's and can be moved forward for both at once.
+  const clock = movableClock()
   let route: DemoRoute
   let photo: string
   const phones: MiniRuntime[] = []
@@ -34,6 +37,7 @@ describe('the weapp build in a WeChat-like runtime', () => {
       location: HERE,
       photos: [photo],
       scanResult: '',
+      now: () => clock.now().getTime(),
       ...script,
     })
     phones.push(runtime)
@@ -54,7 +58,7 @@ describe('the weapp build in a WeChat-like runtime', () => {
   }
 
   beforeAll(async () => {
-    s = await startTestServer('sqlite')
+    s = await startTestServer('sqlite', { clock })
     route = await demoRoute(s, await s.http.staffToken('staff'))
     photo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'anju-weapp-')), 'photo.jpg')
     await sharp({ create: { width: 320, height: 240, channels: 3, background: '#7a8a99' } }).jpeg().toFile(photo)
@@ -158,9 +162,11 @@ describe('the weapp build in a WeChat-like runtime', () => {
     const live = runtime.open(liveUrl)
     await runtime.until(() => runtime.callsOf('onLocationChange').length === 2, live)
     expect(runtime.callsOf('startLocationUpdate').at(-1)!.options).toMatchObject({ type: 'gcj02' })
-    // The adapter stamps each fix when it arrives (WeChat's carry no time), so they must not share a millisecond.
-    for (let i = 0; i < 6; i++) {
-      runtime.moveTo({ latitude: checkpoint.lat + i * 0.00005, longitude: checkpoint.lng, accuracy: 8 })
+    // A fix every 10 s for a minute: the adapter stamps each when it arrives (WeChat's carry no time), and the
+    // queue keeps about one per 10 s, so the phone's and the server's clocks move on together between them.
+    for (let i = 0; i < 7; i++) {
+      clock.advance(10_000)
+      runtime.moveTo({ latitude: checkpoint.lat + i * 0.0001, longitude: checkpoint.lng, accuracy: 8 })
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     await runtime.until(() => runtime.callsOf('request').some((call) => /\/api\/patrols\/\d+\/track$/.test(call.options.url)), live)

@@ -1,3 +1,4 @@
 export default definePageConfig({
   navigationBarTitleText: '巡逻详情',
+  enablePullDownRefresh: true,
 })
