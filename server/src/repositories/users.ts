@@ -25,6 +25,10 @@ export const usersRepo = {
   async findById(db: Queryable, id: number) {
     return parse(await db('users').where({ id }).first())
   },
+  async findByIds(db: Queryable, ids: number[]) {
+    if (ids.length === 0) return []
+    return (await db('users').whereIn('id', [...new Set(ids)])).map((r: unknown) => UserRow.parse(r))
+  },
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())
   },
