@@ -1,6 +1,7 @@
 import type { z } from './zod'
 import { authEndpoints } from './endpoints/auth'
 import { casesEndpoints } from './endpoints/cases'
+import { consoleEndpoints } from './endpoints/console'
 import { gridPlatformsEndpoints } from './endpoints/gridPlatforms'
 import { mallEndpoints } from './endpoints/mall'
 import { patrolsEndpoints } from './endpoints/patrols'
@@ -25,6 +26,7 @@ export const api = {
   ...casesEndpoints,
   ...gridPlatformsEndpoints,
   ...patrolsEndpoints,
+  ...consoleEndpoints,
 } as const
 
 export type Api = typeof api

@@ -1,4 +1,5 @@
-import { FINAL_CASE_STATUSES, type MetricsRow } from '@anju/shared'
+import { FINAL_CASE_STATUSES, type CaseFigure, type CaseStatus, type MetricsRow } from '@anju/shared'
+import type { Knex } from 'knex'
 import { chinaDate } from '../lib/chinaTime'
 import type { CaseRow } from '../repositories/cases'
 
@@ -146,4 +147,48 @@ export function metricsRowOf(key: MetricsRow['key'], f: Figures): MetricsRow {
     satisfactionRate: ratio(f.satisfied, f.rated),
     medianHoursToClose: medianHoursFromHistogram(HISTOGRAM_COLUMNS.map((c) => f[c] ?? 0)),
   }
+}
+
+/**
+ * The same rules as `figuresOf`, as conditions on the cases table: the cases a figure counts. A test holds the
+ * two equal on every figure.
+ */
+export function whereFigure(q: Knex.QueryBuilder, figure: CaseFigure): Knex.QueryBuilder {
+  const handled = (b: Knex.QueryBuilder) => b.whereNot('status', 'rejected')
+  const closed = (b: Knex.QueryBuilder) => b.where('status', 'closed').whereNotNull('closed_at')
+  switch (figure) {
+    case 'filed':
+      return q
+    case 'total':
+      return handled(q)
+    case 'rejected':
+      return q.where('status', 'rejected')
+    case 'accepted':
+      return handled(q).whereNotNull('accepted_at')
+    case 'accepted_on_time':
+      return handled(q).whereNotNull('accepted_at').whereRaw('?? <= ??', ['accepted_at', 'response_due_at'])
+    case 'closed':
+      return closed(q)
+    case 'closed_on_time':
+      return closed(q).whereRaw('?? <= ??', ['closed_at', 'resolve_due_at'])
+    case 'fixed':
+      return closed(q).where('outcome', 'fixed')
+    case 'not_fixed':
+      return closed(q).where('outcome', 'not_fixed')
+    case 'no_action':
+      return closed(q).where('outcome', 'no_action_needed')
+    case 'rated':
+      return handled(q).whereNotNull('rating_satisfied')
+    case 'satisfied':
+      return handled(q).where('rating_satisfied', true)
+    case 'overdue':
+      return handled(q).where((w) => w.where('response_overdue', true).orWhere('resolve_overdue', true))
+    case 'open':
+      return q.whereNotIn('status', FINAL_CASE_STATUSES as CaseStatus[])
+  }
+}
+
+/** `figuresOf` for a figure the API names ("total" is every case but the rejected). */
+export function countsFor(f: Figures, figure: CaseFigure): number {
+  return figure === 'total' ? f.filed - f.rejected : f[figure]
 }

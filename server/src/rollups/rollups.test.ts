@@ -1,4 +1,4 @@
-import { SubmitReportInput, type CaseActionInput } from '@anju/shared'
+import { CASE_FIGURES, SubmitReportInput, type CaseActionInput } from '@anju/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { caseMetrics } from '../commands/caseMetrics'
 import { regradeCase } from '../commands/regradeCase'
@@ -9,10 +9,12 @@ import { superviseOverdueCases } from '../jobs/superviseOverdueCases'
 import { chinaDate } from '../lib/chinaTime'
 import { loadActor } from '../middleware/authenticate'
 import type { Actor } from '../policies'
+import { CaseRow } from '../repositories/cases'
+import { consoleRepo } from '../repositories/console'
 import { reportBody } from '../testing/cases'
 import { testDatabaseKinds } from '../testing/databases'
 import { startTestServer, type TestServer } from '../testing/server'
-import { backfillCaseFigures, figuresOf, metricsRowOf, rebuildCaseFigures, verifyCaseFigures, zeroFigures, addFigures } from './index'
+import { backfillCaseFigures, countsFor, figuresOf, metricsRowOf, rebuildCaseFigures, verifyCaseFigures, zeroFigures, addFigures } from './index'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -134,6 +136,18 @@ describe.each(testDatabaseKinds())('rollups kept on write on %s', (kind) => {
     // The case the centre closed had left its grid worker when the second dissatisfaction escalated it.
     expect(report.rows.find((r) => r.key.id === grid.id)).toMatchObject({ key: { name: '网格员 张伟' }, closed: 1, fixed: 1 })
     expect(report.rows.find((r) => r.key.id === null)).toMatchObject({ key: { name: '未派单' }, closed: 1, notFixed: 1 })
+  })
+
+  it('lists for each figure exactly the cases the figure counts', async () => {
+    const rows = (await s.database.db('cases')).map((r: unknown) => CaseRow.parse(r))
+    for (const figure of CASE_FIGURES) {
+      const listed = await consoleRepo.casesBehindFigure(s.database.db, {
+        gridPathPrefix: '/', from: new Date(now.getTime() - 7 * DAY), to: new Date(now.getTime() + DAY), figure, limit: 100,
+      })
+      const expected = rows.filter((c) => countsFor(figuresOf(c), figure) === 1).map((c) => c.id).sort()
+      expect(listed.map((c) => c.id).sort(), figure).toEqual(expected)
+      if (!['filed', 'total', 'no_action'].includes(figure)) expect(expected.length, figure).toBeLessThan(rows.length)
+    }
   })
 
   it('finds a tampered row, and a rebuild puts it right', async () => {

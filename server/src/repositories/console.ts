@@ -1,0 +1,135 @@
+import { AWAITING_RESPONSE_STATUSES, FINAL_CASE_STATUSES, type CaseColour, type CaseFigure, type CaseStatus, type DeadlineState } from '@anju/shared'
+import type { Knex } from 'knex'
+import type { Queryable } from '../db/knex'
+import { whereFigure } from '../rollups/caseFigures'
+import { CaseRow } from './cases'
+import { time } from './rows'
+
+const AWAITING = AWAITING_RESPONSE_STATUSES.map((s) => `'${s}'`).join(', ')
+/** The deadline that applies to an open case now: the response deadline until it is answered, then the resolve one. */
+const DEADLINE = `CASE WHEN status IN (${AWAITING}) THEN response_due_at ELSE resolve_due_at END`
+const OVERDUE = `(response_overdue = 1 OR resolve_overdue = 1 OR ${DEADLINE} < ?)`
+
+const parseCases = (rows: unknown[]) => rows.map((r) => CaseRow.parse(r))
+
+function openInScope(db: Queryable, regionPath: string) {
+  return db('cases').where('region_path', 'like', `${regionPath}%`).whereNotIn('status', FINAL_CASE_STATUSES as CaseStatus[])
+}
+
+function whereState(q: Knex.QueryBuilder, state: DeadlineState, now: Date, soon: Date) {
+  if (state === 'overdue') return q.whereRaw(OVERDUE, [now])
+  if (state === 'due_soon') return q.whereRaw(`NOT ${OVERDUE}`, [now]).whereRaw(`${DEADLINE} < ?`, [soon])
+  return q.whereRaw(`NOT ${OVERDUE}`, [now]).whereRaw(`${DEADLINE} >= ?`, [soon])
+}
+
+/** SQL behind the console's lists and boards; the figures themselves come from the rollups. */
+export const consoleRepo = {
+  /**
+   * Cases that happened under `gridPathPrefix`, filed in [from, to), that count for `figure`: newest first,
+   * keyset-paged by (created_at, id); `limit + 1` rows so the caller knows whether more follow.
+   */
+  async casesBehindFigure(
+    db: Queryable,
+    f: {
+      gridPathPrefix: string; from: Date; to: Date; figure: CaseFigure; gridId?: number; assigneeId?: number
+      before?: { createdAt: Date; id: number }; limit: number
+    },
+  ) {
+    const q = db('cases').where('created_at', '>=', f.from).andWhere('created_at', '<', f.to)
+    if (f.gridId) q.andWhere('grid_id', f.gridId)
+    q.andWhere('grid_path', 'like', `${f.gridPathPrefix}%`)
+    if (f.assigneeId !== undefined) {
+      if (f.assigneeId === 0) q.whereNull('assignee_id')
+      else q.andWhere('assignee_id', f.assigneeId)
+    }
+    whereFigure(q, f.figure)
+    if (f.before) {
+      const { createdAt, id } = f.before
+      q.andWhere((w) => w.where('created_at', '<', createdAt).orWhere((x) => x.where('created_at', createdAt).andWhere('id', '<', id)))
+    }
+    return parseCases(await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit + 1))
+  },
+
+  /** Open cases handled under `regionPath`, counted by colour and deadline state. */
+  async boardCounts(db: Queryable, regionPath: string, now: Date, soon: Date) {
+    const rows = await openInScope(db, regionPath)
+      .select('colour')
+      .select(db.raw(`SUM(CASE WHEN ${OVERDUE} THEN 1 ELSE 0 END) as overdue`, [now]))
+      .select(db.raw(`SUM(CASE WHEN NOT ${OVERDUE} AND ${DEADLINE} < ? THEN 1 ELSE 0 END) as due_soon`, [now, soon]))
+      .select(db.raw('COUNT(*) as total'))
+      .groupBy('colour')
+    return rows.map((r: Record<string, unknown>) => ({
+      colour: String(r.colour) as CaseColour, overdue: Number(r.overdue), dueSoon: Number(r.due_soon), total: Number(r.total),
+    }))
+  },
+
+  /** Open cases handled under `regionPath`, nearest deadline first, keyset-paged by (deadline, id). */
+  async boardPage(
+    db: Queryable,
+    f: { regionPath: string; colour?: CaseColour; state?: DeadlineState; now: Date; soon: Date; after?: { deadline: Date; id: number }; limit: number },
+  ) {
+    const q = openInScope(db, f.regionPath).select('*', db.raw(`${DEADLINE} as deadline`))
+    if (f.colour) q.andWhere('colour', f.colour)
+    if (f.state) whereState(q, f.state, f.now, f.soon)
+    if (f.after) {
+      q.andWhere((w) => w.whereRaw(`${DEADLINE} > ?`, [f.after!.deadline])
+        .orWhere((x) => x.whereRaw(`${DEADLINE} = ?`, [f.after!.deadline]).andWhere('id', '>', f.after!.id)))
+    }
+    const rows = await q.orderByRaw(`${DEADLINE} asc, id asc`).limit(f.limit + 1)
+    return rows.map((r: Record<string, unknown>) => ({ row: CaseRow.parse(r), deadline: time.parse(r.deadline) }))
+  },
+
+  /** Grids under a region, with their area when one is set. */
+  async gridsUnder(db: Queryable, path: string) {
+    const rows = await db('regions')
+      .leftJoin('grid_areas', 'grid_areas.region_id', 'regions.id')
+      .where('regions.path', 'like', `${path}%`).andWhere('regions.level', 'grid')
+      .select('regions.id', 'regions.name', 'regions.path', 'regions.parent_id', 'grid_areas.polygon')
+      .orderBy('regions.path')
+    return rows.map((r: Record<string, unknown>) => ({
+      id: Number(r.id), name: String(r.name), path: String(r.path), parentId: r.parent_id === null ? null : Number(r.parent_id),
+      polygon: r.polygon ? (JSON.parse(String(r.polygon)) as [number, number][]) : null,
+    }))
+  },
+
+  /**
+   * Net postings of the issuing, redemption and expiry accounts of these regions between two instants, per
+   * account kind (amounts as posted: issuing accounts go negative as they issue).
+   */
+  async pointsPostings(db: Queryable, regionIds: number[], from: Date, to: Date) {
+    if (regionIds.length === 0) return []
+    const accounts = (await db('ledger_accounts').whereIn('region_id', regionIds).whereIn('kind', ['issuer', 'redemption', 'expiry']).select('id'))
+      .map((r: { id: number }) => Number(r.id))
+    if (accounts.length === 0) return []
+    const q = db('ledger_postings')
+      .join('ledger_accounts', 'ledger_accounts.id', 'ledger_postings.account_id')
+      .whereIn('ledger_postings.account_id', accounts)
+      .andWhere('ledger_postings.created_at', '>=', from).andWhere('ledger_postings.created_at', '<', to)
+      .select('ledger_accounts.kind', db.raw('SUM(ledger_postings.amount) as amount'))
+      .groupBy('ledger_accounts.kind')
+    return (await q).map((r: Record<string, unknown>) => ({ kind: String(r.kind), amount: Number(r.amount) }))
+  },
+
+  /** Balances now of the issuing, redemption and expiry accounts of these regions, per account kind. */
+  async pointsBalances(db: Queryable, regionIds: number[]) {
+    if (regionIds.length === 0) return []
+    const rows = await db('ledger_accounts').whereIn('region_id', regionIds).whereIn('kind', ['issuer', 'redemption', 'expiry'])
+      .select('kind', db.raw('SUM(balance) as amount')).groupBy('kind')
+    return rows.map((r: Record<string, unknown>) => ({ kind: String(r.kind), amount: Number(r.amount) }))
+  },
+
+  /** Patrols of the teams of these regions started in [from, to): counts by judgement and valid seconds. */
+  async patrolTotals(db: Queryable, regionIds: number[], from: Date, to: Date) {
+    if (regionIds.length === 0) return []
+    const teams = (await db('patrol_teams').whereIn('region_id', regionIds).select('id')).map((r: { id: number }) => Number(r.id))
+    if (teams.length === 0) return []
+    const rows = await db('patrols')
+      .whereIn('team_id', teams)
+      .andWhere('started_at', '>=', from).andWhere('started_at', '<', to)
+      .select('valid', db.raw('COUNT(*) as n'), db.raw('SUM(COALESCE(duration_s, 0)) as seconds'))
+      .groupBy('valid')
+    return rows.map((r: Record<string, unknown>) => ({
+      valid: r.valid === null ? null : Boolean(Number(r.valid)), count: Number(r.n), seconds: Number(r.seconds ?? 0),
+    }))
+  },
+}
