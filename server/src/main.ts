@@ -3,6 +3,7 @@ import { createApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
 import { createDb, migrateLatest } from './db/knex'
 import { seedDemo } from './db/seeds/demo'
+import { seedHistory } from './db/seeds/history'
 import { seedCategories } from './db/seeds/gridLoop'
 import { startJobs } from './jobs'
 import './jobs/all'
@@ -31,7 +32,10 @@ async function migrate(config: Config) {
 async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJobs: boolean }) {
   const logger = createLogger(config.logLevel)
   const db = await migrate(config)
-  if (seed) await seedDemo(db)
+  if (seed) {
+    await seedDemo(db)
+    await seedHistory(db)
+  }
   const app = createApp(config, { db, logger })
   const jobsRunning = new AbortController()
   if (withJobs) startJobs({ db, config, logger }, jobsRunning.signal)
@@ -81,6 +85,7 @@ async function main(command: string | undefined) {
       if (config.env === 'production') throw new ConfigError('demo data is never seeded in production')
       const db = await migrate(config)
       await seedDemo(db)
+      await seedHistory(db)
       return db.destroy()
     }
     case 'ledger:verify': {
