@@ -2,7 +2,7 @@ import { AWAITING_RESPONSE_STATUSES, type CaseStatus, type ResolutionOutcome } f
 import { approveAward, proposeAward } from '../../awards'
 import { hashPassword } from '../../auth/passwords'
 import { caseDayKey, caseNumberFor } from '../../lib/caseNumbers'
-import { chinaDate } from '../../lib/chinaTime'
+import { chinaDate, chinaDateStart } from '../../lib/chinaTime'
 import { pointInPolygon, type LatLng } from '../../lib/geo'
 import { caseRollupsRepo } from '../../repositories/caseRollups'
 import { categoriesRepo, type CategoryRow } from '../../repositories/categories'
@@ -178,7 +178,8 @@ export async function seedHistory(db: Db, now = new Date()): Promise<void> {
       const expected = g.weight * 1.05 * busy
       const n = Math.floor(expected + rand())
       for (let i = 0; i < n; i++) {
-        const createdAt = new Date(dayStart.getTime() - (8 + rand() * 14) * HOUR + 6 * HOUR)
+        // Reports come in between 07:00 and 22:00, China time.
+        const createdAt = new Date(chinaDateStart(chinaDate(dayStart)).getTime() + (7 + rand() * 15) * HOUR)
         if (createdAt.getTime() < now.getTime() - 20 * 60_000) plans.push({ g, createdAt })
       }
     }
