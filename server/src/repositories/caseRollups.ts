@@ -1,6 +1,7 @@
 import { dbClientOf, type Queryable } from '../db/knex'
 import { CASE_FIGURE_SOURCE_COLUMNS, FIGURE_COLUMNS, type FigureColumn, type Figures, type RollupKey } from '../rollups/caseFigures'
 import { CaseRow } from './cases'
+import { pathRange } from './rows'
 
 const TABLE = 'case_daily_rollups'
 const CATEGORY_TABLE = 'case_category_daily'
@@ -78,7 +79,7 @@ export const caseRollupsRepo = {
     const sums = FIGURE_COLUMNS.map((c) => db.raw('SUM(??) as ??', [c, c]))
     const rows = await db(TABLE)
       .where('day', '>=', from).andWhere('day', '<=', to)
-      .andWhere('grid_path', 'like', `${pathPrefix}%`)
+      .andWhere('grid_path', '>=', pathRange(pathPrefix)[0]).andWhere('grid_path', '<', pathRange(pathPrefix)[1])
       .select(...group, ...sums)
       .groupBy(group)
     return rows.map(numeric) as SummedFigures[]
@@ -88,7 +89,7 @@ export const caseRollupsRepo = {
   async filingsByCategory(db: Queryable, { pathPrefix, from, to }: { pathPrefix: string; from: string; to: string }) {
     const rows = await db(CATEGORY_TABLE)
       .where('day', '>=', from).andWhere('day', '<=', to)
-      .andWhere('grid_path', 'like', `${pathPrefix}%`)
+      .andWhere('grid_path', '>=', pathRange(pathPrefix)[0]).andWhere('grid_path', '<', pathRange(pathPrefix)[1])
       .select('category_code', db.raw('SUM(filed) as filed'))
       .groupBy('category_code')
     return rows.map((r: Record<string, unknown>) => ({ categoryCode: String(r.category_code), filed: Number(r.filed) }))

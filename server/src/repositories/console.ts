@@ -1,9 +1,9 @@
-import { AWAITING_RESPONSE_STATUSES, FINAL_CASE_STATUSES, type CaseColour, type CaseFigure, type CaseStatus, type DeadlineState } from '@anju/shared'
+import { AWAITING_RESPONSE_STATUSES, CASE_STATUSES, FINAL_CASE_STATUSES, type CaseColour, type CaseFigure, type DeadlineState } from '@anju/shared'
 import type { Knex } from 'knex'
 import type { Queryable } from '../db/knex'
 import { whereFigure } from '../rollups/caseFigures'
 import { CaseRow } from './cases'
-import { time } from './rows'
+import { pathRange, time } from './rows'
 
 const AWAITING = AWAITING_RESPONSE_STATUSES.map((s) => `'${s}'`).join(', ')
 /** The deadline that applies to an open case now: the response deadline until it is answered, then the resolve one. */
@@ -12,8 +12,12 @@ const OVERDUE = `(response_overdue = 1 OR resolve_overdue = 1 OR ${DEADLINE} < ?
 
 const parseCases = (rows: unknown[]) => rows.map((r) => CaseRow.parse(r))
 
+const OPEN_STATUSES = CASE_STATUSES.filter((s) => !FINAL_CASE_STATUSES.includes(s))
+
+/** Open cases handled under a region: one index range per open status on (status, region_path). */
 function openInScope(db: Queryable, regionPath: string) {
-  return db('cases').where('region_path', 'like', `${regionPath}%`).whereNotIn('status', FINAL_CASE_STATUSES as CaseStatus[])
+  const [from, to] = pathRange(regionPath)
+  return db('cases').whereIn('status', OPEN_STATUSES).andWhere('region_path', '>=', from).andWhere('region_path', '<', to)
 }
 
 function whereState(q: Knex.QueryBuilder, state: DeadlineState, now: Date, soon: Date) {
@@ -37,7 +41,7 @@ export const consoleRepo = {
   ) {
     const q = db('cases').where('created_at', '>=', f.from).andWhere('created_at', '<', f.to)
     if (f.gridId) q.andWhere('grid_id', f.gridId)
-    q.andWhere('grid_path', 'like', `${f.gridPathPrefix}%`)
+    q.andWhere('grid_path', '>=', pathRange(f.gridPathPrefix)[0]).andWhere('grid_path', '<', pathRange(f.gridPathPrefix)[1])
     if (f.assigneeId !== undefined) {
       if (f.assigneeId === 0) q.whereNull('assignee_id')
       else q.andWhere('assignee_id', f.assigneeId)
@@ -83,7 +87,7 @@ export const consoleRepo = {
   async gridsUnder(db: Queryable, path: string) {
     const rows = await db('regions')
       .leftJoin('grid_areas', 'grid_areas.region_id', 'regions.id')
-      .where('regions.path', 'like', `${path}%`).andWhere('regions.level', 'grid')
+      .where('regions.path', '>=', pathRange(path)[0]).andWhere('regions.path', '<', pathRange(path)[1]).andWhere('regions.level', 'grid')
       .select('regions.id', 'regions.name', 'regions.path', 'regions.parent_id', 'grid_areas.polygon')
       .orderBy('regions.path')
     return rows.map((r: Record<string, unknown>) => ({

@@ -48,16 +48,24 @@ export async function up(knex: Knex): Promise<void> {
     // Rebuilding a day's rollups and the lists behind a figure read cases by filing time.
     t.index(['created_at'])
     t.index(['grid_id', 'created_at'])
+    // The 红黄绿 board: open cases handled under a region.
+    t.index(['status', 'region_path'])
   })
   await knex.schema.alterTable('ledger_postings', (t) => {
     // Points figures for a period: the postings of a region's issuing and sink accounts between two instants.
     t.index(['account_id', 'created_at', 'amount'])
   })
+  await knex.schema.alterTable('ledger_accounts', (t) => {
+    // A region's issuing and sink accounts, without reading every resident's.
+    t.index(['region_id', 'kind'])
+  })
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('ledger_accounts', (t) => t.dropIndex(['region_id', 'kind']))
   await knex.schema.alterTable('ledger_postings', (t) => t.dropIndex(['account_id', 'created_at', 'amount']))
   await knex.schema.alterTable('cases', (t) => {
+    t.dropIndex(['status', 'region_path'])
     t.dropIndex(['grid_id', 'created_at'])
     t.dropIndex(['created_at'])
   })
