@@ -18,6 +18,7 @@ import { requestContext } from './middleware/requestContext'
 import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
 import { consoleRoutes } from './routes/console'
+import { safetyIndexRoutes } from './routes/console/safetyIndex'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
 import { open311Routes } from './routes/open311'
 import { uploadRoutes } from './routes/uploads'
@@ -91,6 +92,7 @@ export function createApp(
   awardRoutes(router)
   mallRoutes(router)
   consoleRoutes(router)
+  safetyIndexRoutes(router)
 
   app.use(requestContext())
   app.use(errorHandler())

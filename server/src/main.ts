@@ -10,6 +10,7 @@ import './jobs/all'
 import { verifyLedger } from './ledger'
 import { createLogger } from './logger'
 import { chinaDate } from './lib/chinaTime'
+import { seedSafetyIndicators } from './safetyIndex'
 import { backfillCaseFigures, rebuildCaseFigures, verifyCaseFigures } from './rollups'
 
 const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
@@ -20,6 +21,7 @@ async function migrate(config: Config) {
   try {
     await migrateLatest(db)
     await seedCategories(db)
+    await seedSafetyIndicators(db)
     // Once per database: the daily case rollups for the cases stored before they existed.
     await backfillCaseFigures(db, new Date(), (message) => console.log(message))
     return db

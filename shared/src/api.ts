@@ -1,7 +1,7 @@
 import type { z } from './zod'
 import { authEndpoints } from './endpoints/auth'
 import { casesEndpoints } from './endpoints/cases'
-import { consoleEndpoints } from './endpoints/console'
+import { consoleEndpoints, safetyIndexEndpoints } from './endpoints/console'
 import { gridPlatformsEndpoints } from './endpoints/gridPlatforms'
 import { mallEndpoints } from './endpoints/mall'
 import { patrolsEndpoints } from './endpoints/patrols'
@@ -27,6 +27,7 @@ export const api = {
   ...gridPlatformsEndpoints,
   ...patrolsEndpoints,
   ...consoleEndpoints,
+  ...safetyIndexEndpoints,
 } as const
 
 export type Api = typeof api

@@ -67,6 +67,8 @@ export const ERROR_MESSAGES = {
   GRID_TOO_FAR: '所选网格离事发位置太远，请重新选择',
   CASE_NOT_FOLLOWABLE: '该案件已办结或不在附近，无法关注，请作为新问题提交',
   GRID_AREA_NOT_GRID: '只能为网格设置范围',
+  SAFETY_INDEX_MONTH_OPEN: '该月尚未结束，月末后才能发布平安指数',
+  SAFETY_INDEX_INPUT_MISSING: '还有指标未录入，请补齐后再发布',
   IMAGE_INVALID: '只支持 JPEG、PNG、WebP 格式的图片',
   SIGNATURE_INVALID: '签名校验失败',
   CONFLICT: '数据已被修改，请刷新后重试',

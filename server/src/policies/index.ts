@@ -60,6 +60,10 @@ const rules = {
   'redemption.cancel': (actor: Actor, redemption: { userId: number }) => redemption.userId === actor.id,
   /** The console's figures, board and map of a region: centres and administrators, inside their area. */
   'console.read': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),
+  /** Entering a month's figures and publishing its 平安指数: the centre or an administrator over the region. */
+  'safetyIndex.publish': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),
+  /** The indicators are the city's: administrators only. */
+  'safetyIndex.configure': (actor: Actor) => actor.role === 'admin',
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof rules

@@ -77,11 +77,12 @@ export const caseRollupsRepo = {
   async sum(db: Queryable, { pathPrefix, from, to, groupBy }: { pathPrefix: string; from: string; to: string; groupBy: FigureGroup[] }) {
     const group = groupBy.includes('grid_id') ? [...groupBy, 'grid_path'] : groupBy
     const sums = FIGURE_COLUMNS.map((c) => db.raw('SUM(??) as ??', [c, c]))
-    const rows = await db(TABLE)
+    const q = db(TABLE)
       .where('day', '>=', from).andWhere('day', '<=', to)
       .andWhere('grid_path', '>=', pathRange(pathPrefix)[0]).andWhere('grid_path', '<', pathRange(pathPrefix)[1])
       .select(...group, ...sums)
-      .groupBy(group)
+    if (group.length) q.groupBy(group)
+    const rows = await q
     return rows.map(numeric) as SummedFigures[]
   },
 

@@ -1,6 +1,10 @@
 import { endpoint } from '../endpoint'
 import { CasePage, CaseView } from '../schemas/cases'
 import { BoardCounts, BoardQuery, ConsoleCaseQuery, ConsolePeriodQuery, Heatmap, Overview } from '../schemas/console'
+import {
+  PublicSafetyIndex, PublicSafetyIndexQuery, SafetyIndexInputsBody, SafetyIndexMonthQuery, SafetyIndexPreview, SafetyIndexPublication,
+  SafetyIndexPublishBody, SafetyIndicatorList, SafetyIndicatorsInput,
+} from '../schemas/safetyIndex'
 import { z } from '../zod'
 
 /** The governance console (综治中心 and administrators): figures, the 红黄绿 board and the heat map of a region. */
@@ -26,3 +30,34 @@ export const consoleEndpoints = {
 } as const
 
 
+
+/** 平安指数: indicators, a region's month in the console, publishing it, and what residents read. */
+export const safetyIndexEndpoints = {
+  safetyIndicators: endpoint({
+    method: 'GET', path: '/api/console/safety-index/indicators', tag: 'safety-index', auth: true,
+    summary: '平安指数的指标配置（一级、二级指标，权重、方向、来源、满分值与零分值）', response: SafetyIndicatorList,
+  }),
+  setSafetyIndicators: endpoint({
+    method: 'PUT', path: '/api/admin/safety-index/indicators', tag: 'safety-index', auth: true,
+    summary: '整体替换指标配置（管理员）；已发布的月份按发布时的配置保存，不受影响', body: SafetyIndicatorsInput, response: SafetyIndicatorList,
+  }),
+  safetyIndexPreview: endpoint({
+    method: 'GET', path: '/api/console/safety-index', tag: 'safety-index', auth: true,
+    summary: '某区域某月的平安指数：按当前数据的计算结果、需录入的指标、已发布的结果和走势', query: SafetyIndexMonthQuery,
+    response: SafetyIndexPreview,
+  }),
+  safetyIndexInputs: endpoint({
+    method: 'PUT', path: '/api/console/safety-index/inputs', tag: 'safety-index', auth: true,
+    summary: '录入某区域某月由公安、消防等部门提供的指标数值', body: SafetyIndexInputsBody, response: SafetyIndexPreview,
+  }),
+  publishSafetyIndex: endpoint({
+    method: 'POST', path: '/api/console/safety-index/publish', tag: 'safety-index', auth: true,
+    summary: '发布某区域某月的平安指数（月份结束且指标录入齐全后）；再次发布即更正', body: SafetyIndexPublishBody,
+    response: SafetyIndexPublication,
+  }),
+  publicSafetyIndex: endpoint({
+    method: 'GET', path: '/api/safety-index', tag: 'safety-index', auth: true,
+    summary: '居民查看平安指数：本社区（或最近的上级区域）最新发布的月份、走势和各项指标', query: PublicSafetyIndexQuery,
+    response: PublicSafetyIndex,
+  }),
+} as const
