@@ -8,6 +8,7 @@ import { CasesPage } from './pages/Cases'
 import { HeatmapPage } from './pages/Heatmap'
 import { LoginPage } from './pages/Login'
 import { OverviewPage } from './pages/Overview'
+import { SafetyIndexPage } from './pages/SafetyIndex'
 import './styles.css'
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -27,6 +28,7 @@ function App() {
           <Route path='/cases' element={<CasesPage />} />
           <Route path='/board' element={<BoardPage />} />
           <Route path='/heatmap' element={<HeatmapPage />} />
+          <Route path='/safety-index' element={<SafetyIndexPage />} />
         </Route>
         <Route path='*' element={<Navigate to='/overview' replace />} />
       </Routes>

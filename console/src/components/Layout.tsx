@@ -7,6 +7,7 @@ const NAV = [
   { to: '/overview', label: '区域概览' },
   { to: '/board', label: '红黄绿看板' },
   { to: '/heatmap', label: '案件热力图' },
+  { to: '/safety-index', label: '平安指数' },
 ]
 const ADMIN_NAV: { to: string; label: string }[] = []
 
