@@ -9,6 +9,8 @@ import { HeatmapPage } from './pages/Heatmap'
 import { LoginPage } from './pages/Login'
 import { OverviewPage } from './pages/Overview'
 import { SafetyIndexPage } from './pages/SafetyIndex'
+import { RankingsPage } from './pages/Rankings'
+import { ReportPage } from './pages/Report'
 import './styles.css'
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -29,6 +31,8 @@ function App() {
           <Route path='/board' element={<BoardPage />} />
           <Route path='/heatmap' element={<HeatmapPage />} />
           <Route path='/safety-index' element={<SafetyIndexPage />} />
+          <Route path='/rankings' element={<RankingsPage />} />
+          <Route path='/report' element={<ReportPage />} />
         </Route>
         <Route path='*' element={<Navigate to='/overview' replace />} />
       </Routes>

@@ -8,6 +8,8 @@ const NAV = [
   { to: '/board', label: '红黄绿看板' },
   { to: '/heatmap', label: '案件热力图' },
   { to: '/safety-index', label: '平安指数' },
+  { to: '/rankings', label: '排行榜' },
+  { to: '/report', label: '月度报告' },
 ]
 const ADMIN_NAV: { to: string; label: string }[] = []
 

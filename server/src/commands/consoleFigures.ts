@@ -1,12 +1,13 @@
-import { REGION_LEVELS, type Heatmap, type Overview, type RegionLevel } from '@anju/shared'
+import { REGION_LEVELS, type Heatmap, type Overview, type Rankings, type RegionLevel } from '@anju/shared'
 import type { Queryable } from '../db/knex'
 import { geodesicAreaKm2 } from '../lib/geo'
-import { addChinaDays, chinaDateStart } from '../lib/chinaTime'
+import { addChinaDays, addMonths, chinaDateStart, monthDates } from '../lib/chinaTime'
 import { caseRollupsRepo } from '../repositories/caseRollups'
 import { categoriesRepo } from '../repositories/categories'
 import { consoleRepo } from '../repositories/console'
-import { regionsRepo, type RegionRow } from '../repositories/regions'
-import { metricsRowOf } from '../rollups'
+import { idsOnPath, regionsRepo, type RegionRow } from '../repositories/regions'
+import { safetyIndexRepo } from '../repositories/safetyIndex'
+import { addFigures, metricsRowOf, zeroFigures, type Figures } from '../rollups'
 import { groupFigures, namedRows, totalFigures } from './caseMetrics'
 
 const regionRef = (r: RegionRow) => ({ id: r.id, name: r.name, level: r.level })
@@ -102,5 +103,36 @@ export async function consoleHeatmap(db: Queryable, region: RegionRow, from: str
       polygon: g.polygon, areaKm2: g.polygon ? Math.round(geodesicAreaKm2(g.polygon) * 1000) / 1000 : null,
       ...cells.get(g.id)!,
     })),
+  }
+}
+
+/** Communities or grids under a region by their month's rates and published index, beside the month before. */
+export async function consoleRankings(db: Queryable, region: RegionRow, month: string, level: 'community' | 'grid'): Promise<Rankings> {
+  const previous = addMonths(month, -1)
+  const units = (await regionsRepo.listSubtree(db, region)).filter((r) => r.level === level)
+  const parents = new Map((await regionsRepo.findByIds(db, units.flatMap((u) => (u.parent_id ? [u.parent_id] : [])))).map((r) => [r.id, r.name]))
+  const unitOf = (gridPath: string) => {
+    const ids = idsOnPath(gridPath)
+    return level === 'grid' ? ids.at(-1)! : ids.at(-2)!
+  }
+  async function figuresFor(m: string) {
+    const { from, to } = monthDates(m)
+    const rows = await caseRollupsRepo.sum(db, { pathPrefix: region.path, from, to, groupBy: ['grid_id'] })
+    const byUnit = new Map<number, Figures>()
+    for (const row of rows) {
+      const key = unitOf(row.grid_path!)
+      addFigures(byUnit.get(key) ?? byUnit.set(key, zeroFigures()).get(key)!, row)
+    }
+    const scores = await safetyIndexRepo.scoresFor(db, units.map((u) => u.id), m)
+    return (id: number) => {
+      const r = metricsRowOf({ id, name: '' }, byUnit.get(id) ?? zeroFigures())
+      return { total: r.total, completionRate: r.completionRate, onTimeRate: r.onTimeRate, satisfactionRate: r.satisfactionRate, safetyIndex: scores.get(id) ?? null }
+    }
+  }
+  const now = await figuresFor(month)
+  const before = await figuresFor(previous)
+  return {
+    region: regionRef(region), month, previousMonth: previous, level,
+    items: units.map((u) => ({ id: u.id, name: u.name, parent: u.parent_id ? (parents.get(u.parent_id) ?? '') : '', current: now(u.id), previous: before(u.id) })),
   }
 }

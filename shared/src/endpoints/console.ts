@@ -1,6 +1,6 @@
 import { endpoint } from '../endpoint'
 import { CasePage, CaseView } from '../schemas/cases'
-import { BoardCounts, BoardQuery, ConsoleCaseQuery, ConsolePeriodQuery, Heatmap, Overview } from '../schemas/console'
+import { BoardCounts, BoardQuery, ConsoleCaseQuery, ConsolePeriodQuery, Heatmap, Overview, RankingQuery, Rankings } from '../schemas/console'
 import {
   PublicSafetyIndex, PublicSafetyIndexQuery, SafetyIndexInputsBody, SafetyIndexMonthQuery, SafetyIndexPreview, SafetyIndexPublication,
   SafetyIndexPublishBody, SafetyIndicatorList, SafetyIndicatorsInput,
@@ -26,6 +26,10 @@ export const consoleEndpoints = {
   consoleHeatmap: endpoint({
     method: 'GET', path: '/api/console/heatmap', tag: 'console', auth: true,
     summary: '热力图：各网格每周的案件数与超期数，附网格范围', query: ConsolePeriodQuery, response: Heatmap,
+  }),
+  consoleRankings: endpoint({
+    method: 'GET', path: '/api/console/rankings', tag: 'console', auth: true,
+    summary: '排行榜：社区或网格的办结率、按时办结率、满意率和平安指数，本月与上月', query: RankingQuery, response: Rankings,
   }),
 } as const
 

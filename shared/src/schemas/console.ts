@@ -122,3 +122,26 @@ export const Heatmap = z
   })
   .meta({ id: 'Heatmap' })
 export type Heatmap = z.infer<typeof Heatmap>
+
+export const RankingQuery = z.object({
+  regionId: regionIdQuery,
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
+  level: z.enum(['community', 'grid']).default('community'),
+})
+const RankingFigures = z.object({
+  total: z.number().int(),
+  completionRate: z.number().nullable(),
+  onTimeRate: z.number().nullable(),
+  satisfactionRate: z.number().nullable(),
+  safetyIndex: z.number().nullable().describe('该月已发布的平安指数'),
+})
+export const Rankings = z
+  .object({
+    region: RegionRef,
+    month: z.string(),
+    previousMonth: z.string(),
+    level: z.enum(['community', 'grid']),
+    items: z.array(z.object({ id: z.number().int(), name: z.string(), parent: z.string(), current: RankingFigures, previous: RankingFigures })),
+  })
+  .meta({ id: 'Rankings' })
+export type Rankings = z.infer<typeof Rankings>

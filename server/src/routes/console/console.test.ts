@@ -144,6 +144,20 @@ describe.each(testDatabaseKinds())('the console over HTTP on %s', (kind) => {
     expect(later.body.counts.find((c: { colour: string; state: string }) => c.colour === colour && c.state === 'overdue').count).toBe(1)
   })
 
+  it('ranks the communities of the street by this month\'s rates beside last month\'s', async () => {
+    const month = today.slice(0, 7)
+    const res = await s.http.get(`/api/console/rankings?regionId=${jslId}&month=${month}`, { token: centre })
+    expect(res.status).toBe(200)
+    const byName = Object.fromEntries(res.body.items.map((r: { name: string }) => [r.name, r]))
+    expect(Object.keys(byName).sort()).toEqual(['和平社区', '幸福里社区'])
+    expect(byName['幸福里社区'].current).toMatchObject({ total: 2, completionRate: 0.5, onTimeRate: 1, safetyIndex: null })
+    expect(byName['和平社区'].current).toMatchObject({ total: 1, completionRate: 0 })
+    expect(byName['幸福里社区'].previous).toMatchObject({ total: 0, completionRate: null })
+    const grids = await s.http.get(`/api/console/rankings?regionId=${jslId}&month=${month}&level=grid`, { token: centre })
+    expect(grids.body.items).toHaveLength(3)
+    expect((await s.http.get(`/api/console/rankings?regionId=${sylId}&month=${month}`, { token: centre })).status).toBe(404)
+  })
+
   it('maps each grid of the area with its polygon and its cases per week', async () => {
     const res = await s.http.get(`/api/console/heatmap?regionId=${jslId}&${period()}`, { token: centre })
     expect(res.status).toBe(200)

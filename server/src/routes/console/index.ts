@@ -1,5 +1,5 @@
 import { api, CASE_COLOURS, DEADLINE_STATES } from '@anju/shared'
-import { consoleHeatmap, consoleOverview } from '../../commands/consoleFigures'
+import { consoleHeatmap, consoleOverview, consoleRankings } from '../../commands/consoleFigures'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { addChinaDays, chinaDateStart } from '../../lib/chinaTime'
@@ -37,6 +37,11 @@ export function consoleRoutes(router: AppRouter) {
   route(router, api.consoleHeatmap, async (ctx, { actor, query }) => {
     const { db } = ctx.services
     return consoleHeatmap(db, await consoleRegion(db, actor, query.regionId), query.from, query.to)
+  })
+
+  route(router, api.consoleRankings, async (ctx, { actor, query }) => {
+    const { db } = ctx.services
+    return consoleRankings(db, await consoleRegion(db, actor, query.regionId), query.month, query.level)
   })
 
   route(router, api.consoleCases, async (ctx, { actor, query }) => {
