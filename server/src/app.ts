@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
 import { consoleRoutes } from './routes/console'
 import { safetyIndexRoutes } from './routes/console/safetyIndex'
+import { staffAccountRoutes } from './routes/staffAccounts'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
 import { open311Routes } from './routes/open311'
 import { uploadRoutes } from './routes/uploads'
@@ -93,6 +94,7 @@ export function createApp(
   mallRoutes(router)
   consoleRoutes(router)
   safetyIndexRoutes(router)
+  staffAccountRoutes(router)
 
   app.use(requestContext())
   app.use(errorHandler())

@@ -5,12 +5,12 @@ import { addChinaDays, addMonths, chinaDateStart, monthDates } from '../lib/chin
 import { caseRollupsRepo } from '../repositories/caseRollups'
 import { categoriesRepo } from '../repositories/categories'
 import { consoleRepo } from '../repositories/console'
+import { presentRegionRef } from '../presenters'
 import { idsOnPath, regionsRepo, type RegionRow } from '../repositories/regions'
 import { safetyIndexRepo } from '../repositories/safetyIndex'
 import { addFigures, metricsRowOf, zeroFigures, type Figures } from '../rollups'
 import { groupFigures, namedRows, totalFigures } from './caseMetrics'
 
-const regionRef = (r: RegionRow) => ({ id: r.id, name: r.name, level: r.level })
 const childLevelOf = (level: RegionLevel): RegionLevel | null => REGION_LEVELS[REGION_LEVELS.indexOf(level) + 1] ?? null
 
 /** Points issued, redeemed and expired in the period by the region's accounts, and what is left out at its end. */
@@ -51,7 +51,7 @@ export async function consoleOverview(db: Queryable, region: RegionRow, from: st
   const start = chinaDateStart(from)
   const end = chinaDateStart(addChinaDays(to, 1))
   return {
-    region: regionRef(region), from, to,
+    region: presentRegionRef(region), from, to,
     cases: metricsRowOf({ id: region.id, name: region.name }, totalFigures(rows)),
     childLevel,
     children: childLevel ? await namedRows(db, groupFigures(rows, { by: 'child', ofPath: region.path }), 'child', region.name) : [],
@@ -97,7 +97,7 @@ export async function consoleHeatmap(db: Queryable, region: RegionRow, from: str
     cell.overdue[week]! += row.overdue
   }
   return {
-    region: regionRef(region), from, to, weeks,
+    region: presentRegionRef(region), from, to, weeks,
     grids: grids.map((g) => ({
       id: g.id, name: g.name, community: g.parentId ? (communities.get(g.parentId) ?? '') : '',
       polygon: g.polygon, areaKm2: g.polygon ? Math.round(geodesicAreaKm2(g.polygon) * 1000) / 1000 : null,
@@ -132,7 +132,7 @@ export async function consoleRankings(db: Queryable, region: RegionRow, month: s
   const now = await figuresFor(month)
   const before = await figuresFor(previous)
   return {
-    region: regionRef(region), month, previousMonth: previous, level,
+    region: presentRegionRef(region), month, previousMonth: previous, level,
     items: units.map((u) => ({ id: u.id, name: u.name, parent: u.parent_id ? (parents.get(u.parent_id) ?? '') : '', current: now(u.id), previous: before(u.id) })),
   }
 }

@@ -62,6 +62,13 @@ const rules = {
   'console.read': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),
   /** Entering a month's figures and publishing its 平安指数: the centre or an administrator over the region. */
   'safetyIndex.publish': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),
+  /**
+   * Staff accounts: an administrator manages any account inside their area, a centre the community staff and
+   * grid workers inside theirs. `role` is the account's role (before and after a change, both are checked).
+   */
+  'staffAccount.manage': (actor: Actor, account: Scoped & { role: Role }) =>
+    withinScope(actor, account.regionPath) &&
+    (actor.role === 'admin' || (actor.role === 'centre' && (account.role === 'staff' || account.role === 'grid_worker'))),
   /** The indicators are the city's: administrators only. */
   'safetyIndex.configure': (actor: Actor) => actor.role === 'admin',
 } satisfies Record<string, Rule>

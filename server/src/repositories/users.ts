@@ -74,6 +74,17 @@ export const usersRepo = {
     if (fields.disabled !== undefined) row.disabled = fields.disabled
     await db('users').where({ id }).update(row)
   },
+  /** Revokes every token issued to the user so far. */
+  async bumpTokenVersion(db: Queryable, id: number) {
+    await db('users').where({ id }).increment('token_version', 1)
+  },
+  /** Accounts with a password (people, not platform or Open311 accounts) in these regions, by region then name. */
+  async staffInRegions(db: Queryable, regionIds: number[]) {
+    if (regionIds.length === 0) return []
+    const rows = await db('users').whereIn('region_id', regionIds).whereNotNull('password_hash').whereNotNull('username')
+      .whereIn('role', ['grid_worker', 'staff', 'centre', 'admin']).orderBy('region_id').orderBy('username')
+    return rows.map((r: unknown) => UserRow.parse(r))
+  },
   async saveWechatSession(db: Queryable, userId: number, sessionKey: string) {
     await db('wechat_sessions')
       .insert({ user_id: userId, session_key: sessionKey, updated_at: new Date() })

@@ -5,6 +5,7 @@ import { chinaMonthKey, monthDates } from '../lib/chinaTime'
 import type { Actor } from '../policies'
 import { caseRollupsRepo } from '../repositories/caseRollups'
 import { consoleRepo } from '../repositories/console'
+import { presentRegionRef } from '../presenters'
 import { idsOnPath, regionsRepo, type RegionRow } from '../repositories/regions'
 import { safetyIndexRepo, type PublicationDetail, type PublicationRow } from '../repositories/safetyIndex'
 import { usersRepo } from '../repositories/users'
@@ -17,7 +18,6 @@ export { computeSafetyIndex, scoreOf } from './compute'
 export { DEFAULT_SAFETY_INDICATORS } from './defaults'
 
 const TREND_MONTHS = 12
-const regionRef = (r: RegionRow) => ({ id: r.id, name: r.name, level: r.level })
 
 /** The default indicators, once, on a database that has none (an administrator's changes are kept). */
 export async function seedSafetyIndicators(db: Queryable): Promise<void> {
@@ -57,7 +57,7 @@ export async function previewSafetyIndex(db: Queryable, region: RegionRow, month
   const published = await safetyIndexRepo.publication(db, region.id, month)
   const publisher = published ? await usersRepo.findById(db, published.published_by) : undefined
   return {
-    region: regionRef(region), month, gridCount, monthEnded: monthEnded(month, now),
+    region: presentRegionRef(region), month, gridCount, monthEnded: monthEnded(month, now),
     manual: manual.map((i) => ({ code: i.code, name: i.name, value: entered.get(i.code) ?? null, explanation: i.explanation })),
     missing: manual.filter((i) => !entered.has(i.code)).map((i) => i.name),
     result: computeSafetyIndex(indicators, raws, gridCount),
@@ -78,7 +78,7 @@ export async function enterSafetyInputs(
 }
 
 function presentPublication(region: RegionRow, row: PublicationRow) {
-  return { region: regionRef(region), month: row.month, score: row.score, publishedAt: row.published_at.toISOString(), result: row.detail.result }
+  return { region: presentRegionRef(region), month: row.month, score: row.score, publishedAt: row.published_at.toISOString(), result: row.detail.result }
 }
 
 /**
@@ -113,10 +113,10 @@ export async function publicSafetyIndex(db: Queryable, regionId: number | null) 
   if (!region) return { region: null, latest: null, trend: [] }
   const chain = idsOnPath(region.path).reverse()
   const latest = await safetyIndexRepo.latestAmong(db, chain)
-  if (!latest) return { region: regionRef(region), latest: null, trend: [] }
+  if (!latest) return { region: presentRegionRef(region), latest: null, trend: [] }
   const owner = (await regionsRepo.findById(db, latest.region_id))!
   return {
-    region: regionRef(owner),
+    region: presentRegionRef(owner),
     latest: presentPublication(owner, latest),
     trend: (await safetyIndexRepo.trend(db, owner.id, TREND_MONTHS)).reverse(),
   }
