@@ -11,6 +11,7 @@ import { OverviewPage } from './pages/Overview'
 import { SafetyIndexPage } from './pages/SafetyIndex'
 import { RankingsPage } from './pages/Rankings'
 import { ReportPage } from './pages/Report'
+import { AccountsPage } from './pages/admin/Accounts'
 import './styles.css'
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -33,6 +34,7 @@ function App() {
           <Route path='/safety-index' element={<SafetyIndexPage />} />
           <Route path='/rankings' element={<RankingsPage />} />
           <Route path='/report' element={<ReportPage />} />
+          <Route path='/admin/accounts' element={<AccountsPage />} />
         </Route>
         <Route path='*' element={<Navigate to='/overview' replace />} />
       </Routes>

@@ -11,7 +11,9 @@ const NAV = [
   { to: '/rankings', label: '排行榜' },
   { to: '/report', label: '月度报告' },
 ]
-const ADMIN_NAV: { to: string; label: string }[] = []
+const ADMIN_NAV: { to: string; label: string }[] = [
+  { to: '/admin/accounts', label: '工作人员账号' },
+]
 
 /** The console's frame: navigation on the left, the page on the right; links keep the region and period. */
 export function Layout() {
