@@ -245,7 +245,7 @@ async function measure(t: TestDatabase) {
     console.log(`  ${t.kind} ${name}: p50 ${row.p50Ms} ms, p95 ${row.p95Ms} ms, stall ${row.longestEventLoopStallMs} ms${c.goalMs ? ` (goal < ${c.goalMs} ms)` : ''}`)
   }
   await new Promise<void>((resolve) => server.close(() => resolve()))
-  return { database: t.kind, cases: CASES, grids: city.grids.length, ledgerPostings: POSTINGS, patrols: PATROLS, insertCasesSeconds: insertSeconds, rebuildRollupsSeconds: rebuildSeconds, rollupRows, requests: results }
+  return { database: t.kind, loadAverageDuringRequests: os.loadavg().map((l) => Math.round(l * 10) / 10), cases: CASES, grids: city.grids.length, ledgerPostings: POSTINGS, patrols: PATROLS, insertCasesSeconds: insertSeconds, rebuildRollupsSeconds: rebuildSeconds, rollupRows, requests: results }
 }
 
 async function main() {
