@@ -20,6 +20,7 @@ import { caseRoutes } from './routes/cases'
 import { consoleRoutes } from './routes/console'
 import { safetyIndexRoutes } from './routes/console/safetyIndex'
 import { staffAccountRoutes } from './routes/staffAccounts'
+import { consoleAdminRoutes } from './routes/console/admin'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
 import { open311Routes } from './routes/open311'
 import { uploadRoutes } from './routes/uploads'
@@ -95,6 +96,7 @@ export function createApp(
   consoleRoutes(router)
   safetyIndexRoutes(router)
   staffAccountRoutes(router)
+  consoleAdminRoutes(router)
 
   app.use(requestContext())
   app.use(errorHandler())

@@ -2,7 +2,7 @@ import type { z } from './zod'
 import { authEndpoints } from './endpoints/auth'
 import { casesEndpoints } from './endpoints/cases'
 import { consoleEndpoints, safetyIndexEndpoints } from './endpoints/console'
-import { staffAccountEndpoints } from './endpoints/staffAccounts'
+import { consoleAdminEndpoints, staffAccountEndpoints } from './endpoints/staffAccounts'
 import { gridPlatformsEndpoints } from './endpoints/gridPlatforms'
 import { mallEndpoints } from './endpoints/mall'
 import { patrolsEndpoints } from './endpoints/patrols'
@@ -30,6 +30,7 @@ export const api = {
   ...consoleEndpoints,
   ...safetyIndexEndpoints,
   ...staffAccountEndpoints,
+  ...consoleAdminEndpoints,
 } as const
 
 export type Api = typeof api
