@@ -12,6 +12,7 @@ import { SafetyIndexPage } from './pages/SafetyIndex'
 import { RankingsPage } from './pages/Rankings'
 import { ReportPage } from './pages/Report'
 import { AccountsPage } from './pages/admin/Accounts'
+import { GridAreasPage } from './pages/admin/GridAreas'
 import './styles.css'
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -35,6 +36,7 @@ function App() {
           <Route path='/rankings' element={<RankingsPage />} />
           <Route path='/report' element={<ReportPage />} />
           <Route path='/admin/accounts' element={<AccountsPage />} />
+          <Route path='/admin/grid-areas' element={<GridAreasPage />} />
         </Route>
         <Route path='*' element={<Navigate to='/overview' replace />} />
       </Routes>

@@ -13,6 +13,7 @@ const NAV = [
 ]
 const ADMIN_NAV: { to: string; label: string }[] = [
   { to: '/admin/accounts', label: '工作人员账号' },
+  { to: '/admin/grid-areas', label: '网格范围' },
 ]
 
 /** The console's frame: navigation on the left, the page on the right; links keep the region and period. */
