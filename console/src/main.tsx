@@ -13,6 +13,8 @@ import { RankingsPage } from './pages/Rankings'
 import { ReportPage } from './pages/Report'
 import { AccountsPage } from './pages/admin/Accounts'
 import { GridAreasPage } from './pages/admin/GridAreas'
+import { CategoriesPage } from './pages/admin/Categories'
+import { IntegrationsPage } from './pages/admin/Integrations'
 import './styles.css'
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -37,6 +39,8 @@ function App() {
           <Route path='/report' element={<ReportPage />} />
           <Route path='/admin/accounts' element={<AccountsPage />} />
           <Route path='/admin/grid-areas' element={<GridAreasPage />} />
+          <Route path='/admin/categories' element={<CategoriesPage />} />
+          <Route path='/admin/integrations' element={<IntegrationsPage />} />
         </Route>
         <Route path='*' element={<Navigate to='/overview' replace />} />
       </Routes>

@@ -54,6 +54,7 @@ export function DataTable<T>({ id, title, columns, rows, rowKey, exportName, onR
             <tr>{columns.map((c) => <th key={c.key} className={c.align === 'right' ? 'num' : undefined}>{c.title}</th>)}</tr>
           </thead>
           <tbody>
+            {rows.length === 0 ? <tr><td colSpan={columns.length} className='muted'>暂无数据</td></tr> : null}
             {rows.map((row) => (
               <tr key={rowKey(row)} onClick={onRowClick ? () => onRowClick(row) : undefined} className={onRowClick ? 'clickable' : undefined}>
                 {columns.map((c) => {

@@ -11,9 +11,12 @@ const NAV = [
   { to: '/rankings', label: '排行榜' },
   { to: '/report', label: '月度报告' },
 ]
-const ADMIN_NAV: { to: string; label: string }[] = [
+/** Centres manage the staff accounts under them; the rest is the city administrators'. */
+const ADMIN_NAV: { to: string; label: string; adminOnly?: boolean }[] = [
   { to: '/admin/accounts', label: '工作人员账号' },
-  { to: '/admin/grid-areas', label: '网格范围' },
+  { to: '/admin/categories', label: '案件类别', adminOnly: true },
+  { to: '/admin/grid-areas', label: '网格范围', adminOnly: true },
+  { to: '/admin/integrations', label: '网格平台与 Open311', adminOnly: true },
 ]
 
 /** The console's frame: navigation on the left, the page on the right; links keep the region and period. */
@@ -34,8 +37,8 @@ export function Layout() {
         </div>
         <nav>
           {NAV.map((n) => <NavLink key={n.to} to={keep(n.to)} className='nav-link'>{n.label}</NavLink>)}
-          {ADMIN_NAV.length ? <div className='nav-group'>管理</div> : null}
-          {ADMIN_NAV.map((n) => <NavLink key={n.to} to={keep(n.to)} className='nav-link'>{n.label}</NavLink>)}
+          <div className='nav-group'>管理</div>
+          {ADMIN_NAV.filter((n) => !n.adminOnly || session.user.role === 'admin').map((n) => <NavLink key={n.to} to={keep(n.to)} className='nav-link'>{n.label}</NavLink>)}
         </nav>
         <div className='shell__user'>
           <div>{session.user.displayName}</div>
