@@ -12,6 +12,7 @@ import { createLocalFileStore } from './integrations/fileStore'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
 import { errorHandler } from './middleware/errors'
+import { consoleStatic } from './middleware/consoleStatic'
 import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
@@ -31,28 +32,6 @@ import { patrolRoutes } from './routes/patrols'
 import { regionRoutes } from './routes/regions'
 import { systemRoutes } from './routes/system'
 import { userRoutes } from './routes/users'
-
-const CONSOLE_PREFIX = '/console'
-
-/**
- * The governance console's single-page build at /console/: its files by path, and index.html for every
- * other path under it (the console routes in the browser).
- */
-function consoleApp(dir: string) {
-  const files = serve(dir, { index: 'index.html', maxage: 0 })
-  return async function consoleFiles(ctx: Koa.Context, next: Koa.Next) {
-    if (ctx.path === CONSOLE_PREFIX) return ctx.redirect(`${CONSOLE_PREFIX}/`)
-    if (!ctx.path.startsWith(`${CONSOLE_PREFIX}/`)) return next()
-    const original = ctx.path
-    const rest = original.slice(CONSOLE_PREFIX.length)
-    ctx.path = /\.[a-z0-9]+$/i.test(rest) ? rest : '/'
-    try {
-      await files(ctx as never, async () => undefined)
-    } finally {
-      ctx.path = original
-    }
-  }
-}
 
 export type AnjuApp = Koa<AppState, AppContextExtras> & { services: Services; close(): Promise<void> }
 
@@ -100,7 +79,7 @@ export function createApp(
 
   app.use(requestContext())
   app.use(errorHandler())
-  if (config.consoleDir) app.use(consoleApp(config.consoleDir))
+  if (config.consoleDir) app.use(consoleStatic(config.consoleDir))
   if (config.staticDir) {
     const staticFiles = h5Static(config.staticDir)
     app.use(async function h5App(ctx, next) {

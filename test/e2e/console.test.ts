@@ -6,7 +6,8 @@ import { DEMO_PASSWORD } from '../../server/src/db/seeds/demo'
 import { seedHistory } from '../../server/src/db/seeds/history'
 import { regionsRepo } from '../../server/src/repositories/regions'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
-import { launchChromium, openDesktop, screenshotPath } from '../support/browser'
+import { keepScreenshot } from '../support/visual'
+import { launchChromium, openDesktop } from '../support/browser'
 
 const CONSOLE_BUILD = path.resolve(import.meta.dirname, '../../console/dist')
 
@@ -56,7 +57,7 @@ describe('governance console in Chromium', () => {
     expect(await page.locator('#by-child tbody tr').count()).toBe(api.body.children.length)
     expect(await page.locator('#by-child tbody tr').first().textContent()).toContain(api.body.children[0].key.name)
     expect(await page.locator('.chart svg').count()).toBeGreaterThanOrEqual(2)
-    await page.screenshot({ path: screenshotPath('console-overview'), fullPage: true })
+    await keepScreenshot(page, 'console-overview')
   })
 
   it('opens the cases behind a figure and exports them to a spreadsheet that reads back the same', async () => {
@@ -76,7 +77,7 @@ describe('governance console in Chromium', () => {
     expect(sheet.rowCount).toBe(rows + 1)
     expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(firstRow)
     expect(firstRow[3]).toBe('已办结')
-    await page.screenshot({ path: screenshotPath('console-cases'), fullPage: false })
+    await keepScreenshot(page, 'console-cases')
   })
 
   it('boards open cases by colour and deadline and acts on one as the workbench would', async () => {
@@ -86,7 +87,7 @@ describe('governance console in Chromium', () => {
     const open = await server.database.db('cases').where('region_path', 'like', `${(await regionsRepo.findById(server.database.db, jslId))!.path}%`)
       .whereNotIn('status', ['closed', 'rejected']).count({ n: '*' }).first()
     expect(cells.reduce((n, c) => n + Number(c), 0)).toBe(Number(open!.n))
-    await page.screenshot({ path: screenshotPath('console-board') })
+    await keepScreenshot(page, 'console-board')
     // Accept the first case still waiting for it, through the case action API.
     const row = page.locator('#board-list tbody tr').filter({ has: page.locator('[data-action="accept"]') }).first()
     const number = (await row.locator('td').first().textContent())!.trim()
@@ -109,7 +110,7 @@ describe('governance console in Chromium', () => {
     await expect.poll(() => page.locator('#heatmap-svg .grid-shape').count(), { timeout: 15_000 }).toBe(6)
     const whole = await page.locator('#heatmap-svg .grid-shape__label').allTextContents()
     expect(await text('#week-label')).toContain('整个期间')
-    await page.screenshot({ path: screenshotPath('console-heatmap') })
+    await keepScreenshot(page, 'console-heatmap')
     await page.locator('#week-slider').focus()
     await page.keyboard.press('Home')
     await expect.poll(() => text('#week-label')).toContain('第 1 周')
@@ -118,7 +119,7 @@ describe('governance console in Chromium', () => {
     expect(sum(firstWeek)).toBeLessThan(sum(whole))
     await page.locator('#measure-overdue').click()
     await expect.poll(async () => (await page.locator('#heatmap-svg .grid-shape__label').first().textContent()) ?? '').toMatch(/超期|无案件/)
-    await page.screenshot({ path: screenshotPath('console-heatmap-week1-overdue') })
+    await keepScreenshot(page, 'console-heatmap-week1-overdue')
   })
 
   it('adds a grid worker on the staff-account page, then disables the account and resets its password', async () => {
@@ -140,6 +141,6 @@ describe('governance console in Chromium', () => {
     await expect.poll(() => page.locator('#account-notice').textContent(), { timeout: 10_000 }).toContain('已重置 grid-new 的密码')
     await page.locator('[data-toggle="grid-new"]').click()
     await expect.poll(async () => (await server.http.post('/api/auth/staff', { username: 'grid-new', password: 'grid-new-pass-2' })).status, { timeout: 10_000 }).toBe(200)
-    await page.screenshot({ path: screenshotPath('console-accounts') })
+    await keepScreenshot(page, 'console-accounts')
   })
 })

@@ -6,7 +6,9 @@ import { seedHistory } from '../../server/src/db/seeds/history'
 import { addMonths, chinaMonthKey } from '../../server/src/lib/chinaTime'
 import { regionsRepo } from '../../server/src/repositories/regions'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
-import { launchChromium, openDesktop, openPhone, screenshotPath } from '../support/browser'
+import { saveScreen } from '../support/screens'
+import { keepScreenshot } from '../support/visual'
+import { launchChromium, openDesktop, openPhone } from '../support/browser'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
 const CONSOLE_BUILD = path.resolve(import.meta.dirname, '../../console/dist')
@@ -59,7 +61,7 @@ describe('平安指数 from the console to the mini program, in Chromium', () =>
     const detail = JSON.parse(row.detail)
     expect(detail.raws.traffic_violations).toBeGreaterThan(0)
     expect(detail.raws.satisfaction).toBeGreaterThan(0)
-    await page.screenshot({ path: screenshotPath('console-safety-index'), fullPage: true })
+    await keepScreenshot(page, 'console-safety-index')
     await page.context().close()
   })
 
@@ -75,7 +77,7 @@ describe('平安指数 from the console to the mini program, in Chromium', () =>
     for (const name of ['治安', '交通', '消防', '群众感受', '命案', '满意率']) {
       expect(await page.getByText(name, { exact: false }).first().isVisible()).toBe(true)
     }
-    await page.screenshot({ path: screenshotPath('miniapp-safety-index'), fullPage: true })
+    await saveScreen(page, 'miniapp-safety-index', { fullPage: true })
     const box = await page.locator('#safety-head').boundingBox()
     expect(box!.x + box!.width).toBeLessThanOrEqual(390)
     await page.context().close()

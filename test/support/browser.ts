@@ -41,10 +41,3 @@ export async function openDesktop(browser: Browser, url: string): Promise<Page> 
   await page.goto(url)
   return page
 }
-
-/** Where browser tests leave their screenshots (test-results/, not committed) for a person to look at. */
-export function screenshotPath(name: string): string {
-  const dir = new URL('../../test-results/screens/', import.meta.url).pathname
-  fs.mkdirSync(dir, { recursive: true })
-  return `${dir}${name}.png`
-}
