@@ -30,7 +30,9 @@ function whereState(q: Knex.QueryBuilder, state: DeadlineState, now: Date, soon:
 export const consoleRepo = {
   /**
    * Cases that happened under `gridPathPrefix`, filed in [from, to), that count for `figure`: newest first,
-   * keyset-paged by (created_at, id); `limit + 1` rows so the caller knows whether more follow.
+   * keyset-paged by (created_at, id); `limit + 1` rows so the caller knows whether more follow. The region's grids
+   * are looked up first, so the cases are read by (grid_id, created_at) ranges: the period of those grids only,
+   * whatever the figure (a figure's status condition alone would pick an index over every closed case).
    */
   async casesBehindFigure(
     db: Queryable,
@@ -39,9 +41,12 @@ export const consoleRepo = {
       before?: { createdAt: Date; id: number }; limit: number
     },
   ) {
-    const q = db('cases').where('created_at', '>=', f.from).andWhere('created_at', '<', f.to)
-    if (f.gridId) q.andWhere('grid_id', f.gridId)
-    q.andWhere('grid_path', '>=', pathRange(f.gridPathPrefix)[0]).andWhere('grid_path', '<', pathRange(f.gridPathPrefix)[1])
+    const [low, high] = pathRange(f.gridPathPrefix)
+    const grids = (await db('regions').where('path', '>=', low).andWhere('path', '<', high).andWhere('level', 'grid').select('id'))
+      .map((r: { id: unknown }) => Number(r.id))
+      .filter((id: number) => !f.gridId || id === f.gridId)
+    if (grids.length === 0) return []
+    const q = db('cases').whereIn('grid_id', grids).andWhere('created_at', '>=', f.from).andWhere('created_at', '<', f.to)
     if (f.assigneeId !== undefined) {
       if (f.assigneeId === 0) q.whereNull('assignee_id')
       else q.andWhere('assignee_id', f.assigneeId)
