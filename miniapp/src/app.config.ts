@@ -22,6 +22,10 @@ export default defineAppConfig({
       pages: ['pages/new/index', 'pages/detail/index'],
     },
     {
+      root: 'packages/safety',
+      pages: ['pages/index/index'],
+    },
+    {
       root: 'packages/patrol',
       pages: ['pages/start/index', 'pages/live/index', 'pages/records/index', 'pages/record/index', 'pages/ranking/index'],
     },

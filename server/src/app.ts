@@ -13,11 +13,16 @@ import { systemClock, type Clock } from './lib/clock'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
 import { errorHandler } from './middleware/errors'
+import { consoleStatic } from './middleware/consoleStatic'
 import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
 import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
+import { consoleRoutes } from './routes/console'
+import { safetyIndexRoutes } from './routes/console/safetyIndex'
+import { staffAccountRoutes } from './routes/staffAccounts'
+import { consoleAdminRoutes } from './routes/console/admin'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
 import { open311Routes } from './routes/open311'
 import { uploadRoutes } from './routes/uploads'
@@ -69,9 +74,14 @@ export function createApp(
   pointsRoutes(router)
   awardRoutes(router)
   mallRoutes(router)
+  consoleRoutes(router)
+  safetyIndexRoutes(router)
+  staffAccountRoutes(router)
+  consoleAdminRoutes(router)
 
   app.use(requestContext())
   app.use(errorHandler())
+  if (config.consoleDir) app.use(consoleStatic(config.consoleDir))
   if (config.staticDir) {
     const staticFiles = h5Static(config.staticDir)
     app.use(async function h5App(ctx, next) {

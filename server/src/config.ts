@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   ANJU_DEV_LOGIN: booleanFlag,
   STATIC_DIR: z.string().optional(),
+  CONSOLE_DIR: z.string().optional(),
   REDEMPTION_PICKUP_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   PATROL_TOKEN_SECRET: z.string().default(DEFAULT_PATROL_TOKEN_SECRET),
   PATROL_MAX_SPEED_KMH: z.coerce.number().min(5).max(60).default(25),
@@ -66,6 +67,8 @@ export interface Config {
   devLogin: boolean
   /** Folder with the h5 build served at /, or null to serve only the API. */
   staticDir: string | null
+  /** Folder with the governance console's build served at /console/, or null. */
+  consoleDir: string | null
   logLevel: string
   /** Reports, photos and forwarding to external grid platforms. */
   gridLoop: {
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, '') },
     devLogin: e.ANJU_DEV_LOGIN && e.NODE_ENV !== 'production',
     staticDir: e.STATIC_DIR === '' ? null : (e.STATIC_DIR ?? defaultStatic),
+    consoleDir: e.CONSOLE_DIR === '' ? null : (e.CONSOLE_DIR ?? path.join(REPO_ROOT, 'console', 'dist')),
     logLevel: e.LOG_LEVEL,
     gridLoop: {
       uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(REPO_ROOT, 'data', 'uploads')),

@@ -3,13 +3,17 @@ import { createApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
 import { createDb, migrateLatest } from './db/knex'
 import { seedDemo } from './db/seeds/demo'
+import { seedHistory } from './db/seeds/history'
 import { seedCategories } from './db/seeds/gridLoop'
 import { startJobs } from './jobs'
 import './jobs/all'
 import { verifyLedger } from './ledger'
 import { createLogger } from './logger'
+import { chinaDate } from './lib/chinaTime'
+import { seedSafetyIndicators } from './safetyIndex'
+import { backfillCaseFigures, rebuildCaseFigures, verifyCaseFigures } from './rollups'
 
-const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify'
+const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
 
 /** Brings the schema up to date and adds the reference data a working system needs (SPEC's categories). */
 async function migrate(config: Config) {
@@ -17,6 +21,9 @@ async function migrate(config: Config) {
   try {
     await migrateLatest(db)
     await seedCategories(db)
+    await seedSafetyIndicators(db)
+    // Once per database: the daily case rollups for the cases stored before they existed.
+    await backfillCaseFigures(db, new Date(), (message) => console.log(message))
     return db
   } catch (err) {
     await db.destroy()
@@ -27,7 +34,10 @@ async function migrate(config: Config) {
 async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJobs: boolean }) {
   const logger = createLogger(config.logLevel)
   const db = await migrate(config)
-  if (seed) await seedDemo(db)
+  if (seed) {
+    await seedDemo(db)
+    await seedHistory(db)
+  }
   const app = createApp(config, { db, logger })
   const jobsRunning = new AbortController()
   if (withJobs) startJobs({ db, config, logger }, jobsRunning.signal)
@@ -77,6 +87,7 @@ async function main(command: string | undefined) {
       if (config.env === 'production') throw new ConfigError('demo data is never seeded in production')
       const db = await migrate(config)
       await seedDemo(db)
+      await seedHistory(db)
       return db.destroy()
     }
     case 'ledger:verify': {
@@ -87,6 +98,26 @@ async function main(command: string | undefined) {
         for (const p of report.problems) console.log(`PROBLEM ${p.kind} ${p.subject}: ${p.detail}`)
         console.log(report.problems.length === 0 ? 'ledger verified: no problems' : `${report.problems.length} problems found`)
         process.exitCode = report.problems.length === 0 ? 0 : 1
+      } finally {
+        await db.destroy()
+      }
+      return
+    }
+    case 'rollups:rebuild':
+    case 'rollups:verify': {
+      const db = createDb(config.database)
+      const to = process.argv[4] ?? chinaDate(new Date())
+      const from = process.argv[3] ?? chinaDate(new Date(Date.now() - 90 * 86_400_000))
+      try {
+        if (command === 'rollups:rebuild') {
+          const done = await rebuildCaseFigures(db, from, to)
+          console.log(`case rollups rebuilt: ${done.days} days, ${done.cases} cases (${from} … ${to})`)
+        } else {
+          const differences = await verifyCaseFigures(db, from, to)
+          for (const d of differences) console.log(`DIFFERENCE ${d.table} ${d.key} ${d.column}: stored ${d.stored}, cases give ${d.actual}`)
+          console.log(differences.length === 0 ? `case rollups match the cases (${from} … ${to})` : `${differences.length} differences found`)
+          process.exitCode = differences.length === 0 ? 0 : 1
+        }
       } finally {
         await db.destroy()
       }

@@ -1,6 +1,8 @@
 import type { z } from './zod'
 import { authEndpoints } from './endpoints/auth'
 import { casesEndpoints } from './endpoints/cases'
+import { consoleEndpoints, safetyIndexEndpoints } from './endpoints/console'
+import { consoleAdminEndpoints, staffAccountEndpoints } from './endpoints/staffAccounts'
 import { gridPlatformsEndpoints } from './endpoints/gridPlatforms'
 import { mallEndpoints } from './endpoints/mall'
 import { patrolsEndpoints } from './endpoints/patrols'
@@ -25,6 +27,10 @@ export const api = {
   ...casesEndpoints,
   ...gridPlatformsEndpoints,
   ...patrolsEndpoints,
+  ...consoleEndpoints,
+  ...safetyIndexEndpoints,
+  ...staffAccountEndpoints,
+  ...consoleAdminEndpoints,
 } as const
 
 export type Api = typeof api

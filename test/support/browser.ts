@@ -32,3 +32,12 @@ export async function openPhone(browser: Browser, url: string): Promise<Page> {
   await page.goto(url)
   return page
 }
+
+/** A fresh desktop page (1280×800, its own context) for the governance console, downloads allowed. */
+export async function openDesktop(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true, timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error('page error:', err.message))
+  await page.goto(url)
+  return page
+}

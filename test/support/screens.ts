@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core'
 import { SCREENS_DIR } from './visual'
 
 /**
- * Saves the phone's screen as test-results/screens/<name>.png once nothing moves: Taro slides each new page
+ * Saves the screen (a phone's, or the console's) as test-results/screens/<name>.png once nothing moves: Taro slides each new page
  * in, and a shot taken mid-slide shows half of two pages.
  */
 export async function saveScreen(page: Page, name: string, { fullPage = false } = {}) {
@@ -17,7 +17,9 @@ export async function saveScreen(page: Page, name: string, { fullPage = false } 
       }).document
       // The page left behind stays until the new one has slid fully in; then only one is laid out.
       const pages = [...doc.querySelectorAll('.taro_page')].filter((el) => el.getBoundingClientRect().width > 0)
-      return pages.length === 1 && pages[0]!.getBoundingClientRect().left === 0 && doc.getAnimations().every((a) => a.playState !== 'running')
+      // (The console is not a Taro app: no .taro_page at all.)
+      const settled = pages.length === 0 || (pages.length === 1 && pages[0]!.getBoundingClientRect().left === 0)
+      return settled && doc.getAnimations().every((a) => a.playState !== 'running')
     },
     undefined,
     { timeout: 10_000, polling: 100 },

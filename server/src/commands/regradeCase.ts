@@ -6,6 +6,7 @@ import { can, type Actor } from '../policies'
 import { caseEventsRepo } from '../repositories/caseActivity'
 import { casesRepo, type CaseChanges, type CaseRow } from '../repositories/cases'
 import { categoriesRepo } from '../repositories/categories'
+import { recordCaseFigures } from '../rollups'
 import { recordCaseEvent } from './recordCaseEvent'
 import { allowedCaseActions, caseResource, canHandle } from './transitionCase'
 
@@ -46,6 +47,7 @@ export async function regradeCase({
 
   if (!(await casesRepo.update(trx, c, changes, now))) throw errors.conflict()
   const updated = (await casesRepo.findById(trx, c.id))!
+  await recordCaseFigures(trx, c, updated)
   await recordRegrade(trx, c, updated, actor, input.reason, now)
   return updated
 }

@@ -12,6 +12,7 @@ import type { z } from 'zod'
 import type { SubmitReportInput as SubmitReportSchema } from '@anju/shared'
 import { likelyDuplicates, offeredToResidents } from './duplicateCandidates'
 import { gridForReport } from './locateGrid'
+import { recordCaseFigures } from '../rollups'
 import { recordCaseEvent } from './recordCaseEvent'
 
 type Input = z.output<typeof SubmitReportSchema>
@@ -74,6 +75,7 @@ export async function submitReport({
   if (!(await uploadsRepo.attach(trx, input.photoIds, actor.id, caseId))) throw errors.photoNotFound()
   await caseFollowersRepo.insert(trx, { caseId, userId: actor.id, relation: 'reporter', anonymous: input.anonymous, now })
   const created = (await casesRepo.findById(trx, caseId))!
+  await recordCaseFigures(trx, null, created)
   await recordCaseEvent(trx, created, { kind: 'submit', from: null, to: 'submitted', actor, photoIds: input.photoIds }, now)
   return { caseId, duplicate: false }
 }

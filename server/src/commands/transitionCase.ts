@@ -12,6 +12,7 @@ import { categoriesRepo } from '../repositories/categories'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
 import { uploadsRepo } from '../repositories/uploads'
 import { usersRepo } from '../repositories/users'
+import { recordCaseFigures } from '../rollups'
 import { recordCaseEvent } from './recordCaseEvent'
 
 type Input = z.output<typeof CaseActionSchema>
@@ -183,6 +184,7 @@ export async function transitionCase({
 
   if (!(await casesRepo.update(trx, c, changes, now))) throw errors.conflict()
   const updated = (await casesRepo.findById(trx, c.id))!
+  await recordCaseFigures(trx, c, updated)
   await recordCaseEvent(trx, updated, { kind: action, from: c.status, to, actor, note, photoIds }, now)
 
   const violationOrHazardVerified = action === 'verify' && (c.kind === 'violation' || c.kind === 'hazard')

@@ -5,6 +5,7 @@ import { withTransaction } from '../db/transaction'
 import { caseNotificationsRepo } from '../repositories/caseActivity'
 import { casesRepo, type CaseRow } from '../repositories/cases'
 import { idsOnPath } from '../repositories/regions'
+import { recordCaseFigures } from '../rollups'
 import { jobs, type Job } from './index'
 
 const BATCH = 100
@@ -38,6 +39,8 @@ export async function superviseOverdueCases(
     const done = await withTransaction(db, async (trx) => {
       if (!(await casesRepo.markOverdue(trx, c.id, which, now))) return false
       const fresh = (await casesRepo.findById(trx, c.id))!
+      // The mark changed that one flag, under the row lock the update took: the case as it stood before.
+      await recordCaseFigures(trx, { ...fresh, [`${which}_overdue`]: false }, fresh)
       const what = which === 'response' ? '受理' : '办结'
       await recordCaseEvent(trx, fresh, {
         kind: 'supervise', from: fresh.status, to: fresh.status, actor: null, note: `超过${what}时限，已督办`,

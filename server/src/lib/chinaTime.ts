@@ -30,3 +30,40 @@ export function chinaDayMonthsBefore(now: Date, months: number): { start: Date; 
   const day = `${first.getUTCFullYear()}-${String(first.getUTCMonth() + 1).padStart(2, '0')}-${String(date).padStart(2, '0')}`
   return { start, day }
 }
+
+/** "2026-11-25" for any moment of 25 November 2026, China time. */
+export function chinaDate(moment: Date): string {
+  return new Date(moment.getTime() + OFFSET_MS).toISOString().slice(0, 10)
+}
+
+/** Midnight starting a China date ("YYYY-MM-DD"), as an instant. */
+export function chinaDateStart(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d) - OFFSET_MS)
+}
+
+/** The China date `days` after `day` (negative goes back). */
+export function addChinaDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
+/** Every China date from `from` to `to`, both included. */
+export function chinaDatesBetween(from: string, to: string): string[] {
+  const days: string[] = []
+  for (let day = from; day <= to; day = addChinaDays(day, 1)) days.push(day)
+  return days
+}
+
+/** The first and last China dates of a month "YYYY-MM". */
+export function monthDates(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
+}
+
+/** The month "YYYY-MM" `months` after `month` (negative goes back). */
+export function addMonths(month: string, months: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 7)
+}

@@ -49,3 +49,21 @@ export function distanceToPolygonMeters(point: LatLng, polygon: readonly LatLng[
   }
   return best
 }
+
+/**
+ * The area of a small polygon (a grid: a few km across) in km², on a local equirectangular projection around
+ * its mean latitude; the error is far below what the polygons' own accuracy allows.
+ */
+export function geodesicAreaKm2(polygon: readonly LatLng[]): number {
+  if (polygon.length < 3) return 0
+  const R = 6371.0088
+  const meanLat = (polygon.reduce((s, p) => s + p[0], 0) / polygon.length) * (Math.PI / 180)
+  const xy = polygon.map(([lat, lng]) => [R * lng * (Math.PI / 180) * Math.cos(meanLat), R * lat * (Math.PI / 180)] as const)
+  let twice = 0
+  for (let i = 0; i < xy.length; i++) {
+    const [x1, y1] = xy[i]!
+    const [x2, y2] = xy[(i + 1) % xy.length]!
+    twice += x1 * y2 - x2 * y1
+  }
+  return Math.abs(twice) / 2
+}

@@ -20,6 +20,8 @@ export function withinScope(actor: Actor, regionPath: string): boolean {
 }
 
 const REVIEWER_ROLES: readonly Role[] = ['staff', 'centre', 'admin']
+/** Who works in the governance console: street, district and city centres, and administrators. */
+const CONSOLE_ROLES: readonly Role[] = ['centre', 'admin']
 function isReviewer(actor: Actor): boolean {
   return REVIEWER_ROLES.includes(actor.role)
 }
@@ -56,6 +58,19 @@ const rules = {
   'reward.redeem': (actor: Actor) => actor.role === 'resident' || actor.role === 'volunteer',
   'redemption.fulfil': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),
   'redemption.cancel': (actor: Actor, redemption: { userId: number }) => redemption.userId === actor.id,
+  /** The console's figures, board and map of a region: centres and administrators, inside their area. */
+  'console.read': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),
+  /** Entering a month's figures and publishing its 平安指数: the centre or an administrator over the region. */
+  'safetyIndex.publish': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),
+  /**
+   * Staff accounts: an administrator manages any account inside their area, a centre the community staff and
+   * grid workers inside theirs. `role` is the account's role (before and after a change, both are checked).
+   */
+  'staffAccount.manage': (actor: Actor, account: Scoped & { role: Role }) =>
+    withinScope(actor, account.regionPath) &&
+    (actor.role === 'admin' || (actor.role === 'centre' && (account.role === 'staff' || account.role === 'grid_worker'))),
+  /** The indicators are the city's: administrators only. */
+  'safetyIndex.configure': (actor: Actor) => actor.role === 'admin',
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof rules
@@ -76,6 +91,11 @@ export function authorize<A extends Action>(actor: Actor, action: A, resource: R
 /** For staff-only pages: a resident asking gets 403, not a region-scope answer. */
 export function requireReviewer(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
   if (!isReviewer(actor) || !actor.region) throw errors.forbidden()
+}
+
+/** For console pages: anyone but a centre or administrator gets 403, not a region-scope answer. */
+export function requireConsoleUser(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
+  if (!CONSOLE_ROLES.includes(actor.role) || !actor.region) throw errors.forbidden()
 }
 
 /** The actions on `resource` that `actor` may take, returned with the resource so clients show only those. */

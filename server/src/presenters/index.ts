@@ -12,6 +12,11 @@ export function presentRegion(row: RegionRow): RegionView {
   return { id: row.id, parentId: row.parent_id, level: row.level, name: row.name, code: row.code }
 }
 
+/** A region as other resources name it. */
+export function presentRegionRef(row: RegionRow) {
+  return { id: row.id, name: row.name, level: row.level }
+}
+
 /** Allowlists what an account shows of itself: never openid, password hash or session key. */
 export function presentUser(row: UserRow, region: RegionRow | undefined): UserView {
   return {

@@ -24,6 +24,10 @@ export const categoriesRepo = {
     if (kind) q.andWhere({ kind })
     return (await q).map((r: unknown) => CategoryRow.parse(r))
   },
+  /** Every category, offered or not, for administrators. */
+  async listAll(db: Queryable) {
+    return (await db('case_categories').orderBy('sort_order')).map((r: unknown) => CategoryRow.parse(r))
+  },
   async findByCode(db: Queryable, code: string) {
     const row = await db('case_categories').where({ code }).first()
     return row ? CategoryRow.parse(row) : undefined

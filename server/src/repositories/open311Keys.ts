@@ -10,6 +10,21 @@ export const open311KeysRepo = {
     })
     return Number(id)
   },
+  /** Keys issued by these accounts, newest first: name and state only, never the hash. */
+  async listIssuedBy(db: Queryable, userIds: number[]) {
+    if (userIds.length === 0) return []
+    const rows = await db('open311_keys').whereIn('created_by', userIds).orderBy('created_at', 'desc').select('id', 'name', 'created_at', 'revoked_at')
+    return rows.map((r: { id: unknown; name: string; created_at: string | number | Date; revoked_at: string | number | Date | null }) => ({
+      id: Number(r.id), name: r.name, createdAt: new Date(r.created_at), revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+    }))
+  },
+  async findCreator(db: Queryable, id: number): Promise<number | undefined> {
+    const row = await db('open311_keys').where({ id }).first('created_by')
+    return row ? Number(row.created_by) : undefined
+  },
+  async revoke(db: Queryable, id: number, now: Date) {
+    await db('open311_keys').where({ id }).whereNull('revoked_at').update({ revoked_at: now })
+  },
   /** The account behind a live key, or undefined. */
   async userForKey(db: Queryable, key: string): Promise<number | undefined> {
     const row = await db('open311_keys').where({ key_hash: hashApiKey(key) }).whereNull('revoked_at').first('user_id')

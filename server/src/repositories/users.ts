@@ -25,6 +25,10 @@ export const usersRepo = {
   async findById(db: Queryable, id: number) {
     return parse(await db('users').where({ id }).first())
   },
+  async findByIds(db: Queryable, ids: number[]) {
+    if (ids.length === 0) return []
+    return (await db('users').whereIn('id', [...new Set(ids)])).map((r: unknown) => UserRow.parse(r))
+  },
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())
   },
@@ -69,6 +73,17 @@ export const usersRepo = {
     if (fields.regionId !== undefined) row.region_id = fields.regionId
     if (fields.disabled !== undefined) row.disabled = fields.disabled
     await db('users').where({ id }).update(row)
+  },
+  /** Revokes every token issued to the user so far. */
+  async bumpTokenVersion(db: Queryable, id: number) {
+    await db('users').where({ id }).increment('token_version', 1)
+  },
+  /** Accounts with a password (people, not platform or Open311 accounts) in these regions, by region then name. */
+  async staffInRegions(db: Queryable, regionIds: number[]) {
+    if (regionIds.length === 0) return []
+    const rows = await db('users').whereIn('region_id', regionIds).whereNotNull('password_hash').whereNotNull('username')
+      .whereIn('role', ['grid_worker', 'staff', 'centre', 'admin']).orderBy('region_id').orderBy('username')
+    return rows.map((r: unknown) => UserRow.parse(r))
   },
   async saveWechatSession(db: Queryable, userId: number, sessionKey: string) {
     await db('wechat_sessions')

@@ -31,6 +31,7 @@ export default function HomePage() {
       <View className='home__greeting'>
         <Text className='home__hello'>{`你好，${user.displayName}`}</Text>
         <Text className='home__region'>{user.region ? user.region.name : '一起守护身边的平安'}</Text>
+        <Text id='safety-index-link' className='home__region' onClick={() => Taro.navigateTo({ url: '/packages/safety/pages/index/index' })}>查看本地平安指数 ›</Text>
       </View>
 
       <View className='home__actions'>

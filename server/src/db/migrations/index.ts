@@ -7,6 +7,8 @@ import * as patrols from './20261125_005_patrols'
 import * as pointsExpiry from './20261125_006_points_expiry'
 import * as rewardImages from './20261125_007_reward_images'
 import * as relatedCases from './20261126_101_related_cases'
+import * as consoleRollups from './20261126_16x_001_rollups'
+import * as safetyIndex from './20261126_16x_002_safety_index'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -21,6 +23,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_006_points_expiry': pointsExpiry,
   '20261125_007_reward_images': rewardImages,
   '20261126_101_related_cases': relatedCases,
+  '20261126_16x_001_rollups': consoleRollups,
+  '20261126_16x_002_safety_index': safetyIndex,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,6 +3,7 @@ import { hashPassword } from '../../auth/passwords'
 import { regionsRepo, type RegionRow } from '../../repositories/regions'
 import { usersRepo } from '../../repositories/users'
 import type { Db } from '../knex'
+import { seedSafetyIndicators } from '../../safetyIndex'
 import { seedGridLoop } from './gridLoop'
 import { seedPatrolDemo } from './patrols'
 import { seedPoints } from './points'
@@ -73,4 +74,5 @@ export async function seedDemo(db: Db): Promise<void> {
   await seedPoints(db)
   await seedPatrolDemo(db)
   await seedGridLoop(db)
+  await seedSafetyIndicators(db)
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { median } from '../../commands/caseMetrics'
+import { medianHoursFromHistogram } from '../../rollups'
 import { act, fileReport } from '../../testing/cases'
 import { testDatabaseKinds } from '../../testing/databases'
 import { startTestServer, type TestServer } from '../../testing/server'
@@ -72,9 +72,13 @@ describe.each(testDatabaseKinds())('case metrics on %s', (kind) => {
     expect((await s.http.get(`/api/staff/metrics?from=${chinaToday()}&to=${chinaToday()}`, { token: await s.http.residentToken() })).status).toBe(403)
   })
 
-  it('takes the median of an even count as the mean of the middle two', () => {
-    expect(median([])).toBeNull()
-    expect(median([5, 1, 3])).toBe(3)
-    expect(median([4, 1, 3, 2])).toBe(2.5)
+  it('estimates the median time to close from the histogram, along a line through the middle bucket', () => {
+    expect(medianHoursFromHistogram([0, 0, 0])).toBeNull()
+    // Four cases under 1 h and four in [1, 2): the middle (4th of 8) ends the first bucket.
+    expect(medianHoursFromHistogram([4, 4])).toBe(1)
+    // One case in [0,1), two in [2,4): the middle (1.5) is a quarter into [2,4) → 2.5 h.
+    expect(medianHoursFromHistogram([1, 0, 2])).toBe(2.5)
+    // Everything past 720 h reads as 720.
+    expect(medianHoursFromHistogram([...Array(16).fill(0), 3])).toBe(720)
   })
 })

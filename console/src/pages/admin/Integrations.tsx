@@ -1,0 +1,93 @@
+import { useState } from 'react'
+import { api } from '@anju/shared'
+import { call, errorMessage, newIdempotencyKey } from '../../api'
+import { time } from '../../components/CaseDrawer'
+import { DataTable } from '../../components/DataTable'
+import { Loaded } from '../../components/States'
+import { ScopeBar } from '../../components/ScopeBar'
+import { useLoad } from '../../hooks'
+
+/** 网格平台与死信, Open311 密钥: what the city connects to, what failed to arrive, and who may file through Open311. */
+export function IntegrationsPage() {
+  const state = useLoad(async () => {
+    const [platforms, dead, keys] = await Promise.all([call(api.adminGridPlatforms), call(api.deadLetters), call(api.open311Keys)])
+    return { platforms: platforms.items, dead: dead.items, keys: keys.items }
+  }, [])
+  const [notice, setNotice] = useState('')
+  const [error, setError] = useState('')
+  const [keyName, setKeyName] = useState('')
+  const [issueKey, setIssueKey] = useState(newIdempotencyKey)
+  const act = async (work: () => Promise<string>) => {
+    setError('')
+    try {
+      setNotice(await work())
+      await state.reload()
+    } catch (err) {
+      setError(errorMessage(err))
+    }
+  }
+  return (
+    <div className='page'>
+      <ScopeBar title='网格平台、死信与 Open311' period={false} />
+      {notice ? <div className='notice' id='integrations-notice'>{notice}</div> : null}
+      {error ? <div className='state state--error' role='alert'>{error}</div> : null}
+      <Loaded state={state}>
+        {(d) => (
+          <>
+            <DataTable id='platforms' title='外部网格平台' rows={d.platforms} rowKey={(p) => p.id} exportName='外部网格平台'
+              columns={[
+                { key: 'name', title: '平台', value: (p) => p.name },
+                { key: 'region', title: '区域', value: (p) => p.regionName },
+                { key: 'url', title: '地址', value: (p) => p.url },
+                { key: 'active', title: '状态', value: (p) => (p.active ? '启用' : '停用') },
+                { key: 'pending', title: '待投递', align: 'right', value: (p) => p.pending },
+                { key: 'dead', title: '死信', align: 'right', value: (p) => p.deadLetters },
+              ]} />
+            <DataTable id='dead-letters' title={`死信 ${d.dead.length} 条`} rows={d.dead} rowKey={(m) => m.id} exportName='死信'
+              columns={[
+                { key: 'id', title: '编号', value: (m) => m.id },
+                { key: 'platform', title: '平台', value: (m) => d.platforms.find((p) => p.id === m.platformId)?.name ?? String(m.platformId) },
+                { key: 'case', title: '案件', value: (m) => m.caseId },
+                { key: 'attempts', title: '尝试次数', align: 'right', value: (m) => m.attempts },
+                { key: 'error', title: '最后错误', value: (m) => m.lastError ?? '' },
+                { key: 'created', title: '产生时间', value: (m) => time(m.createdAt) },
+                { key: 'replay', title: '操作', noExport: true, value: () => '', render: (m) => (
+                  <button type='button' className='btn btn--small' data-replay={m.id}
+                    onClick={() => void act(async () => { await call(api.replayDeadLetter, { params: { id: m.id } }); return `已重新投递死信 ${m.id}` })}>重新投递</button>
+                ) },
+              ]} />
+            <div className='table-card'>
+              <div className='table-card__head'><h3>Open311 api_key</h3></div>
+              <form className='filters' onSubmit={(e) => {
+                e.preventDefault()
+                void act(async () => {
+                  const issued = await call(api.issueOpen311Key, { body: { name: keyName }, idempotencyKey: issueKey })
+                  setKeyName('')
+                  setIssueKey(newIdempotencyKey())
+                  return `已签发「${issued.name}」的 api_key（只显示这一次，请妥善保存）：${issued.apiKey}`
+                })
+              }}>
+                <input aria-label='接入方名称' placeholder='接入方名称，例如 12345 热线' value={keyName} onChange={(e) => { setKeyName(e.target.value); setIssueKey(newIdempotencyKey()) }} required />
+                <button type='submit' className='btn btn--primary btn--small'>签发</button>
+              </form>
+              <table className='data-table' id='open311-keys'>
+                <thead><tr><th>接入方</th><th>签发时间</th><th>状态</th><th /></tr></thead>
+                <tbody>
+                  {d.keys.map((k) => (
+                    <tr key={k.id}>
+                      <td>{k.name}</td><td>{time(k.createdAt)}</td><td>{k.revokedAt ? `已吊销（${time(k.revokedAt)}）` : '有效'}</td>
+                      <td>{k.revokedAt ? null : (
+                        <button type='button' className='btn btn--small btn--danger'
+                          onClick={() => void act(async () => { await call(api.revokeOpen311Key, { params: { id: k.id } }); return `已吊销「${k.name}」` })}>吊销</button>
+                      )}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Loaded>
+    </div>
+  )
+}

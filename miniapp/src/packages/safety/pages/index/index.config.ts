@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '平安指数',
+  enablePullDownRefresh: true,
+})

@@ -1,0 +1,146 @@
+import path from 'node:path'
+import ExcelJS from 'exceljs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_PASSWORD } from '../../server/src/db/seeds/demo'
+import { seedHistory } from '../../server/src/db/seeds/history'
+import { regionsRepo } from '../../server/src/repositories/regions'
+import { startTestServer, type TestServer } from '../../server/src/testing/server'
+import { saveScreen } from '../support/screens'
+import { launchChromium, openDesktop } from '../support/browser'
+
+const CONSOLE_BUILD = path.resolve(import.meta.dirname, '../../console/dist')
+
+/**
+ * The governance console's build served by the real server at /console/, at 1280×800 in Chromium, over the
+ * three months of demo history `npm start` seeds. The tests share one server and run in order.
+ */
+describe('governance console in Chromium', () => {
+  let server: TestServer
+  let browser: Browser
+  let page: Page
+  let jslId = 0
+  let centreToken = ''
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { env: { CONSOLE_DIR: CONSOLE_BUILD } })
+    await seedHistory(server.database.db)
+    browser = await launchChromium()
+    jslId = (await regionsRepo.findByCode(server.database.db, 'XT-YT-JSL'))!.id
+    centreToken = await server.http.staffToken('centre')
+  }, 240_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim()
+
+  it('turns away a community staff account and lets the street centre in', async () => {
+    page = await openDesktop(browser, `${server.url}/console/`)
+    await page.locator('#login-username').fill('staff')
+    await page.locator('#login-password').fill(DEMO_PASSWORD)
+    await page.locator('#login-submit').click()
+    await expect.poll(() => page.getByText('治理驾驶舱供综治中心和管理员使用').isVisible(), { timeout: 10_000 }).toBe(true)
+    await page.locator('#login-username').fill('centre')
+    await page.locator('#login-submit').click()
+    await page.waitForURL('**/console/overview**', { timeout: 15_000 })
+  })
+
+  it('shows the street\'s overview from the demo data, the same figures as the API', async () => {
+    const to = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    const from = new Date(Date.now() + 8 * 3600_000 - 29 * 86_400_000).toISOString().slice(0, 10)
+    const api = await server.http.get(`/api/console/overview?regionId=${jslId}&from=${from}&to=${to}`, { token: centreToken })
+    expect(api.body.cases.filed).toBeGreaterThan(200)
+    await expect.poll(() => text('#kpi-filed .kpi__value'), { timeout: 15_000 }).toBe(String(api.body.cases.filed))
+    expect(await text('#kpi-completion .kpi__value')).toBe(`${(api.body.cases.completionRate * 100).toFixed(1)}%`)
+    expect(await page.locator('#by-child tbody tr').count()).toBe(api.body.children.length)
+    expect(await page.locator('#by-child tbody tr').first().textContent()).toContain(api.body.children[0].key.name)
+    expect(await page.locator('.chart svg').count()).toBeGreaterThanOrEqual(2)
+    await saveScreen(page, 'console-overview')
+  })
+
+  it('opens the cases behind a figure and exports them to a spreadsheet that reads back the same', async () => {
+    const closed = Number((await text('#kpi-completion .kpi__sub')).match(/办结 (\d+)/)![1])
+    await page.locator('#outcomes a').filter({ hasText: '未能解决' }).click()
+    await page.waitForURL('**/console/cases?**figure=not_fixed**')
+    await expect.poll(() => page.locator('#case-list tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const rows = await page.locator('#case-list tbody tr').count()
+    expect(rows).toBeLessThan(closed)
+    const firstRow = (await page.locator('#case-list tbody tr').first().locator('td').allTextContents()).map((t) => t.trim())
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#case-list .export-button').click()])
+    expect(download.suggestedFilename()).toMatch(/^案件清单_未能解决_.*\.xlsx$/)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.readFile((await download.path())!)
+    const sheet = workbook.worksheets[0]!
+    expect(sheet.getRow(1).values).toEqual([undefined, '案件编号', '预警', '类别', '状态', '网格', '网格员', '提交时间', '办结时限', '超期'])
+    expect(sheet.rowCount).toBe(rows + 1)
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(firstRow)
+    expect(firstRow[3]).toBe('已办结')
+    await saveScreen(page, 'console-cases')
+  })
+
+  it('boards open cases by colour and deadline and acts on one as the workbench would', async () => {
+    await page.locator('.nav-link').filter({ hasText: '红黄绿看板' }).click()
+    await expect.poll(() => page.locator('#board-list tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const cells = await page.locator('#board-counts [data-cell]').allTextContents()
+    const open = await server.database.db('cases').where('region_path', 'like', `${(await regionsRepo.findById(server.database.db, jslId))!.path}%`)
+      .whereNotIn('status', ['closed', 'rejected']).count({ n: '*' }).first()
+    expect(cells.reduce((n, c) => n + Number(c), 0)).toBe(Number(open!.n))
+    await saveScreen(page, 'console-board')
+    // Accept the first case still waiting for it, through the case action API.
+    const row = page.locator('#board-list tbody tr').filter({ has: page.locator('[data-action="accept"]') }).first()
+    const number = (await row.locator('td').first().textContent())!.trim()
+    await row.locator('[data-action="accept"]').click()
+    await expect.poll(async () => (await server.database.db('cases').where({ number }).first()).status, { timeout: 10_000 }).toBe('accepted')
+    const events = await server.database.db('case_events').join('cases', 'cases.id', 'case_events.case_id').where('cases.number', number).andWhere('case_events.kind', 'accept')
+    expect(events).toHaveLength(1)
+    // Rejecting asks for a reason first.
+    const next = page.locator('#board-list tbody tr').filter({ has: page.locator('[data-action="reject"]') }).first()
+    if (await next.count()) {
+      await next.locator('[data-action="reject"]').click()
+      await next.locator('input[aria-label="说明"]').fill('不属于受理范围')
+      await next.getByRole('button', { name: '确认不予受理' }).click()
+      await expect.poll(() => next.count(), { timeout: 10_000 }).toBe(1)
+    }
+  })
+
+  it('draws the heat map on the grids\' own polygons and steps through the weeks', async () => {
+    await page.locator('.nav-link').filter({ hasText: '案件热力图' }).click()
+    await expect.poll(() => page.locator('#heatmap-svg .grid-shape').count(), { timeout: 15_000 }).toBe(6)
+    const whole = await page.locator('#heatmap-svg .grid-shape__label').allTextContents()
+    expect(await text('#week-label')).toContain('整个期间')
+    await saveScreen(page, 'console-heatmap')
+    await page.locator('#week-slider').focus()
+    await page.keyboard.press('Home')
+    await expect.poll(() => text('#week-label')).toContain('第 1 周')
+    const firstWeek = await page.locator('#heatmap-svg .grid-shape__label').allTextContents()
+    const sum = (labels: string[]) => labels.reduce((n, l) => n + Number(l.replace(/\D/g, '')), 0)
+    expect(sum(firstWeek)).toBeLessThan(sum(whole))
+    await page.locator('#measure-overdue').click()
+    await expect.poll(async () => (await page.locator('#heatmap-svg .grid-shape__label').first().textContent()) ?? '').toMatch(/超期|无案件/)
+    await saveScreen(page, 'console-heatmap-week1-overdue')
+  })
+
+  it('adds a grid worker on the staff-account page, then disables the account and resets its password', async () => {
+    await page.locator('.nav-link').filter({ hasText: '工作人员账号' }).click()
+    await expect.poll(() => page.locator('#accounts tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(3)
+    const grid = (await regionsRepo.findByCode(server.database.db, 'XT-YT-JSL-XFL-G2'))!
+    await page.locator('#account-form input[name="username"]').fill('grid-new')
+    await page.locator('#account-form input[name="displayName"]').fill('网格员 吴敏')
+    await page.locator('#account-form select[name="role"]').selectOption('grid_worker')
+    await page.locator('#account-form select[name="regionId"]').selectOption(String(grid.id))
+    await page.locator('#account-form input[name="password"]').fill('grid-new-pass-1')
+    await page.getByRole('button', { name: '新建账号' }).click()
+    await expect.poll(() => page.locator('#account-notice').textContent(), { timeout: 10_000 }).toContain('已新建账号 grid-new')
+    expect((await server.http.post('/api/auth/staff', { username: 'grid-new', password: 'grid-new-pass-1' })).status).toBe(200)
+    await page.locator('[data-toggle="grid-new"]').click()
+    await expect.poll(async () => Boolean((await server.database.db('users').where({ username: 'grid-new' }).first()).disabled), { timeout: 10_000 }).toBe(true)
+    page.once('dialog', (dialog) => void dialog.accept('grid-new-pass-2'))
+    await page.locator('[data-reset="grid-new"]').click()
+    await expect.poll(() => page.locator('#account-notice').textContent(), { timeout: 10_000 }).toContain('已重置 grid-new 的密码')
+    await page.locator('[data-toggle="grid-new"]').click()
+    await expect.poll(async () => (await server.http.post('/api/auth/staff', { username: 'grid-new', password: 'grid-new-pass-2' })).status, { timeout: 10_000 }).toBe(200)
+    await saveScreen(page, 'console-accounts')
+  })
+})
