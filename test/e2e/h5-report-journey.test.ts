@@ -151,7 +151,7 @@ describe('reporting in the h5 build, as a resident lives it', () => {
     await expect.poll(() => page.locator('#case-summary').isVisible(), { timeout: 15_000 }).toBe(true)
     const shown = await page.locator('.report').textContent()
     expect(shown).not.toContain('凌晨两点')
-    expect(shown).not.toContain('302')
+    expect(shown).not.toContain('8 栋 302')
     expect(shown).toContain('我') // their own follow, with their words
     expect(shown).toContain('楼下烧烤摊太吵了，天天到半夜')
     expect(await server.database.db('cases').where({ category_code: 'noise' })).toHaveLength(1)

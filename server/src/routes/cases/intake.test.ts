@@ -44,7 +44,7 @@ describe.each(testDatabaseKinds())('report intake on %s', (kind) => {
     expect(offered.body.items[0].distanceM).toBeLessThanOrEqual(30)
     const shown = JSON.stringify(offered.body)
     expect(shown).not.toContain('烧烤摊')
-    expect(shown).not.toContain('502')
+    expect(shown).not.toContain('502 室')
     expect(shown).not.toContain(String(body.location.lat))
     // Another category at the same spot is another problem.
     expect((await candidates(second, { categoryCode: 'sanitation', lat: near.lat, lng: near.lng })).body.items).toEqual([])
@@ -67,7 +67,7 @@ describe.each(testDatabaseKinds())('report intake on %s', (kind) => {
     expect(seen.status).toBe(200)
     const seenText = JSON.stringify(seen.body)
     expect(seenText).not.toContain('烧烤摊油烟')
-    expect(seenText).not.toContain('502')
+    expect(seenText).not.toContain('502 室')
     expect(seen.body.location.address).toBe('幸福里第一网格附近')
     expect(Math.abs(seen.body.location.lat - body.location.lat)).toBeLessThan(0.001)
     expect(seen.body.location.lat).toBe(Number(body.location.lat.toFixed(3)))
