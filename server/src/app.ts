@@ -1,6 +1,5 @@
 import Router from '@koa/router'
 import Koa from 'koa'
-import { koaBody } from 'koa-body'
 import type { Logger } from 'pino'
 import type { Config } from './config'
 import type { AppContextExtras, AppState, Services } from './context'
@@ -12,6 +11,7 @@ import { createLocalFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
+import { jsonBody } from './middleware/bodyLimits'
 import { errorHandler } from './middleware/errors'
 import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
@@ -79,21 +79,7 @@ export function createApp(
       return staticFiles(ctx as never, next)
     })
   }
-  app.use(
-    koaBody({
-      json: true,
-      multipart: false,
-      urlencoded: false,
-      text: false,
-      jsonLimit: '1mb',
-      jsonStrict: true,
-      // The raw body too (ctx.request.rawBody): signed callbacks are verified over the exact bytes sent.
-      includeUnparsed: true,
-      onError: (err) => {
-        throw (err as { status?: number }).status === 413 ? errors.payloadTooLarge() : errors.invalidJson()
-      },
-    }),
-  )
+  app.use(jsonBody())
   app.use(async function notFound(ctx, next) {
     await next()
     if (ctx.status === 404 && ctx.body == null) throw errors.routeNotFound()

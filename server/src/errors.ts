@@ -25,6 +25,7 @@ export const errors = {
   /** A field that passed its schema but failed a check that needs more than the field itself. */
   invalidField: (path: string, message: string) => new AppError(400, 'VALIDATION_FAILED', undefined, { fields: [{ path, message }] }),
   invalidJson: () => new AppError(400, 'INVALID_JSON'),
+  bodyTooDeep: () => new AppError(400, 'BODY_TOO_DEEP'),
   unauthenticated: () => new AppError(401, 'UNAUTHENTICATED'),
   tokenExpired: () => new AppError(401, 'TOKEN_EXPIRED'),
   tokenInvalid: () => new AppError(401, 'TOKEN_INVALID'),

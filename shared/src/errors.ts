@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   PAYLOAD_TOO_LARGE: '提交的内容过大',
   UNSUPPORTED_MEDIA_TYPE: '不支持的内容格式',
   INVALID_JSON: '请求内容不是有效的 JSON',
+  BODY_TOO_DEEP: '提交的内容层级过深',
   IDEMPOTENCY_KEY_INVALID: '请求标识格式有误',
   IDEMPOTENCY_KEY_REUSED: '同一请求标识已用于不同的内容，请刷新后重试',
   IDEMPOTENCY_IN_PROGRESS: '相同的请求正在处理中，请稍后再试',
