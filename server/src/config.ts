@@ -107,6 +107,29 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   return { client: 'mysql', url }
 }
 
+/** The secrets still at the values published in this repository. */
+export function developmentSecretsIn(config: Config): string[] {
+  const defaults: string[] = []
+  if (config.jwt.secret === DEFAULT_JWT_SECRET) defaults.push('JWT_SECRET')
+  if (config.patrol.tokenSecret === DEFAULT_PATROL_TOKEN_SECRET) defaults.push('PATROL_TOKEN_SECRET')
+  return defaults
+}
+
+/**
+ * Serving with the public development secrets lets anyone mint tokens and checkpoint codes. Whatever NODE_ENV
+ * says, that is allowed only for a development server, which says so by turning on the development login, or
+ * for the demo (`main.ts demo`, which `npm start` runs).
+ */
+export function assertServableSecrets(config: Config, { demo }: { demo: boolean }): void {
+  const defaults = developmentSecretsIn(config)
+  if (defaults.length === 0 || demo || config.devLogin) return
+  throw new ConfigError(
+    `refusing to serve with the development ${defaults.join(' and ')} published in the repository:\n` +
+      `  set ${defaults.join(' and ')} to random values of at least 32 characters,\n` +
+      '  or, for a development server only, turn on the development login with ANJU_DEV_LOGIN=true',
+  )
+}
+
 /** Reads and validates configuration; throws ConfigError with every problem listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env)

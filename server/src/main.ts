@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createApp } from './app'
-import { ConfigError, loadConfig, type Config } from './config'
+import { assertServableSecrets, ConfigError, developmentSecretsIn, loadConfig, type Config } from './config'
 import { createDb, migrateLatest } from './db/knex'
 import { seedDemo } from './db/seeds/demo'
 import { seedCategories } from './db/seeds/gridLoop'
@@ -25,7 +26,10 @@ async function migrate(config: Config) {
 }
 
 async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJobs: boolean }) {
+  assertServableSecrets(config, { demo: seed })
   const logger = createLogger(config.logLevel)
+  const defaults = developmentSecretsIn(config)
+  if (defaults.length) logger.warn({ secrets: defaults }, 'serving with the public development secrets: development use only')
   const db = await migrate(config)
   if (seed) await seedDemo(db)
   const app = createApp(config, { db, logger })
@@ -33,7 +37,8 @@ async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJo
   if (withJobs) startJobs({ db, config, logger }, jobsRunning.signal)
   const server: Server = app.listen(config.port, config.host, () => {
     const where = config.database.client === 'sqlite' ? config.database.filename : 'MySQL'
-    logger.info({ port: config.port, database: where, devLogin: config.devLogin }, `Anju listening on http://127.0.0.1:${config.port}`)
+    const { port } = server.address() as AddressInfo
+    logger.info({ port, database: where, devLogin: config.devLogin }, `Anju listening on http://127.0.0.1:${port}`)
   })
   // Keep idle connections open longer than the usual proxy's 60 s, so the proxy never sends on a closing socket.
   server.keepAliveTimeout = 65_000
