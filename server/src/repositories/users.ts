@@ -25,6 +25,10 @@ export const usersRepo = {
   async findById(db: Queryable, id: number) {
     return parse(await db('users').where({ id }).first())
   },
+  /** Locks the user's row until the transaction ends: serialises one account's rate-limited actions. */
+  async lockForUpdate(db: Queryable, id: number) {
+    await db('users').where({ id }).forUpdate().first('id')
+  },
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())
   },
