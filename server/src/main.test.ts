@@ -31,7 +31,7 @@ describe('main.ts web and the development secrets', () => {
   }, 60_000)
 
   it('serves with real secrets, or with the development login explicitly on', async () => {
-    for (const env of [
+    for (const env of <Record<string, string>[]>[
       { JWT_SECRET: 'a-random-secret-that-is-long-enough-0123456789', PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42' },
       { ANJU_DEV_LOGIN: 'true' },
     ]) {
