@@ -16,6 +16,8 @@ import { errorHandler } from './middleware/errors'
 import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
+import { createRateLimits } from './rateLimits'
+import { accountRoutes } from './routes/accounts'
 import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
@@ -46,12 +48,14 @@ export function createApp(
     files: createLocalFileStore(config.gridLoop.uploadDir),
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,
+    limits: createRateLimits(config, db),
   }
 
   const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
   app.context.services = services
   app.services = services
   app.close = async () => {
+    await services.limits.close()
     if (!overrides.db) await db.destroy()
   }
   app.silent = true
@@ -59,6 +63,7 @@ export function createApp(
   const router = new Router<AppState, AppContextExtras>()
   systemRoutes(router)
   authRoutes(router)
+  accountRoutes(router)
   userRoutes(router)
   regionRoutes(router)
   caseRoutes(router)

@@ -49,6 +49,16 @@ const EnvSchema = z.object({
   GRID_PLATFORM_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('xiangtan.anju.cn'),
+  REDIS_URL: z.string().optional().refine((v) => !v || /^rediss?:\/\//.test(v), { message: 'REDIS_URL must be redis://… or rediss://…' }),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{0,64}$/).default('anju:'),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_ATTEMPT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  UPLOADS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(200),
+  COMMUNITY_CHANGE_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  COMMUNITY_REWARD_MIN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -83,6 +93,32 @@ export interface Config {
   open311: { apiKeys: string[]; jurisdiction: string }
   /** Days a reserved reward waits for pickup before it expires and refunds. */
   redemptionPickupDays: number
+  /**
+   * Abuse limits. Counters live in the database (table rate_limits), or in Redis when `redisUrl` is set, so
+   * every process of a deployment shares them.
+   */
+  limits: {
+    redisUrl: string | null
+    /** Put before every key in Redis, so deployments (or test runs) sharing a Redis keep apart. */
+    redisPrefix: string
+    login: {
+      /** Password attempts per account (username) per window; a success starts the count again. */
+      attemptsPerAccount: number
+      windowSeconds: number
+      /** Password attempts per client address per hour; successes are given back. */
+      attemptsPerIp: number
+      /** Consecutive wrong passwords that lock the account until an administrator unlocks it. */
+      lockAfterFailures: number
+    }
+    uploads: { perHour: number; quotaBytesPerDay: number }
+  }
+  /** Residents moving between communities. */
+  community: {
+    /** Days after a move before the next; the first choice of a community is free. */
+    changeCooldownDays: number
+    /** Days a resident must have lived in a community since moving there before redeeming its own rewards. */
+    rewardMinDays: number
+  }
   /** Volunteer patrols: the QR signing key and the judgement's limits. */
   patrol: {
     tokenSecret: string
@@ -183,6 +219,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jurisdiction: e.OPEN311_JURISDICTION,
     },
     redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,
+    limits: {
+      redisUrl: e.REDIS_URL || null,
+      redisPrefix: e.REDIS_PREFIX,
+      login: {
+        attemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+        windowSeconds: e.LOGIN_ATTEMPT_WINDOW_MINUTES * 60,
+        attemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+        lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES,
+      },
+      uploads: { perHour: e.UPLOADS_PER_HOUR, quotaBytesPerDay: e.UPLOAD_QUOTA_MB_PER_DAY * 1024 * 1024 },
+    },
+    community: {
+      changeCooldownDays: e.COMMUNITY_CHANGE_COOLDOWN_DAYS,
+      rewardMinDays: e.COMMUNITY_REWARD_MIN_DAYS,
+    },
     patrol: {
       tokenSecret: e.PATROL_TOKEN_SECRET,
       maxSpeedKmh: e.PATROL_MAX_SPEED_KMH,

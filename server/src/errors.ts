@@ -31,6 +31,12 @@ export const errors = {
   tokenInvalid: () => new AppError(401, 'TOKEN_INVALID'),
   loginFailed: () => new AppError(401, 'LOGIN_FAILED'),
   accountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED'),
+  accountLocked: () => new AppError(423, 'ACCOUNT_LOCKED'),
+  loginThrottled: (retryAfterSeconds: number) =>
+    new AppError(429, 'LOGIN_THROTTLED', `登录尝试过于频繁，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds }),
+  passwordIncorrect: () => new AppError(400, 'PASSWORD_INCORRECT'),
+  passwordNotSet: () => new AppError(403, 'PASSWORD_NOT_SET'),
+  passwordReused: () => new AppError(400, 'PASSWORD_REUSED'),
   forbidden: () => new AppError(403, 'FORBIDDEN'),
   notFound: () => new AppError(404, 'NOT_FOUND'),
   routeNotFound: () => new AppError(404, 'ROUTE_NOT_FOUND'),
@@ -73,7 +79,9 @@ export const errors = {
   photoNotFound: () => new AppError(400, 'PHOTO_NOT_FOUND'),
   occurredAtInvalid: () => new AppError(400, 'OCCURRED_AT_INVALID'),
   contentRejected: () => new AppError(422, 'CONTENT_REJECTED'),
-  rateLimited: () => new AppError(429, 'RATE_LIMITED'),
+  uploadQuotaExceeded: (retryAfterSeconds: number) => new AppError(429, 'UPLOAD_QUOTA_EXCEEDED', undefined, { retryAfterSeconds }),
+  rateLimited: (retryAfterSeconds?: number) =>
+    new AppError(429, 'RATE_LIMITED', undefined, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds }),
   idempotencyKeyRequired: () => new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED'),
   assigneeInvalid: () => new AppError(400, 'ASSIGNEE_INVALID'),
   noGrid: () => new AppError(503, 'NO_GRID'),

@@ -39,6 +39,8 @@ export function errorHandler(): AppMiddleware {
       }
       ctx.status = appError.status
       ctx.body = body
+      const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter))
       if (appError.status === 501 || appError.status === 405) ctx.remove('Allow')
     }
   }

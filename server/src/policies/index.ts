@@ -56,6 +56,12 @@ const rules = {
   'reward.redeem': (actor: Actor) => actor.role === 'resident' || actor.role === 'volunteer',
   'redemption.fulfil': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),
   'redemption.cancel': (actor: Actor, redemption: { userId: number }) => redemption.userId === actor.id,
+  /**
+   * Disabling, unlocking, resetting and signing out accounts: administrators, over the accounts in their subtree,
+   * never their own (they change their own password like anyone else).
+   */
+  'account.manage': (actor: Actor, account: Scoped & { id: number }) =>
+    actor.role === 'admin' && account.id !== actor.id && withinScope(actor, account.regionPath),
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof rules
@@ -76,6 +82,11 @@ export function authorize<A extends Action>(actor: Actor, action: A, resource: R
 /** For staff-only pages: a resident asking gets 403, not a region-scope answer. */
 export function requireReviewer(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
   if (!isReviewer(actor) || !actor.region) throw errors.forbidden()
+}
+
+/** For administrator-only pages: anyone else asking gets 403. */
+export function requireAdmin(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
+  if (actor.role !== 'admin' || !actor.region) throw errors.forbidden()
 }
 
 /** The actions on `resource` that `actor` may take, returned with the resource so clients show only those. */

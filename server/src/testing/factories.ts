@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { approveAward, proposeAward } from '../awards'
-import { issueTokens } from '../auth/tokens'
+import { hashPassword } from '../auth/passwords'
+import { startSession } from '../commands/sessions'
 import type { Config } from '../config'
 import type { Db } from '../db/knex'
 import { withTransaction } from '../db/transaction'
@@ -21,7 +22,17 @@ export function factories(db: Db, config: Config) {
         role: o.role ?? 'resident', regionId: await regionId(community),
       })
       const user = (await usersRepo.findById(db, id))!
-      return { id, token: issueTokens(config.jwt, user).accessToken }
+      return { id, token: (await startSession(db, config.jwt, user)).accessToken }
+    },
+    /** A password account (staff-type role) in `region` (a region code); its password is returned with it. */
+    async account(o: { role?: 'staff' | 'centre' | 'admin' | 'grid_worker'; region?: string; password?: string } = {}) {
+      const password = o.password ?? `pw-${randomUUID()}`
+      const username = `acct-${randomUUID().slice(0, 8)}`
+      const id = await usersRepo.insert(db, {
+        username, passwordHash: await hashPassword(password), displayName: `工作人员${username.slice(5, 9)}`,
+        role: o.role ?? 'staff', regionId: await regionId(o.region ?? 'XT-YT-JSL-XFL'),
+      })
+      return { id, username, password }
     },
     /** Grants points to a resident: proposed by one staff member, approved by another. */
     async givePoints(userIdToCredit: number, points: number, community = 'XT-YT-JSL-XFL') {
