@@ -55,6 +55,10 @@ export const errors = {
   soldOut: () => new AppError(409, 'SOLD_OUT'),
   redemptionLimitReached: () => new AppError(409, 'REDEMPTION_LIMIT_REACHED'),
   rewardNotAvailable: (message?: string) => new AppError(409, 'REWARD_NOT_AVAILABLE', message),
+  rewardResidenceRequired: (message: string, details: { redeemableFrom: string }) =>
+    new AppError(409, 'REWARD_RESIDENCE_REQUIRED', message, details),
+  communityChangeTooSoon: (message: string, details: { nextChangeAt: string }) =>
+    new AppError(409, 'COMMUNITY_CHANGE_TOO_SOON', message, details),
   rewardArchived: () => new AppError(409, 'REWARD_ARCHIVED'),
   redemptionNotReserved: () => new AppError(409, 'REDEMPTION_NOT_RESERVED'),
   redemptionExpired: () => new AppError(409, 'REDEMPTION_EXPIRED'),

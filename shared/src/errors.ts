@@ -46,6 +46,8 @@ export const ERROR_MESSAGES = {
   SOLD_OUT: '已兑完',
   REDEMPTION_LIMIT_REACHED: '已达每人限兑数量',
   REWARD_NOT_AVAILABLE: '该礼品当前不可兑换',
+  REWARD_RESIDENCE_REQUIRED: '迁入本社区满一定天数后才能兑换本社区的礼品',
+  COMMUNITY_CHANGE_TOO_SOON: '更换社区过于频繁，请稍后再试',
   REWARD_ARCHIVED: '该礼品已下架，不能再修改',
   REDEMPTION_NOT_RESERVED: '该兑换已领取、取消或过期',
   REDEMPTION_EXPIRED: '领取码已过期',

@@ -30,3 +30,9 @@ export function chinaDayMonthsBefore(now: Date, months: number): { start: Date; 
   const day = `${first.getUTCFullYear()}-${String(first.getUTCMonth() + 1).padStart(2, '0')}-${String(date).padStart(2, '0')}`
   return { start, day }
 }
+
+/** "2026年12月26日": the China day of `at`, as a resident reads it. */
+export function chinaDateLabel(at: Date): string {
+  const local = new Date(at.getTime() + OFFSET_MS)
+  return `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日`
+}

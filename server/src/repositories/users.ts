@@ -109,6 +109,10 @@ export const usersRepo = {
   async unlock(db: Queryable, id: number) {
     await db('users').where({ id }).update({ locked_at: null, failed_logins: 0, updated_at: new Date() })
   },
+  /** Sets the resident's community; `since` is when they moved there, or null for a first choice. */
+  async setCommunity(db: Queryable, id: number, regionId: number, since: Date | null, now: Date) {
+    await db('users').where({ id }).update({ region_id: regionId, community_since: since, updated_at: now })
+  },
   async saveWechatSession(db: Queryable, userId: number, sessionKey: string) {
     await db('wechat_sessions')
       .insert({ user_id: userId, session_key: sessionKey, updated_at: new Date() })
