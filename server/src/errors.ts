@@ -101,5 +101,6 @@ export const errors = {
   wechatRateLimited: () => new AppError(429, 'WECHAT_RATE_LIMITED'),
   wechatRiskyUser: () => new AppError(403, 'WECHAT_RISKY_USER'),
   wechatUnavailable: () => new AppError(503, 'WECHAT_UNAVAILABLE'),
-  serviceUnavailable: () => new AppError(503, 'SERVICE_UNAVAILABLE'),
+  serviceUnavailable: (retryAfterSeconds?: number) =>
+    new AppError(503, 'SERVICE_UNAVAILABLE', undefined, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds }),
 }

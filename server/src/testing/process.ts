@@ -14,7 +14,6 @@ export interface AnjuProcess {
   kill(): Promise<void>
 }
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
 const MAIN = path.join(REPO_ROOT, 'server', 'src', 'main.ts')
 
 /**
@@ -22,7 +21,9 @@ const MAIN = path.join(REPO_ROOT, 'server', 'src', 'main.ts')
  * for tests of start-up checks, signals and crashes.
  */
 export function spawnAnju(command: string, env: Record<string, string>): AnjuProcess {
-  const child = spawn(TSX, [MAIN, command], {
+  // `node --import tsx`, as the npm scripts run it: the tsx command would stand between us and the process and
+  // SIGKILL it when it is too busy to acknowledge a relayed signal within 30 ms.
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, command], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
