@@ -62,7 +62,7 @@ export const refreshTokensRepo = {
   async markUsed(db: Queryable, id: string, now: Date): Promise<boolean> {
     return (await db('refresh_tokens').where({ id }).whereNull('used_at').update({ used_at: now })) === 1
   },
-  /** Removes refresh tokens that ran out before `before`, and then sessions left without any. */
+  /** Removes refresh tokens that ran out before `before`. */
   async purgeExpired(db: Queryable, before: Date): Promise<number> {
     return db('refresh_tokens').where('expires_at', '<', before).delete()
   },

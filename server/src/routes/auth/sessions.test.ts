@@ -181,3 +181,25 @@ describe.each(testDatabaseKinds())('sessions on %s', (kind) => {
     })
   })
 })
+
+describe('purging what ran out', () => {
+  it('deletes refresh tokens a day past their expiry and expired abuse counters, and nothing current', async () => {
+    const { purgeSessionsJob } = await import('../../jobs/purgeSessions')
+    const s = await startTestServer('sqlite')
+    try {
+      const login = (await s.http.post('/api/auth/dev', { handle: 'purge' })).body
+      const db = s.database.db
+      const [current] = await db('refresh_tokens').select('id')
+      const old = new Date(Date.now() - 3 * 86_400_000)
+      await db('refresh_tokens').insert({ id: 'expired-token-0001', session_id: (await db('sessions').first('id')).id, expires_at: old, used_at: null, created_at: old })
+      await db('rate_limits').insert([{ key: 'login_ip:old', points: 3, expire: Date.now() - 3 * 3_600_000 }, { key: 'login_ip:now', points: 1, expire: Date.now() + 600_000 }])
+      const { processed } = await purgeSessionsJob.run({ db, config: s.config, logger: s.app.services.logger }, new Date())
+      expect(processed).toBe(2)
+      expect((await db('refresh_tokens').select('id')).map((r) => r.id)).toEqual([current.id])
+      expect((await db('rate_limits').select('key')).map((r) => r.key)).toEqual(['login_ip:now'])
+      expect((await s.http.post('/api/auth/refresh', { refreshToken: login.refreshToken })).status).toBe(200)
+    } finally {
+      await s.close()
+    }
+  })
+})
