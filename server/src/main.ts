@@ -83,21 +83,26 @@ async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJo
   })
 }
 
-/** Longest a shutdown waits for a connection accepted just before it to send its request. */
-const FIRST_REQUEST_WAIT_MS = 2_000
+/** Longest a shutdown keeps taking the requests of connections made just before it. */
+const DRAIN_MAX_MS = 5_000
+/** A shutdown stops listening once no connection has arrived for this long and none is waiting to be read. */
+const DRAIN_QUIET_MS = 300
 
 /**
- * Closing the server drops every connection without a request in progress, which includes connections accepted a
- * moment ago whose request has not been read yet (the process is busy under load). So a shutdown first waits
- * (briefly) for those requests to arrive, answers everything from then on with `Connection: close`, and only then
- * stops listening; server.close() resolves once the last answer is sent.
+ * Closing the server drops every connection without a request in progress, which includes connections made a
+ * moment ago whose request has not been read yet (under load the process is slow to get to them), and closing the
+ * listening socket resets connections still queued to be accepted. So a shutdown first answers everything with
+ * `Connection: close` and keeps listening until connections have stopped arriving and each one has sent its
+ * request (at most DRAIN_MAX_MS), then stops listening; server.close() resolves once the last answer is sent.
  */
 function drainOnShutdown(server: Server): () => Promise<void> {
-  const waitingForRequest = new Map<Socket, number>()
+  const waitingForRequest = new Set<Socket>()
   const unanswered = new Set<ServerResponse>()
   let draining = false
+  let lastConnectionAt = 0
   server.on('connection', (socket: Socket) => {
-    waitingForRequest.set(socket, Date.now())
+    lastConnectionAt = Date.now()
+    waitingForRequest.add(socket)
     socket.once('close', () => waitingForRequest.delete(socket))
   })
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -110,9 +115,8 @@ function drainOnShutdown(server: Server): () => Promise<void> {
     draining = true
     for (const res of unanswered) if (!res.headersSent) res.setHeader('Connection', 'close')
     const started = Date.now()
-    while ([...waitingForRequest.values()].some((since) => since > started - FIRST_REQUEST_WAIT_MS) && Date.now() - started < FIRST_REQUEST_WAIT_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+    const settled = () => waitingForRequest.size === 0 && Date.now() - lastConnectionAt >= DRAIN_QUIET_MS
+    while (!settled() && Date.now() - started < DRAIN_MAX_MS) await new Promise((resolve) => setTimeout(resolve, 20))
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 }
