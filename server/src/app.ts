@@ -1,6 +1,5 @@
 import Router from '@koa/router'
 import Koa from 'koa'
-import { koaBody } from 'koa-body'
 import type { Logger } from 'pino'
 import type { Config } from './config'
 import type { AppContextExtras, AppState, Services } from './context'
@@ -12,11 +11,14 @@ import { createLocalFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
+import { jsonBody } from './middleware/bodyLimits'
 import { errorHandler } from './middleware/errors'
 import { consoleStatic } from './middleware/consoleStatic'
 import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
+import { createRateLimits } from './rateLimits'
+import { accountRoutes } from './routes/accounts'
 import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
 import { consoleRoutes } from './routes/console'
@@ -51,12 +53,14 @@ export function createApp(
     files: createLocalFileStore(config.gridLoop.uploadDir),
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,
+    limits: createRateLimits(config, db),
   }
 
   const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
   app.context.services = services
   app.services = services
   app.close = async () => {
+    await services.limits.close()
     if (!overrides.db) await db.destroy()
   }
   app.silent = true
@@ -64,6 +68,7 @@ export function createApp(
   const router = new Router<AppState, AppContextExtras>()
   systemRoutes(router)
   authRoutes(router)
+  accountRoutes(router)
   userRoutes(router)
   regionRoutes(router)
   caseRoutes(router)
@@ -89,21 +94,7 @@ export function createApp(
       return staticFiles(ctx as never, next)
     })
   }
-  app.use(
-    koaBody({
-      json: true,
-      multipart: false,
-      urlencoded: false,
-      text: false,
-      jsonLimit: '1mb',
-      jsonStrict: true,
-      // The raw body too (ctx.request.rawBody): signed callbacks are verified over the exact bytes sent.
-      includeUnparsed: true,
-      onError: (err) => {
-        throw (err as { status?: number }).status === 413 ? errors.payloadTooLarge() : errors.invalidJson()
-      },
-    }),
-  )
+  app.use(jsonBody())
   app.use(async function notFound(ctx, next) {
     await next()
     if (ctx.status === 404 && ctx.body == null) throw errors.routeNotFound()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEFAULT_JWT_SECRET, DEFAULT_PATROL_TOKEN_SECRET, loadConfig, parseDatabaseUrl } from './config'
+import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_PATROL_TOKEN_SECRET, loadConfig, parseDatabaseUrl } from './config'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -45,5 +45,15 @@ describe('loadConfig', () => {
   it('never enables the development login in production', () => {
     expect(() => loadConfig({ ...productionEnv, ANJU_DEV_LOGIN: 'true' })).toThrow(/ANJU_DEV_LOGIN/)
     expect(loadConfig({ ANJU_DEV_LOGIN: 'true' }).devLogin).toBe(true)
+  })
+})
+
+describe('assertServableSecrets', () => {
+  it('refuses the published development secrets unless the development login or the demo is on', () => {
+    expect(() => assertServableSecrets(loadConfig({}), { demo: false })).toThrow(/JWT_SECRET and PATROL_TOKEN_SECRET/)
+    expect(() => assertServableSecrets(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }), { demo: false })).toThrow(/PATROL_TOKEN_SECRET/)
+    expect(() => assertServableSecrets(loadConfig({ ANJU_DEV_LOGIN: 'true' }), { demo: false })).not.toThrow()
+    expect(() => assertServableSecrets(loadConfig({}), { demo: true })).not.toThrow()
+    expect(() => assertServableSecrets(loadConfig(productionEnv), { demo: false })).not.toThrow()
   })
 })

@@ -50,6 +50,16 @@ const EnvSchema = z.object({
   GRID_PLATFORM_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('xiangtan.anju.cn'),
+  REDIS_URL: z.string().optional().refine((v) => !v || /^rediss?:\/\//.test(v), { message: 'REDIS_URL must be redis://… or rediss://…' }),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{0,64}$/).default('anju:'),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_ATTEMPT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  UPLOADS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(200),
+  COMMUNITY_CHANGE_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  COMMUNITY_REWARD_MIN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -86,6 +96,32 @@ export interface Config {
   open311: { apiKeys: string[]; jurisdiction: string }
   /** Days a reserved reward waits for pickup before it expires and refunds. */
   redemptionPickupDays: number
+  /**
+   * Abuse limits. Counters live in the database (table rate_limits), or in Redis when `redisUrl` is set, so
+   * every process of a deployment shares them.
+   */
+  limits: {
+    redisUrl: string | null
+    /** Put before every key in Redis, so deployments (or test runs) sharing a Redis keep apart. */
+    redisPrefix: string
+    login: {
+      /** Password attempts per account (username) per window; a success starts the count again. */
+      attemptsPerAccount: number
+      windowSeconds: number
+      /** Password attempts per client address per hour; successes are given back. */
+      attemptsPerIp: number
+      /** Consecutive wrong passwords that lock the account until an administrator unlocks it. */
+      lockAfterFailures: number
+    }
+    uploads: { perHour: number; quotaBytesPerDay: number }
+  }
+  /** Residents moving between communities. */
+  community: {
+    /** Days after a move before the next; the first choice of a community is free. */
+    changeCooldownDays: number
+    /** Days a resident must have lived in a community since moving there before redeeming its own rewards. */
+    rewardMinDays: number
+  }
   /** Volunteer patrols: the QR signing key and the judgement's limits. */
   patrol: {
     tokenSecret: string
@@ -108,6 +144,29 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
     return { client: 'sqlite', filename: file === ':memory:' ? file : path.resolve(file) }
   }
   return { client: 'mysql', url }
+}
+
+/** The secrets still at the values published in this repository. */
+export function developmentSecretsIn(config: Config): string[] {
+  const defaults: string[] = []
+  if (config.jwt.secret === DEFAULT_JWT_SECRET) defaults.push('JWT_SECRET')
+  if (config.patrol.tokenSecret === DEFAULT_PATROL_TOKEN_SECRET) defaults.push('PATROL_TOKEN_SECRET')
+  return defaults
+}
+
+/**
+ * Serving with the public development secrets lets anyone mint tokens and checkpoint codes. Whatever NODE_ENV
+ * says, that is allowed only for a development server, which says so by turning on the development login, or
+ * for the demo (`main.ts demo`, which `npm start` runs).
+ */
+export function assertServableSecrets(config: Config, { demo }: { demo: boolean }): void {
+  const defaults = developmentSecretsIn(config)
+  if (defaults.length === 0 || demo || config.devLogin) return
+  throw new ConfigError(
+    `refusing to serve with the development ${defaults.join(' and ')} published in the repository:\n` +
+      `  set ${defaults.join(' and ')} to random values of at least 32 characters,\n` +
+      '  or, for a development server only, turn on the development login with ANJU_DEV_LOGIN=true',
+  )
 }
 
 /** Reads and validates configuration; throws ConfigError with every problem listed. */
@@ -164,6 +223,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jurisdiction: e.OPEN311_JURISDICTION,
     },
     redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,
+    limits: {
+      redisUrl: e.REDIS_URL || null,
+      redisPrefix: e.REDIS_PREFIX,
+      login: {
+        attemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+        windowSeconds: e.LOGIN_ATTEMPT_WINDOW_MINUTES * 60,
+        attemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+        lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES,
+      },
+      uploads: { perHour: e.UPLOADS_PER_HOUR, quotaBytesPerDay: e.UPLOAD_QUOTA_MB_PER_DAY * 1024 * 1024 },
+    },
+    community: {
+      changeCooldownDays: e.COMMUNITY_CHANGE_COOLDOWN_DAYS,
+      rewardMinDays: e.COMMUNITY_REWARD_MIN_DAYS,
+    },
     patrol: {
       tokenSecret: e.PATROL_TOKEN_SECRET,
       maxSpeedKmh: e.PATROL_MAX_SPEED_KMH,

@@ -8,6 +8,7 @@ import type { ContentChecker } from './integrations/contentCheck'
 import type { FileStore } from './integrations/fileStore'
 import type { Actor } from './policies'
 import type { IdempotentRequest } from './middleware/idempotency'
+import type { RateLimits } from './rateLimits'
 
 /** Long-lived parts of the app, shared by every request. */
 export interface Services {
@@ -20,6 +21,8 @@ export interface Services {
   contentCheck: ContentChecker
   /** The time rules are judged by: the system clock, or one a test moves. */
   clock: Clock
+  /** Login throttle and upload limits, shared by every process of the deployment. */
+  limits: RateLimits
 }
 
 /** What middleware hands on to routes. */

@@ -25,11 +25,18 @@ export const errors = {
   /** A field that passed its schema but failed a check that needs more than the field itself. */
   invalidField: (path: string, message: string) => new AppError(400, 'VALIDATION_FAILED', undefined, { fields: [{ path, message }] }),
   invalidJson: () => new AppError(400, 'INVALID_JSON'),
+  bodyTooDeep: () => new AppError(400, 'BODY_TOO_DEEP'),
   unauthenticated: () => new AppError(401, 'UNAUTHENTICATED'),
   tokenExpired: () => new AppError(401, 'TOKEN_EXPIRED'),
   tokenInvalid: () => new AppError(401, 'TOKEN_INVALID'),
   loginFailed: () => new AppError(401, 'LOGIN_FAILED'),
   accountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED'),
+  accountLocked: () => new AppError(423, 'ACCOUNT_LOCKED'),
+  loginThrottled: (retryAfterSeconds: number) =>
+    new AppError(429, 'LOGIN_THROTTLED', `登录尝试过于频繁，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds }),
+  passwordIncorrect: () => new AppError(400, 'PASSWORD_INCORRECT'),
+  passwordNotSet: () => new AppError(403, 'PASSWORD_NOT_SET'),
+  passwordReused: () => new AppError(400, 'PASSWORD_REUSED'),
   forbidden: () => new AppError(403, 'FORBIDDEN'),
   notFound: () => new AppError(404, 'NOT_FOUND'),
   routeNotFound: () => new AppError(404, 'ROUTE_NOT_FOUND'),
@@ -48,6 +55,10 @@ export const errors = {
   soldOut: () => new AppError(409, 'SOLD_OUT'),
   redemptionLimitReached: () => new AppError(409, 'REDEMPTION_LIMIT_REACHED'),
   rewardNotAvailable: (message?: string) => new AppError(409, 'REWARD_NOT_AVAILABLE', message),
+  rewardResidenceRequired: (message: string, details: { redeemableFrom: string }) =>
+    new AppError(409, 'REWARD_RESIDENCE_REQUIRED', message, details),
+  communityChangeTooSoon: (message: string, details: { nextChangeAt: string }) =>
+    new AppError(409, 'COMMUNITY_CHANGE_TOO_SOON', message, details),
   rewardArchived: () => new AppError(409, 'REWARD_ARCHIVED'),
   redemptionNotReserved: () => new AppError(409, 'REDEMPTION_NOT_RESERVED'),
   redemptionExpired: () => new AppError(409, 'REDEMPTION_EXPIRED'),
@@ -72,7 +83,9 @@ export const errors = {
   photoNotFound: () => new AppError(400, 'PHOTO_NOT_FOUND'),
   occurredAtInvalid: () => new AppError(400, 'OCCURRED_AT_INVALID'),
   contentRejected: () => new AppError(422, 'CONTENT_REJECTED'),
-  rateLimited: () => new AppError(429, 'RATE_LIMITED'),
+  uploadQuotaExceeded: (retryAfterSeconds: number) => new AppError(429, 'UPLOAD_QUOTA_EXCEEDED', undefined, { retryAfterSeconds }),
+  rateLimited: (retryAfterSeconds?: number) =>
+    new AppError(429, 'RATE_LIMITED', undefined, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds }),
   idempotencyKeyRequired: () => new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED'),
   assigneeInvalid: () => new AppError(400, 'ASSIGNEE_INVALID'),
   noGrid: () => new AppError(503, 'NO_GRID'),
@@ -93,5 +106,6 @@ export const errors = {
   wechatRateLimited: () => new AppError(429, 'WECHAT_RATE_LIMITED'),
   wechatRiskyUser: () => new AppError(403, 'WECHAT_RISKY_USER'),
   wechatUnavailable: () => new AppError(503, 'WECHAT_UNAVAILABLE'),
-  serviceUnavailable: () => new AppError(503, 'SERVICE_UNAVAILABLE'),
+  serviceUnavailable: (retryAfterSeconds?: number) =>
+    new AppError(503, 'SERVICE_UNAVAILABLE', undefined, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds }),
 }

@@ -1,7 +1,8 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { createApp } from './app'
-import { ConfigError, loadConfig, type Config } from './config'
-import { createDb, migrateLatest } from './db/knex'
+import { assertServableSecrets, ConfigError, developmentSecretsIn, loadConfig, type Config } from './config'
+import { createDb, migrateLatest, type Db } from './db/knex'
 import { seedDemo } from './db/seeds/demo'
 import { seedHistory } from './db/seeds/history'
 import { seedCategories } from './db/seeds/gridLoop'
@@ -12,6 +13,7 @@ import { createLogger } from './logger'
 import { chinaDate } from './lib/chinaTime'
 import { seedSafetyIndicators } from './safetyIndex'
 import { backfillCaseFigures, rebuildCaseFigures, verifyCaseFigures } from './rollups'
+import type { Logger } from 'pino'
 
 const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
 
@@ -31,31 +33,102 @@ async function migrate(config: Config) {
   }
 }
 
+/** How long a shutdown waits for requests in flight and the job item in hand before giving up. */
+const SHUTDOWN_GRACE_MS = 25_000
+
+/**
+ * Stops on SIGTERM or SIGINT without dropping work: `finish` (stop accepting, let what is in flight complete)
+ * runs once, then the database closes and the process exits 0; past the grace period it exits 1.
+ */
+function onShutdown(logger: Logger, db: Db, finish: () => Promise<void>) {
+  let started = false
+  const shutdown = (signal: string) => {
+    if (started) return
+    started = true
+    logger.info({ signal }, 'shutting down: finishing requests and job items in flight')
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting')
+      process.exit(1)
+    }, SHUTDOWN_GRACE_MS).unref()
+    void finish()
+      .then(() => db.destroy())
+      .then(() => {
+        logger.info('stopped')
+        process.exit(0)
+      })
+      .catch((err) => {
+        logger.error({ err }, 'shutdown failed')
+        process.exit(1)
+      })
+  }
+  process.once('SIGINT', () => shutdown('SIGINT'))
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+}
+
 async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJobs: boolean }) {
+  assertServableSecrets(config, { demo: seed })
   const logger = createLogger(config.logLevel)
+  const defaults = developmentSecretsIn(config)
+  if (defaults.length) logger.warn({ secrets: defaults }, 'serving with the public development secrets: development use only')
   const db = await migrate(config)
   if (seed) {
     await seedDemo(db)
     await seedHistory(db)
   }
   const app = createApp(config, { db, logger })
-  const jobsRunning = new AbortController()
-  if (withJobs) startJobs({ db, config, logger }, jobsRunning.signal)
+  const jobs = withJobs ? startJobs({ db, config, logger }) : undefined
   const server: Server = app.listen(config.port, config.host, () => {
     const where = config.database.client === 'sqlite' ? config.database.filename : 'MySQL'
-    logger.info({ port: config.port, database: where, devLogin: config.devLogin }, `Anju listening on http://127.0.0.1:${config.port}`)
+    const { port } = server.address() as AddressInfo
+    logger.info({ port, database: where, devLogin: config.devLogin }, `Anju listening on http://127.0.0.1:${port}`)
   })
   // Keep idle connections open longer than the usual proxy's 60 s, so the proxy never sends on a closing socket.
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
-  const shutdown = () => {
-    logger.info('shutting down')
-    jobsRunning.abort()
-    server.close(() => void db.destroy().then(() => process.exit(0)))
-    setTimeout(() => process.exit(1), 10_000).unref()
+  const drain = drainOnShutdown(server)
+  onShutdown(logger, db, async () => {
+    await drain()
+    await jobs?.stop()
+    await app.close()
+  })
+}
+
+/** Longest a shutdown keeps taking the requests of connections made just before it. */
+const DRAIN_MAX_MS = 5_000
+/** A shutdown stops listening once no connection has arrived for this long and none is waiting to be read. */
+const DRAIN_QUIET_MS = 300
+
+/**
+ * Closing the server drops every connection without a request in progress, which includes connections made a
+ * moment ago whose request has not been read yet (under load the process is slow to get to them), and closing the
+ * listening socket resets connections still queued to be accepted. So a shutdown first answers everything with
+ * `Connection: close` and keeps listening until connections have stopped arriving and each one has sent its
+ * request (at most DRAIN_MAX_MS), then stops listening; server.close() resolves once the last answer is sent.
+ */
+function drainOnShutdown(server: Server): () => Promise<void> {
+  const waitingForRequest = new Set<Socket>()
+  const unanswered = new Set<ServerResponse>()
+  let draining = false
+  let lastConnectionAt = 0
+  server.on('connection', (socket: Socket) => {
+    lastConnectionAt = Date.now()
+    waitingForRequest.add(socket)
+    socket.once('close', () => waitingForRequest.delete(socket))
+  })
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    waitingForRequest.delete(req.socket)
+    if (draining) res.setHeader('Connection', 'close')
+    unanswered.add(res)
+    res.once('close', () => unanswered.delete(res))
+  })
+  return async () => {
+    draining = true
+    for (const res of unanswered) if (!res.headersSent) res.setHeader('Connection', 'close')
+    const started = Date.now()
+    const settled = () => waitingForRequest.size === 0 && Date.now() - lastConnectionAt >= DRAIN_QUIET_MS
+    while (!settled() && Date.now() - started < DRAIN_MAX_MS) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise<void>((resolve) => server.close(() => resolve()))
   }
-  process.once('SIGINT', shutdown)
-  process.once('SIGTERM', shutdown)
 }
 
 async function main(command: string | undefined) {
@@ -66,15 +139,9 @@ async function main(command: string | undefined) {
     case 'worker': {
       const logger = createLogger(config.logLevel)
       const db = await migrate(config)
-      const stop = new AbortController()
-      startJobs({ db, config, logger }, stop.signal)
+      const jobs = startJobs({ db, config, logger })
       logger.info('worker running')
-      const shutdown = () => {
-        stop.abort()
-        void db.destroy().then(() => process.exit(0))
-      }
-      process.once('SIGINT', shutdown)
-      process.once('SIGTERM', shutdown)
+      onShutdown(logger, db, () => jobs.stop())
       return new Promise<void>(() => undefined)
     }
     case 'demo':

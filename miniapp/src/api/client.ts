@@ -77,8 +77,10 @@ export async function call<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>
 let refreshing: Promise<void> | null = null
 
 /**
- * Swaps the refresh token for a new session; concurrent callers share one refresh. Anything that talks to the
- * server outside `call` (photo uploads) uses it too when an access token has expired.
+ * Swaps the refresh token for a new pair. The server rotates refresh tokens (each works once), so concurrent
+ * callers share one refresh, and a refresh is always sent with the session's own key: a retry after a lost
+ * answer gets that answer again instead of spending the token twice. Anything that talks to the server outside
+ * `call` (photo uploads) uses it too when an access token has expired.
  */
 export function refreshSession(expiredAccessToken: string): Promise<void> {
   const session = getSession()
@@ -86,7 +88,7 @@ export function refreshSession(expiredAccessToken: string): Promise<void> {
   // Someone refreshed while this request was in flight: just retry with the new token.
   if (session.accessToken !== expiredAccessToken) return Promise.resolve()
   if (!refreshing) {
-    refreshing = call(api.refresh, { body: { refreshToken: session.refreshToken } })
+    refreshing = call(api.refresh, { body: { refreshToken: session.refreshToken }, idempotencyKey: session.refreshKey })
       .then((auth) => {
         saveAuthSession(auth)
       })
@@ -166,4 +168,15 @@ function stringifyParams(params: Record<string, unknown> | undefined): Record<st
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * Logs out: the device forgets the session at once, and the server is asked to end it, so its tokens stop working
+ * even if a copy exists. Offline, the local logout still happens; the tokens then run out by themselves.
+ */
+export async function logOut(): Promise<void> {
+  const session = getSession()
+  clearSession()
+  if (!session) return
+  await call(api.logout, { body: { refreshToken: session.refreshToken } }).catch(() => undefined)
 }

@@ -1,4 +1,4 @@
-export { call, type CallOptions } from './client'
+export { call, logOut, type CallOptions } from './client'
 export { ApiError, isApiError, errorMessage, type ApiErrorCode, type ClientErrorCode } from './errors'
 export { newIdempotencyKey } from './idempotency'
 export {

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import { UserView, type AuthSession } from '@anju/shared'
+import { newIdempotencyKey } from './idempotency'
 
 const STORAGE_KEY = 'anju.session'
 
@@ -9,6 +10,12 @@ export interface Session {
   refreshToken: string
   /** Epoch milliseconds after which the access token is expected to be refused. */
   accessExpiresAt: number
+  /**
+   * The Idempotency-Key for trading this refresh token in. Refresh tokens work once, so a refresh whose answer
+   * was lost is retried (even after a relaunch) with the same key and gets the same new tokens, rather than
+   * presenting a spent token, which the server takes for a stolen copy and ends the session.
+   */
+  refreshKey: string
   user: UserView
 }
 
@@ -30,6 +37,7 @@ function readStored(): Session | null {
       accessToken: stored.accessToken,
       refreshToken: stored.refreshToken,
       accessExpiresAt: Number(stored.accessExpiresAt) || 0,
+      refreshKey: typeof stored.refreshKey === 'string' ? stored.refreshKey : newIdempotencyKey(),
       user: user.data,
     }
   } catch {
@@ -58,6 +66,7 @@ export function saveAuthSession(auth: AuthSession): Session {
     accessToken: auth.accessToken,
     refreshToken: auth.refreshToken,
     accessExpiresAt: Date.now() + auth.expiresIn * 1000,
+    refreshKey: newIdempotencyKey(),
     user: auth.user,
   }
   publish(session)

@@ -24,6 +24,8 @@ export const WORKBENCH_PAGES = {
   rewardForm: '/packages/workbench/pages/reward-form/index',
   /** 积分规则: reviewers read the award policy of a region in their area, administrators change it. */
   awardPolicy: '/packages/workbench/pages/award-policy/index',
+  /** 修改密码 for any staff-type account (opened from 我的). */
+  password: '/packages/workbench/pages/password/index',
 } as const
 
 /**

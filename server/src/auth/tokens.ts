@@ -7,11 +7,22 @@ const ALGORITHM = 'HS256' as const
 const ISSUER = 'anju'
 
 const Claims = z.object({
-  sub: z.string(),
+  sub: z.string().regex(/^\d+$/),
   typ: z.enum(['access', 'refresh']),
   ver: z.number().int(),
+  /** The session (one login) the token belongs to. */
+  sid: z.string().min(1),
+  /** A refresh token's own id: each one is good for a single refresh. */
+  jti: z.string().min(1).optional(),
 })
-export type TokenClaims = { userId: number; type: 'access' | 'refresh'; version: number }
+export interface TokenClaims {
+  userId: number
+  type: 'access' | 'refresh'
+  version: number
+  sessionId: string
+  /** Set on refresh tokens. */
+  tokenId?: string
+}
 
 export interface TokenPair {
   accessToken: string
@@ -19,31 +30,45 @@ export interface TokenPair {
   expiresIn: number
 }
 
-export function issueTokens(config: Config['jwt'], user: { id: number; token_version: number }): TokenPair {
-  const sign = (typ: 'access' | 'refresh', expiresIn: number) =>
-    jwt.sign({ typ, ver: user.token_version }, config.secret, {
-      algorithm: ALGORITHM,
-      expiresIn,
-      issuer: ISSUER,
-      subject: String(user.id),
-    })
+/** Signs an access token and a refresh token for one session; `refreshTokenId` is the refresh token's row. */
+export function issueTokens(
+  config: Config['jwt'],
+  user: { id: number; token_version: number },
+  { sessionId, refreshTokenId }: { sessionId: string; refreshTokenId: string },
+): TokenPair {
+  const options = { algorithm: ALGORITHM, issuer: ISSUER, subject: String(user.id) }
   return {
-    accessToken: sign('access', config.accessTtlSeconds),
-    refreshToken: sign('refresh', config.refreshTtlSeconds),
+    accessToken: jwt.sign({ typ: 'access', ver: user.token_version, sid: sessionId }, config.secret, {
+      ...options, expiresIn: config.accessTtlSeconds,
+    }),
+    refreshToken: jwt.sign({ typ: 'refresh', ver: user.token_version, sid: sessionId }, config.secret, {
+      ...options, expiresIn: config.refreshTtlSeconds, jwtid: refreshTokenId,
+    }),
     expiresIn: config.accessTtlSeconds,
   }
 }
 
-/** Verifies signature, algorithm, issuer, expiry and type; throws TOKEN_EXPIRED or TOKEN_INVALID. */
-export function verifyToken(config: Config['jwt'], token: string, type: 'access' | 'refresh'): TokenClaims {
+/**
+ * Verifies signature, algorithm, issuer, expiry and type; throws TOKEN_EXPIRED or TOKEN_INVALID. `allowExpired`
+ * is for logging out, which should work with a token that has just run out.
+ */
+export function verifyToken(
+  config: Config['jwt'],
+  token: string,
+  type: 'access' | 'refresh',
+  { allowExpired = false }: { allowExpired?: boolean } = {},
+): TokenClaims {
   let payload: unknown
   try {
-    payload = jwt.verify(token, config.secret, { algorithms: [ALGORITHM], issuer: ISSUER })
+    payload = jwt.verify(token, config.secret, { algorithms: [ALGORITHM], issuer: ISSUER, ignoreExpiration: allowExpired })
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) throw errors.tokenExpired()
     throw errors.tokenInvalid()
   }
   const claims = Claims.safeParse(payload)
-  if (!claims.success || claims.data.typ !== type || !/^\d+$/.test(claims.data.sub)) throw errors.tokenInvalid()
-  return { userId: Number(claims.data.sub), type, version: claims.data.ver }
+  if (!claims.success || claims.data.typ !== type) throw errors.tokenInvalid()
+  if (type === 'refresh' && !claims.data.jti) throw errors.tokenInvalid()
+  return {
+    userId: Number(claims.data.sub), type, version: claims.data.ver, sessionId: claims.data.sid, tokenId: claims.data.jti,
+  }
 }

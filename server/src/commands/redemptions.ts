@@ -7,6 +7,8 @@ import type { Actor } from '../policies'
 import { redemptionsRepo, type RedemptionRow } from '../repositories/redemptions'
 import { rewardsRepo, type RewardRow } from '../repositories/rewards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
+import { usersRepo } from '../repositories/users'
+import { residencyBlock } from './community'
 
 /**
  * 16 random base32 characters (80 bits) in groups of four: unguessable, and easy to type at a counter.
@@ -41,13 +43,17 @@ export function rewardUnavailableReason(reward: RewardRow, now: Date): string | 
  */
 export async function redeemReward(
   trx: Trx,
-  { actor, rewardId, code, pickupDays, now }: { actor: Actor; rewardId: number; code: string; pickupDays: number; now: Date },
+  { actor, rewardId, code, pickupDays, minResidenceDays, now }: {
+    actor: Actor; rewardId: number; code: string; pickupDays: number; minResidenceDays: number; now: Date
+  },
 ): Promise<{ redemption: RedemptionRow; reward: RewardRow }> {
   const reward = await rewardsRepo.findById(trx, rewardId)
   if (!reward || !(await rewardScopeOf(trx, actor)).includes(reward.region_id)) throw errors.notFound()
   const unavailable = rewardUnavailableReason(reward, now)
   if (unavailable === '已兑完') throw errors.soldOut()
   if (unavailable) throw errors.rewardNotAvailable(`该礼品${unavailable}`)
+  const blocked = residencyBlock((await usersRepo.findById(trx, actor.id))!, (await regionsRepo.findById(trx, reward.region_id))!, minResidenceDays, now)
+  if (blocked) throw errors.rewardResidenceRequired(blocked.message, { redeemableFrom: blocked.redeemableFrom.toISOString() })
 
   // Serialises this resident's redemptions, so the per-resident limit cannot be passed by two at once.
   await lockResidentAccount(trx, actor.id)

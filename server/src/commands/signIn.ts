@@ -1,22 +1,15 @@
 import type { AuthSession, DevLoginInput, StaffLoginInput } from '@anju/shared'
 import type { Config } from '../config'
-import type { Queryable, Trx } from '../db/knex'
+import type { Db, Trx } from '../db/knex'
+import { withTransaction } from '../db/transaction'
 import { decoyHash, verifyPassword } from '../auth/passwords'
-import { issueTokens, verifyToken } from '../auth/tokens'
 import { errors } from '../errors'
 import type { WechatSession } from '../integrations/wechat'
-import { presentUser } from '../presenters'
-import { regionsRepo } from '../repositories/regions'
+import type { LoginThrottle } from '../rateLimits/login'
 import { usersRepo, type UserRow } from '../repositories/users'
+import { startSession } from './sessions'
 
 const DEV_OPENID_PREFIX = 'dev:'
-
-/** Our own session for a user: a JWT pair and the user as the API shows it. */
-export async function sessionFor(db: Queryable, jwt: Config['jwt'], user: UserRow): Promise<AuthSession> {
-  if (user.disabled) throw errors.accountDisabled()
-  const region = user.region_id ? await regionsRepo.findById(db, user.region_id) : undefined
-  return { ...issueTokens(jwt, user), user: presentUser(user, region) }
-}
 
 async function findOrCreateResident(trx: Trx, openid: string, displayName: string, unionid?: string) {
   const existing = await usersRepo.findByOpenid(trx, openid)
@@ -29,27 +22,44 @@ async function findOrCreateResident(trx: Trx, openid: string, displayName: strin
 export async function signInWithWechat({ trx, jwt, input }: { trx: Trx; jwt: Config['jwt']; input: WechatSession }) {
   const user = await findOrCreateResident(trx, input.openid, '微信用户', input.unionid)
   await usersRepo.saveWechatSession(trx, user.id, input.sessionKey)
-  return sessionFor(trx, jwt, user)
+  return startSession(trx, jwt, user)
 }
 
 /** Development login for the h5 build and tests: a resident named by a handle. */
 export async function signInWithDevHandle({ trx, jwt, input }: { trx: Trx; jwt: Config['jwt']; input: DevLoginInput }) {
   const user = await findOrCreateResident(trx, `${DEV_OPENID_PREFIX}${input.handle}`, input.displayName ?? input.handle)
-  return sessionFor(trx, jwt, user)
+  return startSession(trx, jwt, user)
 }
 
-/** Staff-type accounts log in with a password; a wrong username costs the same time as a wrong password. */
-export async function signInStaff({ db, jwt, input }: { db: Queryable; jwt: Config['jwt']; input: StaffLoginInput }) {
-  const user = await usersRepo.findByUsername(db, input.username)
-  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash()))
-  if (!user || !ok) throw errors.loginFailed()
-  return sessionFor(db, jwt, user)
+export interface PasswordCheck {
+  db: Db
+  throttle: LoginThrottle
+  lockAfterFailures: number
+  /** The client's address, for the per-address throttle. */
+  ip: string
 }
 
-/** Trades a refresh token for a new pair; tokens issued before a token_version bump are refused. */
-export async function refreshSession({ db, jwt, refreshToken }: { db: Queryable; jwt: Config['jwt']; refreshToken: string }) {
-  const claims = verifyToken(jwt, refreshToken, 'refresh')
-  const user = await usersRepo.findById(db, claims.userId)
-  if (!user || user.token_version !== claims.version) throw errors.tokenInvalid()
-  return sessionFor(db, jwt, user)
+/**
+ * Checks an account's password under the login throttle: the attempt is counted before the password is, a
+ * locked account is refused without a check, and a wrong password counts towards the lock. A wrong username
+ * costs the same time as a wrong password. Resolves with the account (its failure count cleared).
+ */
+export async function checkPassword(username: string, password: string, { db, throttle, lockAfterFailures, ip }: PasswordCheck): Promise<UserRow> {
+  await throttle.admit(username, ip)
+  const user = await usersRepo.findByUsername(db, username)
+  if (user?.locked_at) throw errors.accountLocked()
+  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()))
+  if (!user || !ok) {
+    if (user) await usersRepo.recordFailedLogin(db, user.id, lockAfterFailures, new Date())
+    throw errors.loginFailed()
+  }
+  await usersRepo.clearFailedLogins(db, user.id)
+  await throttle.succeeded(username, ip)
+  return user
+}
+
+/** Staff-type accounts log in with a password, throttled per account and per address, and locked after repeated failures. */
+export async function signInStaff({ jwt, input, ...check }: PasswordCheck & { jwt: Config['jwt']; input: StaffLoginInput }): Promise<AuthSession> {
+  const user = await checkPassword(input.username, input.password, check)
+  return withTransaction(check.db, (trx) => startSession(trx, jwt, user))
 }

@@ -3,13 +3,14 @@ import type { Trx } from '../db/knex'
 import { errors } from '../errors'
 import { caseDayKey, caseNumberFor } from '../lib/caseNumbers'
 import type { Actor } from '../policies'
-import { caseEventsRepo, caseFollowersRepo } from '../repositories/caseActivity'
+import { caseFollowersRepo } from '../repositories/caseActivity'
 import { casesRepo, type CaseRow } from '../repositories/cases'
 import { categoriesRepo, type CategoryRow } from '../repositories/categories'
 import { idsOnPath, regionsRepo, type RegionRow } from '../repositories/regions'
 import { uploadsRepo } from '../repositories/uploads'
 import type { z } from 'zod'
 import type { SubmitReportInput as SubmitReportSchema } from '@anju/shared'
+import { enforceReportRateLimit } from '../rateLimits/reports'
 import { likelyDuplicates, offeredToResidents } from './duplicateCandidates'
 import { gridForReport } from './locateGrid'
 import { recordCaseFigures } from '../rollups'
@@ -24,12 +25,6 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000
 /** The region that first handles a case of this category: the grid's ancestor at the routing level. */
 function routedRegion(grid: RegionRow, ancestors: RegionRow[], category: CategoryRow): RegionRow {
   return ancestors.find((r) => r.level === category.routing_level) ?? grid
-}
-
-async function enforceRateLimit(trx: Trx, userId: number, limits: Config['gridLoop'], now: Date) {
-  const lastHour = await caseEventsRepo.countSubmissionsSince(trx, userId, new Date(now.getTime() - HOUR_MS))
-  const lastDay = await caseEventsRepo.countSubmissionsSince(trx, userId, new Date(now.getTime() - 24 * HOUR_MS))
-  if (lastHour >= limits.reportsPerHour || lastDay >= limits.reportsPerDay) throw errors.rateLimited()
 }
 
 /**
@@ -47,7 +42,7 @@ export async function submitReport({
   if (category.required_fields.includes('photo') && input.photoIds.length === 0) throw errors.photoRequired()
   const occurredAt = new Date(input.occurredAt)
   if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw errors.occurredAtInvalid()
-  await enforceRateLimit(trx, actor.id, limits, now)
+  await enforceReportRateLimit(trx, actor.id, limits, now)
 
   const duplicates = await likelyDuplicates(trx, { ...input.location, categoryCode: category.code, plate: input.plate }, now)
   if (input.followCaseId !== undefined) {

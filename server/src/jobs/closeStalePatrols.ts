@@ -12,11 +12,12 @@ const BATCH = 100
 export const closeStalePatrolsJob: Job = {
   name: 'close-stale-patrols',
   intervalMs: 5 * 60_000,
-  async run({ db, config }, now) {
+  async run({ db, config }, now, stopping) {
     const rules = config.patrol
     const before = new Date(now.getTime() - rules.staleHours * 60 * 60 * 1000)
     let processed = 0
     for (const patrolId of await patrolsRepo.staleIds(db, before, BATCH)) {
+      if (stopping?.aborted) break
       if (await withTransaction(db, (trx) => closeStalePatrol({ trx, patrolId, now, rules }))) processed++
     }
     return { processed }

@@ -20,13 +20,14 @@ export function backoffMs(base: number, attempts: number, random = Math.random):
 export async function deliverOutbox(
   { db, config, logger }: Pick<Services, 'db' | 'config' | 'logger'>,
   now: Date,
-  { ids, fetch: doFetch }: { ids?: number[]; fetch?: typeof fetch } = {},
+  { ids, fetch: doFetch, stopping }: { ids?: number[]; fetch?: typeof fetch; stopping?: AbortSignal } = {},
 ): Promise<{ processed: number; delivered: number }> {
   const { platformTimeoutMs, platformMaxAttempts, platformBackoffMs } = config.gridLoop
   const due = (await outboxRepo.due(db, now, BATCH)).filter((row) => !ids || ids.includes(row.id))
   let processed = 0
   let delivered = 0
   for (const row of due) {
+    if (stopping?.aborted) break
     if (await outboxRepo.hasEarlierUndelivered(db, row)) continue
     // Held for two timeouts: long enough to finish this attempt, short enough to retry after a crash.
     if (!(await outboxRepo.lease(db, row, new Date(now.getTime() + 2 * platformTimeoutMs)))) continue
@@ -53,8 +54,8 @@ export async function deliverOutbox(
 export const deliverOutboxJob: Job = {
   name: 'deliver-outbox',
   intervalMs: 5_000,
-  async run(services, now) {
-    return deliverOutbox(services, now)
+  async run(services, now, stopping) {
+    return deliverOutbox(services, now, { stopping })
   },
 }
 

@@ -9,9 +9,10 @@ const BATCH = 100
 export const expireRedemptionsJob: Job = {
   name: 'expire-redemptions',
   intervalMs: 60_000,
-  async run({ db }, now) {
+  async run({ db }, now, stopping) {
     let processed = 0
     for (const id of await redemptionsRepo.dueForExpiry(db, now, BATCH)) {
+      if (stopping?.aborted) break
       if (await withTransaction(db, (trx) => expireRedemption(trx, { redemptionId: id, now }))) processed++
     }
     return { processed }

@@ -27,7 +27,7 @@ async function supervisorsOf(db: Queryable, c: CaseRow): Promise<number[]> {
 export async function superviseOverdueCases(
   { db }: Pick<Services, 'db'>,
   now: Date,
-  { ids }: { ids?: number[] } = {},
+  { ids, stopping }: { ids?: number[]; stopping?: AbortSignal } = {},
 ): Promise<{ processed: number }> {
   const due = await casesRepo.dueForSupervision(db, now, BATCH)
   const work = [
@@ -36,6 +36,7 @@ export async function superviseOverdueCases(
   ].filter(({ c }) => !ids || ids.includes(c.id))
   let processed = 0
   for (const { c, which } of work) {
+    if (stopping?.aborted) break
     const done = await withTransaction(db, async (trx) => {
       if (!(await casesRepo.markOverdue(trx, c.id, which, now))) return false
       const fresh = (await casesRepo.findById(trx, c.id))!
@@ -61,8 +62,8 @@ export async function superviseOverdueCases(
 export const superviseOverdueCasesJob: Job = {
   name: 'supervise-overdue-cases',
   intervalMs: 60_000,
-  async run(services, now) {
-    return superviseOverdueCases(services, now)
+  async run(services, now, stopping) {
+    return superviseOverdueCases(services, now, { stopping })
   },
 }
 

@@ -12,9 +12,11 @@ export async function sweepUploads(
   { db, config }: Pick<Services, 'db' | 'config'>,
   now: Date,
   files: FileStore = createLocalFileStore(config.gridLoop.uploadDir),
+  stopping?: AbortSignal,
 ): Promise<{ processed: number }> {
   let processed = 0
   for (const upload of await uploadsRepo.unattachedBefore(db, new Date(now.getTime() - UNATTACHED_UPLOAD_TTL_MS), BATCH)) {
+    if (stopping?.aborted) break
     if (!(await uploadsRepo.deleteUnattached(db, upload.id))) continue
     await files.delete(upload.public_key)
     await files.delete(upload.original_key)
@@ -26,8 +28,8 @@ export async function sweepUploads(
 export const sweepUploadsJob: Job = {
   name: 'sweep-uploads',
   intervalMs: 60 * 60 * 1000,
-  async run(services, now) {
-    return sweepUploads(services, now)
+  async run(services, now, stopping) {
+    return sweepUploads(services, now, undefined, stopping)
   },
 }
 

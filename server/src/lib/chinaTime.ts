@@ -67,3 +67,9 @@ export function addMonths(month: string, months: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number]
   return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 7)
 }
+
+/** "2026年12月26日": the China day of `at`, as a resident reads it. */
+export function chinaDateLabel(at: Date): string {
+  const local = new Date(at.getTime() + OFFSET_MS)
+  return `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日`
+}

@@ -1,16 +1,22 @@
 import type { Actor } from '../policies'
-import { verifyToken } from '../auth/tokens'
+import { verifyToken, type TokenClaims } from '../auth/tokens'
 import { errors } from '../errors'
 import { regionsRepo } from '../repositories/regions'
+import { sessionsRepo } from '../repositories/sessions'
 import { usersRepo } from '../repositories/users'
 import type { AppMiddleware } from '../context'
 import type { Queryable } from '../db/knex'
 
-/** Loads the actor for a user id and token version; refuses disabled accounts and revoked tokens. */
-export async function loadActor(db: Queryable, userId: number, tokenVersion: number): Promise<Actor> {
-  const user = await usersRepo.findById(db, userId)
-  if (!user || user.token_version !== tokenVersion) throw errors.tokenInvalid()
+/**
+ * Loads the actor an access token speaks for; refuses disabled accounts, tokens issued before the user's
+ * token_version moved on, and tokens of a session that has ended (logout, password change, reuse).
+ */
+export async function loadActor(db: Queryable, claims: Pick<TokenClaims, 'userId' | 'version' | 'sessionId'>): Promise<Actor> {
+  const user = await usersRepo.findById(db, claims.userId)
+  if (!user || user.token_version !== claims.version) throw errors.tokenInvalid()
   if (user.disabled) throw errors.accountDisabled()
+  const session = await sessionsRepo.findById(db, claims.sessionId)
+  if (!session || session.user_id !== user.id || session.revoked_at) throw errors.tokenInvalid()
   const region = user.region_id ? await regionsRepo.findById(db, user.region_id) : undefined
   return {
     id: user.id,
@@ -32,7 +38,7 @@ export function authenticate(): AppMiddleware {
       try {
         if (!match) throw errors.tokenInvalid()
         const claims = verifyToken(ctx.services.config.jwt, match[1]!, 'access')
-        ctx.state.actor = await loadActor(ctx.services.db, claims.userId, claims.version)
+        ctx.state.actor = await loadActor(ctx.services.db, claims)
       } catch (err) {
         ctx.state.authError = err as Error
       }

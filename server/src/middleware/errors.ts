@@ -1,5 +1,9 @@
 import type { ErrorBody } from '@anju/shared'
+import { isDatabaseUnavailable } from '../db/unavailable'
 import { AppError, errors } from '../errors'
+
+/** What a client is told to wait before retrying when the database is out of reach. */
+const DATABASE_RETRY_AFTER_SECONDS = 2
 import type { AppMiddleware } from '../context'
 
 /** Maps errors thrown by Koa and its middleware (http-errors) onto our codes. */
@@ -24,7 +28,11 @@ export function errorHandler(): AppMiddleware {
       await next()
     } catch (err) {
       let appError = err instanceof AppError ? err : fromHttpError(err as { status?: number })
-      if (!appError) {
+      if (!appError && isDatabaseUnavailable(err)) {
+        // Retryable: the client sends the same request (and Idempotency-Key) again in a moment.
+        ctx.state.log?.warn({ err }, 'database unavailable')
+        appError = errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS)
+      } else if (!appError) {
         ctx.state.log?.error({ err }, 'unhandled error')
         appError = new AppError(500, 'INTERNAL')
       } else if (appError.status >= 500) {
@@ -39,6 +47,8 @@ export function errorHandler(): AppMiddleware {
       }
       ctx.status = appError.status
       ctx.body = body
+      const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter))
       if (appError.status === 501 || appError.status === 405) ctx.remove('Allow')
     }
   }

@@ -71,6 +71,12 @@ const rules = {
     (actor.role === 'admin' || (actor.role === 'centre' && (account.role === 'staff' || account.role === 'grid_worker'))),
   /** The indicators are the city's: administrators only. */
   'safetyIndex.configure': (actor: Actor) => actor.role === 'admin',
+  /**
+   * Disabling, unlocking, resetting and signing out accounts: administrators, over the accounts in their subtree,
+   * never their own (they change their own password like anyone else).
+   */
+  'account.manage': (actor: Actor, account: Scoped & { id: number }) =>
+    actor.role === 'admin' && account.id !== actor.id && withinScope(actor, account.regionPath),
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof rules
@@ -96,6 +102,11 @@ export function requireReviewer(actor: Actor): asserts actor is Actor & { region
 /** For console pages: anyone but a centre or administrator gets 403, not a region-scope answer. */
 export function requireConsoleUser(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
   if (!CONSOLE_ROLES.includes(actor.role) || !actor.region) throw errors.forbidden()
+}
+
+/** For administrator-only pages: anyone else asking gets 403. */
+export function requireAdmin(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
+  if (actor.role !== 'admin' || !actor.region) throw errors.forbidden()
 }
 
 /** The actions on `resource` that `actor` may take, returned with the resource so clients show only those. */

@@ -116,8 +116,9 @@ export const casesRepo = {
 
   /** The next number of the (China) day; the counter row is locked until the transaction ends. */
   async nextSequence(db: Queryable, day: string): Promise<number> {
-    await db('case_number_counters').insert({ day, last: 0 }).onConflict('day').ignore()
-    await db('case_number_counters').where({ day }).increment('last', 1)
+    // One upsert, which takes the row's exclusive lock at once: an INSERT IGNORE (a shared lock on the existing
+    // row) followed by an UPDATE deadlocks as soon as two reports arrive together.
+    await db('case_number_counters').insert({ day, last: 1 }).onConflict('day').merge({ last: db.raw('last + 1') })
     const row = await db('case_number_counters').where({ day }).first()
     return Number(row.last)
   },

@@ -13,6 +13,9 @@ export const UserRow = z.object({
   region_id: z.coerce.number().int().nullable(),
   token_version: z.coerce.number().int(),
   disabled: z.coerce.boolean(),
+  failed_logins: z.coerce.number().int(),
+  locked_at: z.union([z.date(), z.number(), z.string()]).nullable(),
+  community_since: z.union([z.date(), z.number(), z.string()]).nullable(),
   created_at: z.union([z.date(), z.number(), z.string()]),
 })
 export type UserRow = z.infer<typeof UserRow>
@@ -28,6 +31,21 @@ export const usersRepo = {
   async findByIds(db: Queryable, ids: number[]) {
     if (ids.length === 0) return []
     return (await db('users').whereIn('id', [...new Set(ids)])).map((r: unknown) => UserRow.parse(r))
+  },
+  /** Locks the user's row until the transaction ends: serialises one account's rate-limited actions. */
+  async lockForUpdate(db: Queryable, id: number) {
+    await db('users').where({ id }).forUpdate().first('id')
+  },
+  /** Accounts with a password (staff-type) whose region lies in the subtree at `regionPath`, by username. */
+  async listPasswordAccountsIn(db: Queryable, regionPath: string, limit: number) {
+    const rows = await db('users as u')
+      .join('regions as r', 'r.id', 'u.region_id')
+      .whereNotNull('u.username')
+      .andWhere('r.path', 'like', `${regionPath}%`)
+      .orderBy('u.username')
+      .limit(limit)
+      .select('u.*')
+    return rows.map((r: unknown) => UserRow.parse(r))
   },
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())
@@ -84,6 +102,27 @@ export const usersRepo = {
     const rows = await db('users').whereIn('region_id', regionIds).whereNotNull('password_hash').whereNotNull('username')
       .whereIn('role', ['grid_worker', 'staff', 'centre', 'admin']).orderBy('region_id').orderBy('username')
     return rows.map((r: unknown) => UserRow.parse(r))
+  },
+  /**
+   * Counts one more wrong password and locks the account when the count reaches `lockAfter`, in one statement
+   * (so simultaneous failures cannot skip the lock). locked_at is set before the count moves on: MySQL evaluates
+   * an UPDATE's assignments left to right with the new values, SQLite with the old ones.
+   */
+  async recordFailedLogin(db: Queryable, id: number, lockAfter: number, now: Date) {
+    await db('users').where({ id }).update({
+      locked_at: db.raw('CASE WHEN failed_logins + 1 >= ? THEN COALESCE(locked_at, ?) ELSE locked_at END', [lockAfter, now]),
+      failed_logins: db.raw('failed_logins + 1'),
+    })
+  },
+  async clearFailedLogins(db: Queryable, id: number) {
+    await db('users').where({ id }).andWhere('failed_logins', '>', 0).update({ failed_logins: 0 })
+  },
+  async unlock(db: Queryable, id: number) {
+    await db('users').where({ id }).update({ locked_at: null, failed_logins: 0, updated_at: new Date() })
+  },
+  /** Sets the resident's community; `since` is when they moved there, or null for a first choice. */
+  async setCommunity(db: Queryable, id: number, regionId: number, since: Date | null, now: Date) {
+    await db('users').where({ id }).update({ region_id: regionId, community_since: since, updated_at: now })
   },
   async saveWechatSession(db: Queryable, userId: number, sessionKey: string) {
     await db('wechat_sessions')

@@ -7,7 +7,6 @@ import { transitionCase } from '../commands/transitionCase'
 import { withTransaction } from '../db/transaction'
 import { superviseOverdueCases } from '../jobs/superviseOverdueCases'
 import { chinaDate } from '../lib/chinaTime'
-import { loadActor } from '../middleware/authenticate'
 import type { Actor } from '../policies'
 import { CaseRow } from '../repositories/cases'
 import { consoleRepo } from '../repositories/console'
@@ -67,7 +66,7 @@ describe.each(testDatabaseKinds())('rollups kept on write on %s', (kind) => {
   const now = new Date()
 
   const limits = { reportsPerHour: 100, reportsPerDay: 100, uploadMaxBytes: 1, uploadDir: '' } as never
-  const actorOf = async (userId: number) => loadActor(s.database.db, userId, 0)
+  const actorOf = (userId: number) => s.make.actor(userId)
   const file = (who: Actor, at: Date, overrides: Record<string, unknown> = {}) =>
     withTransaction(s.database.db, async (trx) =>
       (await submitReport({ trx, actor: who, input: SubmitReportInput.parse(reportBody({ occurredAt: new Date(at.getTime() - 60_000).toISOString(), ...overrides })), limits, now: at })).caseId)

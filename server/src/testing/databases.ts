@@ -24,8 +24,11 @@ function mysqlUrlFor(base: string, database: string): string {
   return url.toString()
 }
 
-/** A new, migrated database of its own: a temporary SQLite file, or a fresh MySQL schema. */
-export async function createTestDatabase(kind: DbClient): Promise<TestDatabase> {
+/**
+ * A new, migrated database of its own: a temporary SQLite file, or a fresh MySQL schema on TEST_MYSQL_URL's server
+ * (or on `mysqlUrl`'s, for tests that run a server of their own).
+ */
+export async function createTestDatabase(kind: DbClient, { mysqlUrl }: { mysqlUrl?: string } = {}): Promise<TestDatabase> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-test-'))
@@ -40,7 +43,7 @@ export async function createTestDatabase(kind: DbClient): Promise<TestDatabase> 
       },
     }
   }
-  const base = process.env.TEST_MYSQL_URL
+  const base = mysqlUrl ?? process.env.TEST_MYSQL_URL
   if (!base) throw new Error('TEST_MYSQL_URL is not set')
   const name = `anju_t_${suffix}`
   const admin = knexFactory({ client: 'mysql2', connection: { uri: base } as never, pool: { min: 0, max: 1 } })

@@ -29,9 +29,11 @@ export interface TestServer {
  */
 export async function startTestServer(
   kind: DbClient,
-  { env = {}, seed = true, clock }: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {},
+  { env = {}, seed = true, clock, mysqlUrl }: {
+    env?: Record<string, string>; seed?: boolean; clock?: Clock; mysqlUrl?: string
+  } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(kind)
+  const database = await createTestDatabase(kind, { mysqlUrl })
   if (seed) await seedDemo(database.db)
   const wechat = await startFakeWechat()
   const config = loadConfig({

@@ -1,5 +1,6 @@
 import { z } from '../zod'
-import { UserView } from './users'
+import { Role } from '../roles'
+import { RegionRef, UserView } from './users'
 
 export const WechatLoginInput = z
   .object({ code: z.string().trim().min(1, '缺少微信登录凭证').max(128) })
@@ -40,3 +41,53 @@ export const AuthSession = z
   })
   .meta({ id: 'AuthSession' })
 export type AuthSession = z.infer<typeof AuthSession>
+
+export const LogoutInput = z
+  .object({ refreshToken: z.string().min(1, '缺少刷新凭证').max(2048) })
+  .meta({ id: 'LogoutInput' })
+export type LogoutInput = z.infer<typeof LogoutInput>
+
+export const LogoutResult = z.object({ ok: z.literal(true) }).meta({ id: 'LogoutResult' })
+
+/** Shortest password a staff account may set. */
+export const PASSWORD_MIN_LENGTH = 10
+
+/** A new password: long enough, not all one kind of character. The server also refuses the account's username. */
+export const NewPassword = z
+  .string({ error: '请输入新密码' })
+  .min(PASSWORD_MIN_LENGTH, `新密码至少 ${PASSWORD_MIN_LENGTH} 位`)
+  .max(128, '新密码不能超过 128 位')
+  .refine((p) => /[A-Za-z]/.test(p) && /[^A-Za-z]/.test(p), '新密码须同时包含字母和数字或符号')
+
+export const ChangePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, '请输入当前密码').max(128),
+    newPassword: NewPassword,
+  })
+  .meta({ id: 'ChangePasswordInput' })
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>
+
+/** A password account as administrators see it: never the hash, never a session. */
+export const AccountView = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    displayName: z.string(),
+    role: Role,
+    region: RegionRef.nullable(),
+    disabled: z.boolean(),
+    lockedAt: z.string().nullable().describe('多次密码错误后被锁定的时间；null 表示未锁定'),
+    actions: z.array(z.enum(['disable', 'enable', 'unlock', 'resetPassword', 'revokeSessions'])),
+  })
+  .meta({ id: 'Account' })
+export type AccountView = z.infer<typeof AccountView>
+
+export const AccountList = z.object({ items: z.array(AccountView) }).meta({ id: 'AccountList' })
+export type AccountList = z.infer<typeof AccountList>
+
+export const AccountIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })
+
+export const ResetPasswordInput = z
+  .object({ newPassword: NewPassword.describe('由管理员设定的临时密码，当面或电话告知本人后请其尽快修改') })
+  .meta({ id: 'ResetPasswordInput' })
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>

@@ -21,8 +21,19 @@ export const UserView = z
   .meta({ id: 'User' })
 export type UserView = z.infer<typeof UserView>
 
+/** Most characters a reason for moving may have. */
+export const COMMUNITY_CHANGE_REASON_MAX = 200
+
 export const SetCommunityInput = z
-  .object({ regionId: z.number().int().positive('请选择所在社区') })
+  .object({
+    regionId: z.number().int().positive('请选择所在社区'),
+    reason: z
+      .string()
+      .trim()
+      .max(COMMUNITY_CHANGE_REASON_MAX, `原因不能超过 ${COMMUNITY_CHANGE_REASON_MAX} 字`)
+      .optional()
+      .describe('更换社区的原因（首次选择时可不填）'),
+  })
   .meta({ id: 'SetCommunityInput' })
 
 const RESIDENT_ID_DIGITS = 10

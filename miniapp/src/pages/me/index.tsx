@@ -1,11 +1,12 @@
 import Taro from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { ROLE_LABELS, isStaffRole } from '@anju/shared'
-import { clearSession } from '../../api'
+import { logOut } from '../../api'
 import { ElderModeSwitch } from '../../components/ElderMode'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { goToLogin, useFreshUser, useRequireSession } from '../../hooks/session'
+import { WORKBENCH_PAGES } from '../../utils/routes'
 import './index.scss'
 
 const WORKBENCH_PAGE = '/packages/workbench/pages/index/index'
@@ -23,7 +24,8 @@ export default function MePage() {
       confirmColor: '#1677ff',
     })
     if (!confirm) return
-    clearSession()
+    // The device forgets the session at once; the server is asked to end it too, so no copy of it works.
+    await logOut()
     goToLogin()
   }
 
@@ -46,6 +48,11 @@ export default function MePage() {
           <View id='workbench-entry' className='entry' onClick={() => Taro.navigateTo({ url: WORKBENCH_PAGE })}>
             <Text className='entry__label'>工作台</Text>
             <Text className='entry__hint'>案件处理、积分审核、礼品管理与核销</Text>
+            <Text className='entry__arrow'>›</Text>
+          </View>
+          <View id='password-entry' className='entry' onClick={() => Taro.navigateTo({ url: WORKBENCH_PAGES.password })}>
+            <Text className='entry__label'>修改密码</Text>
+            <Text className='entry__hint'>修改后其他手机将退出登录</Text>
             <Text className='entry__arrow'>›</Text>
           </View>
         </Section>

@@ -7,6 +7,7 @@ import * as patrols from './20261125_005_patrols'
 import * as pointsExpiry from './20261125_006_points_expiry'
 import * as rewardImages from './20261125_007_reward_images'
 import * as relatedCases from './20261126_101_related_cases'
+import * as accountSecurity from './20261126_14x_001_account_security'
 import * as consoleRollups from './20261126_16x_001_rollups'
 import * as safetyIndex from './20261126_16x_002_safety_index'
 
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_006_points_expiry': pointsExpiry,
   '20261125_007_reward_images': rewardImages,
   '20261126_101_related_cases': relatedCases,
+  '20261126_14x_001_account_security': accountSecurity,
   '20261126_16x_001_rollups': consoleRollups,
   '20261126_16x_002_safety_index': safetyIndex,
 }

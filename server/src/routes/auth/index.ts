@@ -1,6 +1,9 @@
 import { api } from '@anju/shared'
-import { refreshSession, signInStaff, signInWithDevHandle, signInWithWechat } from '../../commands/signIn'
+import { RefreshTokenReused, endSession, logOut, rotateRefreshToken } from '../../commands/sessions'
+import { signInStaff, signInWithDevHandle, signInWithWechat } from '../../commands/signIn'
+import { withTransaction } from '../../db/transaction'
 import { errors } from '../../errors'
+import { passwordCheckFor } from '../accounts'
 import { route, type AppRouter } from '../define'
 
 export function authRoutes(router: AppRouter) {
@@ -12,7 +15,7 @@ export function authRoutes(router: AppRouter) {
   })
 
   route(router, api.staffLogin, async (ctx, { body }) =>
-    signInStaff({ db: ctx.services.db, jwt: ctx.services.config.jwt, input: body }),
+    signInStaff({ ...passwordCheckFor(ctx), jwt: ctx.services.config.jwt, input: body }),
   )
 
   route(router, api.devLogin, async (ctx, { body, transact }) => {
@@ -20,7 +23,20 @@ export function authRoutes(router: AppRouter) {
     return transact((trx) => signInWithDevHandle({ trx, jwt: ctx.services.config.jwt, input: body }))
   })
 
-  route(router, api.refresh, async (ctx, { body }) =>
-    refreshSession({ db: ctx.services.db, jwt: ctx.services.config.jwt, refreshToken: body.refreshToken }),
+  route(router, api.refresh, async (ctx, { body, transact }) => {
+    const { db, config } = ctx.services
+    try {
+      return await transact((trx) => rotateRefreshToken({ trx, jwt: config.jwt, refreshToken: body.refreshToken }))
+    } catch (err) {
+      if (!(err instanceof RefreshTokenReused)) throw err
+      // A spent refresh token came back: someone holds a copy. End the session for both.
+      await withTransaction(db, (trx) => endSession(trx, err.sessionId, 'reuse'))
+      ctx.state.log.warn({ sessionId: err.sessionId }, 'refresh token reused: session revoked')
+      throw errors.tokenInvalid()
+    }
+  })
+
+  route(router, api.logout, async (ctx, { body }) =>
+    logOut({ db: ctx.services.db, jwt: ctx.services.config.jwt, refreshToken: body.refreshToken }),
   )
 }

@@ -1,5 +1,6 @@
 import { api } from '@anju/shared'
 import { cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
+import { residencyBlock } from '../../commands/community'
 import { archiveReward, createReward, updateReward } from '../../commands/rewards'
 import type { Config } from '../../config'
 import type { Queryable } from '../../db/knex'
@@ -9,6 +10,7 @@ import { presentRedemption, presentReward, qrDataUrlOf } from '../../presenters/
 import { redemptionsRepo } from '../../repositories/redemptions'
 import { regionsRepo } from '../../repositories/regions'
 import { rewardsRepo, type RewardRow } from '../../repositories/rewards'
+import { usersRepo, type UserRow } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
 
 interface CatalogueView {
@@ -16,18 +18,22 @@ interface CatalogueView {
   pickupDays: number
   /** The resident browsing the mall: each reward then says how many of it they already hold. */
   resident?: Actor
+  /** How recently the resident moved community, if they did: a community's own rewards wait for it. */
+  residency?: { user: Pick<UserRow, 'community_since'>; minDays: number }
 }
 
-function catalogueView(config: Config, resident?: Actor): CatalogueView {
-  return { now: new Date(), pickupDays: config.redemptionPickupDays, resident }
+function catalogueView(config: Config, resident?: Actor, user?: UserRow): CatalogueView {
+  const residency = user ? { user, minDays: config.community.rewardMinDays } : undefined
+  return { now: new Date(), pickupDays: config.redemptionPickupDays, resident, residency }
 }
 
-async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident }: CatalogueView) {
+async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident, residency }: CatalogueView) {
   const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
   const held = resident ? await redemptionsRepo.countHeldByReward(db, resident.id, rows.map((r) => r.id)) : null
   return rows.map((r) =>
     presentReward(r, regions.get(r.region_id)!, {
-      unavailableReason: rewardUnavailableReason(r, now),
+      unavailableReason: rewardUnavailableReason(r, now)
+        ?? (residency && residencyBlock(residency.user, regions.get(r.region_id)!, residency.minDays, now)?.message) ?? null,
       redeemedByMe: held ? (held.get(r.id) ?? 0) : null,
       pickupDays,
     }),
@@ -57,7 +63,7 @@ export function mallRoutes(router: AppRouter) {
   route(router, api.rewards, async (ctx, { actor }) => {
     const { db, config } = ctx.services
     const rows = await rewardsRepo.listActiveIn(db, await rewardScopeOf(db, actor))
-    const view = catalogueView(config, actor)
+    const view = catalogueView(config, actor, await usersRepo.findById(db, actor.id))
     const items = await presentRewards(db, rows, view)
     return { items: items.filter((r) => new Date(r.validUntil) > view.now) }
   })
@@ -66,7 +72,7 @@ export function mallRoutes(router: AppRouter) {
     const { db, config } = ctx.services
     const row = await rewardsRepo.findById(db, params.id)
     if (!row || !(await rewardScopeOf(db, actor)).includes(row.region_id)) throw errors.notFound()
-    return (await presentRewards(db, [row], catalogueView(config, actor)))[0]!
+    return (await presentRewards(db, [row], catalogueView(config, actor, await usersRepo.findById(db, actor.id))))[0]!
   })
 
   route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
@@ -78,7 +84,8 @@ export function mallRoutes(router: AppRouter) {
     const qrDataUrl = await qrDataUrlOf(code)
     return transact(async (trx) => {
       const { redemption, reward } = await redeemReward(trx, {
-        actor, rewardId: params.id, code, pickupDays: ctx.services.config.redemptionPickupDays, now,
+        actor, rewardId: params.id, code, pickupDays: ctx.services.config.redemptionPickupDays,
+        minResidenceDays: ctx.services.config.community.rewardMinDays, now,
       })
       return presentRedemption(trx, redemption, reward, { as: 'owner', now, qrDataUrl })
     })

@@ -42,8 +42,11 @@ const keyFor = (kind: 'public' | 'original', id: string, ext: string) => `${kind
  */
 export function uploadRoutes(router: AppRouter) {
   route(router, api.upload, async (ctx, { actor, transact }) => {
-    const { config, files } = ctx.services
+    const { config, files, limits } = ctx.services
+    // Counted before the file is read, so a flood is turned away before it costs disk or CPU.
+    await limits.uploads.admit(actor.id)
     const original = await readUploadedFile(ctx, config.gridLoop.uploadMaxBytes)
+    await limits.uploads.charge(actor.id, original.length)
     const type = sniffImageType(original)
     if (!type) throw errors.imageInvalid()
     const clean = await reencodeWithoutMetadata(original, type).catch(() => {

@@ -1,4 +1,5 @@
 import { api } from '@anju/shared'
+import { changeCommunity } from '../../commands/community'
 import { errors } from '../../errors'
 import { authorize } from '../../policies'
 import { presentUser } from '../../presenters'
@@ -22,8 +23,10 @@ export function userRoutes(router: AppRouter) {
     const region = await regionsRepo.findById(ctx.services.db, body.regionId)
     if (!region || region.level !== 'community') throw errors.invalidField('regionId', '请选择一个社区')
     return transact(async (trx) => {
-      await usersRepo.update(trx, actor.id, { regionId: region.id })
-      return presentUser((await usersRepo.findById(trx, actor.id))!, region)
+      const user = await changeCommunity({
+        trx, userId: actor.id, to: region, reason: body.reason || undefined, rules: ctx.services.config.community,
+      })
+      return presentUser(user, region)
     })
   })
 

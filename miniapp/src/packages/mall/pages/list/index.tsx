@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import Taro from '@tarojs/taro'
-import { Button, Picker, Text, View } from '@tarojs/components'
-import { api, isStaffRole, type RegionView, type RewardView } from '@anju/shared'
+import { Button, Picker, Text, Textarea, View } from '@tarojs/components'
+import { COMMUNITY_CHANGE_REASON_MAX, api, isStaffRole, type RegionView, type RewardView } from '@anju/shared'
 import { call, errorMessage, updateSessionUser } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
@@ -121,6 +121,9 @@ function CommunityChooser({ current, onChosen, onCancel }: {
   const [index, setIndex] = useState(-1)
   const [error, setError] = useState('')
   const [saving, setSaving] = useState(false)
+  const [reason, setReason] = useState('')
+  // A first choice is free; moving from one community to another needs a reason and waits its cool-down.
+  const moving = current !== null
 
   // Mounted after the page was shown, so an effect rather than useDidShow.
   useEffect(() => {
@@ -141,10 +144,14 @@ function CommunityChooser({ current, onChosen, onCancel }: {
   async function save() {
     const chosen = communities?.[index]
     if (!chosen || saving) return
+    if (moving && chosen.id !== current && !reason.trim()) {
+      setError('更换社区请填写原因')
+      return
+    }
     setSaving(true)
     setError('')
     try {
-      updateSessionUser(await call(api.setMyCommunity, { body: { regionId: chosen.id } }))
+      updateSessionUser(await call(api.setMyCommunity, { body: { regionId: chosen.id, reason: moving ? reason.trim() : undefined } }))
       Taro.showToast({ title: '已设置所在社区', icon: 'success' })
       onChosen()
     } catch (err) {
@@ -156,7 +163,11 @@ function CommunityChooser({ current, onChosen, onCancel }: {
 
   return (
     <Section title='选择所在社区' className='community'>
-      <Text className='muted community__hint'>选择您居住的社区后，可以兑换本社区和全市通用的礼品。</Text>
+      <Text className='muted community__hint'>
+        {moving
+          ? '更换社区须说明原因，一段时间内只能更换一次；迁入新社区满一定天数后才能兑换该社区自己的礼品，全市通用礼品不受影响。'
+          : '选择您居住的社区后，可以兑换本社区和全市通用的礼品。'}
+      </Text>
       {communities === null && !error ? <Text className='muted'>正在加载社区…</Text> : null}
       {communities ? (
         <Picker
@@ -170,6 +181,16 @@ function CommunityChooser({ current, onChosen, onCancel }: {
             <Text className='community__arrow'>›</Text>
           </View>
         </Picker>
+      ) : null}
+      {moving ? (
+        <Textarea
+          id='community-reason'
+          className='community__reason'
+          value={reason}
+          placeholder='更换原因，例如：已搬家到新社区'
+          maxlength={COMMUNITY_CHANGE_REASON_MAX}
+          onInput={(e) => setReason(e.detail.value)}
+        />
       ) : null}
       {error ? <Text className='form-error'>{error}</Text> : null}
       <View className='community__actions'>

@@ -1,0 +1,47 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnAnju } from './testing/process'
+
+/** `npm run serve` is `main.ts web`: the production entry must not run on the secrets published in the repository. */
+describe('main.ts web and the development secrets', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-main-'))
+  })
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+  const base = () => ({ DATABASE_URL: `sqlite:${path.join(dir, 'anju.db')}`, PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '', LOG_LEVEL: 'info' })
+
+  it('refuses to serve without NODE_ENV when the JWT and patrol secrets are the development ones', async () => {
+    const p = spawnAnju('web', base())
+    try {
+      const code = await Promise.race([
+        p.exited,
+        p.waitForLog(/listening/).then(() => 'listening'),
+      ])
+      expect(code).toBe(1)
+      expect(p.output()).toMatch(/JWT_SECRET/)
+      expect(p.output()).toMatch(/PATROL_TOKEN_SECRET/)
+    } finally {
+      await p.kill()
+    }
+  }, 60_000)
+
+  it('serves with real secrets, or with the development login explicitly on', async () => {
+    for (const env of <Record<string, string>[]>[
+      { JWT_SECRET: 'a-random-secret-that-is-long-enough-0123456789', PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42' },
+      { ANJU_DEV_LOGIN: 'true' },
+    ]) {
+      const p = spawnAnju('web', { ...base(), ...env })
+      try {
+        const listening = await p.waitForLog(/listening/)
+        expect(listening.port).toBeGreaterThan(0)
+      } finally {
+        await p.kill()
+      }
+    }
+  }, 90_000)
+})

@@ -1,0 +1,95 @@
+import { Redis } from 'ioredis'
+import {
+  RateLimiterMySQL, RateLimiterRedis, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract,
+} from 'rate-limiter-flexible'
+import type { Config } from '../config'
+import { dbClientOf, type Db } from '../db/knex'
+import { errors } from '../errors'
+
+/** The table rate-limiter-flexible keeps its counters in on SQLite and MySQL (migration 20261126_14x_001). */
+export const RATE_LIMIT_TABLE = 'rate_limits'
+
+export interface LimitSpec {
+  /** Names the counter family; keys are `<prefix>:<key>`. */
+  prefix: string
+  /** Points a key may consume per duration. */
+  points: number
+  durationSeconds: number
+  /** Once exhausted, refuse the key this long (by default, until the window ends). */
+  blockSeconds?: number
+}
+
+/** Makes counters that every process of the deployment shares, in Redis or in our own database. */
+export interface LimiterStore {
+  limiter(spec: LimitSpec): RateLimiterAbstract
+  close(): Promise<void>
+}
+
+function mysqlDatabaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''))
+  if (!name) throw new Error('DATABASE_URL names no database')
+  return name
+}
+
+/**
+ * Redis when REDIS_URL is set; otherwise the database the service already uses (the embedded SQLite deployment
+ * needs nothing else). The limiters reach the database through knex's pool, as rate-limiter-flexible's knex
+ * store type does, so on SQLite they must never be used inside a transaction (the pool has one connection).
+ */
+export function createLimiterStore(config: Config, db: Db): LimiterStore {
+  const redisUrl = config.limits.redisUrl
+  if (redisUrl) {
+    // No offline queue: while Redis is away a limiter fails at once (the request gets a 503) instead of hanging.
+    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    redis.on('error', () => {})
+    return {
+      limiter: (spec) => new RateLimiterRedis({ storeClient: redis, ...options(spec), keyPrefix: `${config.limits.redisPrefix}${spec.prefix}` }),
+      async close() {
+        redis.disconnect()
+      },
+    }
+  }
+  if (dbClientOf(db) === 'sqlite') {
+    return {
+      limiter: (spec) => new RateLimiterSQLite({
+        storeClient: db, storeType: 'knex', tableName: RATE_LIMIT_TABLE, tableCreated: true, clearExpiredByTimeout: false, ...options(spec),
+      }),
+      async close() {},
+    }
+  }
+  const dbName = mysqlDatabaseName(config.database.client === 'mysql' ? config.database.url : '')
+  return {
+    limiter: (spec) => new RateLimiterMySQL({
+      storeClient: db, storeType: 'knex', dbName, tableName: RATE_LIMIT_TABLE, tableCreated: true, clearExpiredByTimeout: false, ...options(spec),
+    }),
+    async close() {},
+  }
+}
+
+function options(spec: LimitSpec) {
+  return {
+    keyPrefix: spec.prefix,
+    points: spec.points,
+    duration: spec.durationSeconds,
+    blockDuration: spec.blockSeconds ?? 0,
+  }
+}
+
+/** Seconds until a refused key may try again, at least 1. */
+export function retryAfterSeconds(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000))
+}
+
+/**
+ * Consumes `points` of `key`; resolves with true when allowed and false when the limit is reached. A store that
+ * cannot be reached is a 503 (SERVICE_UNAVAILABLE), never a free pass.
+ */
+export async function tryConsume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
+  try {
+    await limiter.consume(key, points)
+    return { allowed: true }
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return { allowed: false, retryAfter: retryAfterSeconds(err) }
+    throw errors.serviceUnavailable()
+  }
+}
