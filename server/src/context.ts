@@ -6,6 +6,7 @@ import type { Clock } from './lib/clock'
 import type { WechatClient } from './integrations/wechat'
 import type { ContentChecker } from './integrations/contentCheck'
 import type { FileStore } from './integrations/fileStore'
+import type { Metrics } from './metrics'
 import type { Actor } from './policies'
 import type { IdempotentRequest } from './middleware/idempotency'
 
@@ -20,6 +21,8 @@ export interface Services {
   contentCheck: ContentChecker
   /** The time rules are judged by: the system clock, or one a test moves. */
   clock: Clock
+  /** Prometheus metrics (GET /metrics). */
+  metrics: Metrics
 }
 
 /** What middleware hands on to routes. */

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import http, { type Server } from 'node:http'
 import { createApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
 import { createDb, migrateLatest } from './db/knex'
@@ -8,10 +8,13 @@ import { seedCategories } from './db/seeds/gridLoop'
 import { startJobs } from './jobs'
 import './jobs/all'
 import { verifyLedger } from './ledger'
+import { createWechatClient } from './integrations/wechat'
 import { createLogger } from './logger'
 import { chinaDate } from './lib/chinaTime'
 import { seedSafetyIndicators } from './safetyIndex'
 import { backfillCaseFigures, rebuildCaseFigures, verifyCaseFigures } from './rollups'
+import { createMetrics } from './metrics'
+import { mayReadMetrics } from './middleware/metricsAccess'
 
 const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
 
@@ -40,7 +43,7 @@ async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJo
   }
   const app = createApp(config, { db, logger })
   const jobsRunning = new AbortController()
-  if (withJobs) startJobs({ db, config, logger }, jobsRunning.signal)
+  if (withJobs) startJobs(app.services, jobsRunning.signal)
   const server: Server = app.listen(config.port, config.host, () => {
     const where = config.database.client === 'sqlite' ? config.database.filename : 'MySQL'
     logger.info({ port: config.port, database: where, devLogin: config.devLogin }, `Anju listening on http://127.0.0.1:${config.port}`)
@@ -67,9 +70,24 @@ async function main(command: string | undefined) {
       const logger = createLogger(config.logLevel)
       const db = await migrate(config)
       const stop = new AbortController()
-      startJobs({ db, config, logger }, stop.signal)
-      logger.info('worker running')
+      const metrics = createMetrics(db)
+      startJobs({ db, config, logger, metrics, wechat: createWechatClient(config.wechat) }, stop.signal)
+      // The worker's own counters (deliveries, failures) for a local scraper; the database-held figures are on every web instance too.
+      const metricsServer = config.workerMetricsPort
+        ? http.createServer((req, res) => {
+            if (req.url !== '/metrics' || !mayReadMetrics(req, config.metricsToken)) return res.writeHead(404).end()
+            metrics.render().then(
+              ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+              (err: unknown) => {
+                logger.error({ err }, 'metrics failed')
+                res.writeHead(500).end()
+              },
+            )
+          }).listen(config.workerMetricsPort, '127.0.0.1')
+        : null
+      logger.info({ metricsPort: config.workerMetricsPort || undefined }, 'worker running')
       const shutdown = () => {
+        metricsServer?.close()
         stop.abort()
         void db.destroy().then(() => process.exit(0))
       }

@@ -9,6 +9,10 @@ export interface FakeGridPlatform {
   secret: string
   /** How the next requests are answered, one entry each; 'ok' once it runs out. */
   script: FakeAnswer[]
+  /** While true, every request is answered 503 (the platform is down). */
+  down: boolean
+  /** Answer one request in this many with 503, counting from the first (0: never). */
+  failEvery: number
   /** How long a 'timeout' answer takes (it still processes the message, then answers late). */
   slowMs: number
   /** Every request as it arrived. */
@@ -24,7 +28,7 @@ export interface FakeGridPlatform {
  */
 export async function startFakeGridPlatform(secret = 'fake-platform-secret-0123456789'): Promise<FakeGridPlatform> {
   const fake: FakeGridPlatform = {
-    url: '', secret, script: [], slowMs: 1000, received: [], processed: [],
+    url: '', secret, script: [], down: false, failEvery: 0, slowMs: 1000, received: [], processed: [],
     close: () => new Promise((resolve) => {
       server.closeAllConnections?.()
       server.close(() => resolve())
@@ -44,7 +48,8 @@ export async function startFakeGridPlatform(secret = 'fake-platform-secret-01234
         // recorded as null
       }
       fake.received.push({ idempotencyKey, signatureOk, body })
-      const answer = fake.script.shift() ?? 'ok'
+      const scripted = fake.script.shift() ?? 'ok'
+      const answer = fake.down || (fake.failEvery > 0 && fake.received.length % fake.failEvery === 0) ? 'fail' : scripted
       const process = () => {
         if (signatureOk && !fake.processed.includes(idempotencyKey)) fake.processed.push(idempotencyKey)
       }
