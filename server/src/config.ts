@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   GRID_PLATFORM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   GRID_PLATFORM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   GRID_PLATFORM_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   WECHAT_SUBSCRIBE_TEMPLATES: z.string().default(''),
   WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
   WECHAT_SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(6),
@@ -137,6 +138,8 @@ export interface Config {
     platformTimeoutMs: number
     platformMaxAttempts: number
     platformBackoffMs: number
+    /** How often a worker looks for due outbox streams. */
+    outboxIntervalMs: number
   }
   /** Open311 GeoReport v2: keys accepted besides the ones an admin issues, and our jurisdiction_id. */
   open311: { apiKeys: string[]; jurisdiction: string }
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       platformTimeoutMs: e.GRID_PLATFORM_TIMEOUT_MS,
       platformMaxAttempts: e.GRID_PLATFORM_MAX_ATTEMPTS,
       platformBackoffMs: e.GRID_PLATFORM_BACKOFF_MS,
+      outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     },
     open311: {
       apiKeys: e.OPEN311_API_KEYS.split(',').map((k) => k.trim()).filter(Boolean),

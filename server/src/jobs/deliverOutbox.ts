@@ -142,7 +142,7 @@ async function attempt(services: DeliveryServices, message: OutboxRow): Promise<
 
 export const deliverOutboxJob: Job = {
   name: 'deliver-outbox',
-  intervalMs: 2_000,
+  intervalMs: (config) => config.gridLoop.outboxIntervalMs,
   async run(services, now) {
     return deliverOutbox(deliveryServices(services), now)
   },

@@ -13,7 +13,8 @@ export type JobServices = Pick<Services, 'db' | 'config' | 'logger'> & Partial<P
  */
 export interface Job {
   name: string
-  intervalMs: number
+  /** How often it runs: a fixed time, or one read from the configuration. */
+  intervalMs: number | ((config: JobServices['config']) => number)
   run(services: JobServices, now: Date): Promise<{ processed: number }>
 }
 
@@ -47,7 +48,7 @@ export function startJobs(services: JobServices, signal: AbortSignal): void {
         running = false
       }
     }
-    const timer = setInterval(tick, job.intervalMs)
+    const timer = setInterval(tick, typeof job.intervalMs === 'number' ? job.intervalMs : job.intervalMs(services.config))
     timer.unref()
     signal.addEventListener('abort', () => clearInterval(timer))
     void tick()

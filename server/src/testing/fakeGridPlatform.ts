@@ -16,7 +16,7 @@ export interface FakeGridPlatform {
   /** How long a 'timeout' answer takes (it still processes the message, then answers late). */
   slowMs: number
   /** Every request as it arrived. */
-  received: { idempotencyKey: string; signatureOk: boolean; body: any }[]
+  received: { idempotencyKey: string; signatureOk: boolean; body: any; status: number }[]
   /** Messages acted on, once per idempotency key, in order: what a well-behaved platform keeps. */
   processed: string[]
   close(): Promise<void>
@@ -47,23 +47,29 @@ export async function startFakeGridPlatform(secret = 'fake-platform-secret-01234
       } catch {
         // recorded as null
       }
-      fake.received.push({ idempotencyKey, signatureOk, body })
+      const receipt = { idempotencyKey, signatureOk, body, status: 0 }
+      fake.received.push(receipt)
       const scripted = fake.script.shift() ?? 'ok'
       const answer = fake.down || (fake.failEvery > 0 && fake.received.length % fake.failEvery === 0) ? 'fail' : scripted
       const process = () => {
         if (signatureOk && !fake.processed.includes(idempotencyKey)) fake.processed.push(idempotencyKey)
       }
       if (!signatureOk) {
+        receipt.status = 401
         res.writeHead(401).end()
       } else if (answer === 'fail') {
+        receipt.status = 503
         res.writeHead(503).end('busy')
       } else if (answer === 'reject') {
+        receipt.status = 400
         res.writeHead(400).end('bad message')
       } else if (answer === 'timeout') {
         process()
+        receipt.status = 200
         setTimeout(() => res.writeHead(200).end('{"ok":true}'), fake.slowMs)
       } else {
         process()
+        receipt.status = 200
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}')
       }
     })

@@ -41,6 +41,7 @@ export const OutboxMessageView = z
     createdAt: z.string(),
   })
   .meta({ id: 'OutboxMessage' })
+export type OutboxMessageView = z.infer<typeof OutboxMessageView>
 
 export const OutboxMessageList = z.object({ items: z.array(OutboxMessageView) }).meta({ id: 'OutboxMessageList' })
 export const OutboxIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })
