@@ -15,15 +15,15 @@ export function showUnreadBadge(unread: number) {
 /** Notices, newest first: a dot on the unread ones; a tap opens what the notice is about. */
 export function NoticeList({ items, onOpen }: { items: NotificationView[]; onOpen: (n: NotificationView) => void }) {
   return (
-    <View className='notice-list'>
+    <View className='inbox-notices'>
       {items.map((n) => (
-        <View key={n.id} id={`notice-${n.id}`} className={n.read ? 'notice' : 'notice notice--unread'} hoverClass='notice--pressed' onClick={() => onOpen(n)}>
-          <View className='notice__top'>
-            {n.read ? null : <View className='notice__dot' />}
-            <Text className='notice__title'>{n.title}</Text>
-            <Text className='notice__time'>{formatDateTime(n.createdAt).slice(5)}</Text>
+        <View key={n.id} id={`notice-${n.id}`} className={n.read ? 'inbox-notice' : 'inbox-notice inbox-notice--unread'} hoverClass='inbox-notice--pressed' onClick={() => onOpen(n)}>
+          <View className='inbox-notice__top'>
+            {n.read ? null : <View className='inbox-notice__dot' />}
+            <Text className='inbox-notice__title'>{n.title}</Text>
+            <Text className='inbox-notice__time'>{formatDateTime(n.createdAt).slice(5)}</Text>
           </View>
-          <Text className='notice__body'>{n.body}</Text>
+          <Text className='inbox-notice__body'>{n.body}</Text>
         </View>
       ))}
     </View>

@@ -73,9 +73,9 @@ function Notices() {
       {data && items.length === 0 ? <EmptyState text='暂无通知' hint='诉求进展和积分到账会在这里提醒您' /> : null}
       {items.length > 0 ? <NoticeList items={items} onOpen={(n) => void open(n)} /> : null}
       {items.length > 0 && (next || unread > 0) ? (
-        <View className='notice-actions'>
-          {next ? <Text id='notices-more' className='notice-link' onClick={() => void loadMore()}>更多</Text> : null}
-          {unread > 0 ? <Text id='notices-read-all' className='notice-link' onClick={() => void readAll()}>全部已读</Text> : null}
+        <View className='inbox-actions'>
+          {next ? <Text id='notices-more' className='inbox-link' onClick={() => void loadMore()}>更多</Text> : null}
+          {unread > 0 ? <Text id='notices-read-all' className='inbox-link' onClick={() => void readAll()}>全部已读</Text> : null}
         </View>
       ) : null}
     </Section>
