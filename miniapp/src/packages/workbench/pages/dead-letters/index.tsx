@@ -40,7 +40,7 @@ function DeadLetter({ item, onReplayed }: { item: OutboxMessageView; onReplayed:
       </Text>
       <Text className='dead-letter__error'>{`${item.lastError ?? '未知原因'}（已尝试 ${item.attempts} 次）`}</Text>
       <View className='wb-actions'>
-        <Button id={`replay-${item.id}`} className='btn btn--primary wb-action' loading={busy} disabled={busy} onClick={() => void replay()}>
+        <Button id={`replay-${item.id}`} className='btn btn--primary wb-action' loading={busy || undefined} disabled={busy || undefined} onClick={() => void replay()}>
           重新投递
         </Button>
       </View>
