@@ -2,7 +2,6 @@ import { NOTIFICATION_KIND_LABELS, type NotificationKind } from '@anju/shared'
 import type { Trx } from '../db/knex'
 import { outboxRepo } from '../repositories/outbox'
 import { subscribeGrantsRepo } from '../repositories/notifications'
-import { usersRepo } from '../repositories/users'
 
 /** Pages a notice opens, in the mini program (the same paths the mini program's own links use). */
 export const NOTICE_PAGES = {
@@ -48,27 +47,26 @@ export interface WechatPayload {
 
 /**
  * Queues a notice for each user, in the caller's transaction: one message in the user's inbox stream and, when
- * the user can receive subscribe messages at all (a WeChat account with a grant left), one in their WeChat
+ * the user can receive subscribe messages at all (an enabled WeChat account with a grant left), one in their WeChat
  * stream. Which template it uses and whether a grant is left for it is decided when it is sent, so a template
  * configured later still applies to what is queued.
  */
 export async function notify(trx: Trx, userIds: number[], notice: Notice): Promise<void> {
   const title = NOTIFICATION_KIND_LABELS[notice.kind]
-  for (const userId of [...new Set(userIds)]) {
+  const unique = [...new Set(userIds)]
+  // Callers notify once per thing (an event, a decision, a guarded job step); the outbox's unique key backs that up.
+  const onWechat = notice.wechat === false ? new Set<number>() : new Set(await subscribeGrantsRepo.reachableOnWechat(trx, unique))
+  for (const userId of unique) {
     const key = `${notice.kind}:${notice.ref}:${userId}`
     const common = { userId, caseId: notice.caseId ?? null, regionPath: notice.regionPath ?? null, now: notice.at }
-    if (!(await outboxRepo.hasKey(trx, `inbox:${key}`))) {
-      const payload: InboxPayload = { userId, kind: notice.kind, title, body: notice.body, page: notice.page, caseId: notice.caseId ?? null }
-      await outboxRepo.append(trx, {
-        ...common, destination: 'inbox', streamKey: `inbox:user:${userId}`, idempotencyKey: `inbox:${key}`, payload: JSON.stringify(payload),
-      })
-    }
-    if (notice.wechat === false || (await outboxRepo.hasKey(trx, `wechat:${key}`))) continue
-    const user = await usersRepo.findById(trx, userId)
-    if (!user?.openid || !(await subscribeGrantsRepo.hasAny(trx, userId))) continue
-    const payload: WechatPayload = { userId, kind: notice.kind, page: notice.page, vars: { title, ...notice.vars } }
+    const inbox: InboxPayload = { userId, kind: notice.kind, title, body: notice.body, page: notice.page, caseId: notice.caseId ?? null }
     await outboxRepo.append(trx, {
-      ...common, destination: 'wechat', streamKey: `wechat:user:${userId}`, idempotencyKey: `wechat:${key}`, payload: JSON.stringify(payload),
+      ...common, destination: 'inbox', streamKey: `inbox:user:${userId}`, idempotencyKey: `inbox:${key}`, payload: JSON.stringify(inbox),
+    })
+    if (!onWechat.has(userId)) continue
+    const wechat: WechatPayload = { userId, kind: notice.kind, page: notice.page, vars: { title, ...notice.vars } }
+    await outboxRepo.append(trx, {
+      ...common, destination: 'wechat', streamKey: `wechat:user:${userId}`, idempotencyKey: `wechat:${key}`, payload: JSON.stringify(wechat),
     })
   }
 }

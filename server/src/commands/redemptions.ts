@@ -73,9 +73,10 @@ export async function redeemReward(
     redemptionId: id,
     memo: reward.title,
   })
-  if (!(await rewardsRepo.takeOne(trx, reward.id))) throw errors.soldOut()
   const redemption = (await redemptionsRepo.findById(trx, id))!
+  // Queued before the stock row is touched, so that row's lock is held only for the last statement.
   await noticeRedemptionReady(trx, redemption, reward, now)
+  if (!(await rewardsRepo.takeOne(trx, reward.id))) throw errors.soldOut()
   return { redemption, reward }
 }
 

@@ -70,9 +70,13 @@ export const subscribeGrantsRepo = {
     const row = await db('subscribe_grants').where({ user_id: userId, template_id: templateId }).first('remaining')
     return Number(row?.remaining ?? 0)
   },
-  /** Whether the user has any grant left at all: only then is a subscribe message worth queueing. */
-  async hasAny(db: Queryable, userId: number): Promise<boolean> {
-    return !!(await db('subscribe_grants').where({ user_id: userId }).andWhere('remaining', '>', 0).first('template_id'))
+  /** Of these users, those a subscribe message could reach at all: an enabled WeChat account with a grant left. */
+  async reachableOnWechat(db: Queryable, userIds: number[]): Promise<number[]> {
+    if (userIds.length === 0) return []
+    const rows = await db('subscribe_grants as g').join('users as u', 'u.id', 'g.user_id')
+      .whereIn('g.user_id', userIds).andWhere('g.remaining', '>', 0).whereNotNull('u.openid').andWhere('u.disabled', false)
+      .distinct('g.user_id')
+    return rows.map((r: { user_id: number }) => Number(r.user_id))
   },
   /** WeChat says none are left (43101): the user refused or used them up elsewhere. */
   async clear(db: Queryable, userId: number, templateId: string, now: Date) {

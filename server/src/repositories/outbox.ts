@@ -123,9 +123,6 @@ export const outboxRepo = {
     })
     return { id: Number(id), seq }
   },
-  async hasKey(db: Queryable, idempotencyKey: string): Promise<boolean> {
-    return !!(await db('outbox_messages').where({ idempotency_key: idempotencyKey }).first('id'))
-  },
   async findById(db: Queryable, id: number) {
     const row = await db('outbox_messages').where({ id }).first()
     return row ? OutboxRow.parse(row) : undefined
