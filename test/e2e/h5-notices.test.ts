@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,9 +6,9 @@ import { act, fileReport } from '../../server/src/testing/cases'
 import { startFakeGridPlatform, type FakeGridPlatform } from '../../server/src/testing/fakeGridPlatform'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium } from '../support/browser'
+import { saveScreen } from '../support/screens'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screens')
 
 /**
  * A resident files a report, staff accept it, and the resident's 首页 shows the notice with a badge on the tab;
@@ -21,7 +20,6 @@ describe('h5 notices in Chromium', () => {
   let platform: FakeGridPlatform
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     platform = await startFakeGridPlatform()
     server = await startTestServer('sqlite', { env: { STATIC_DIR: H5_BUILD, GRID_PLATFORM_MAX_ATTEMPTS: '1' } })
     browser = await launchChromium()
@@ -47,12 +45,6 @@ describe('h5 notices in Chromium', () => {
     await expect.poll(() => page.getByText(greeting).isVisible(), { timeout: 15_000 }).toBe(true)
   }
   const badge = (page: Page) => page.locator('.taro-tabbar-badge')
-  /** Screenshots wait for the page's slide-in to end: the shown page sits at the left edge. */
-  const shoot = async (page: Page, name: string, anchor: string) => {
-    await expect.poll(async () => (await page.locator(anchor).boundingBox())?.x ?? -1, { timeout: 5_000 }).toBeLessThan(60)
-    await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(SHOTS, name) })
-  }
 
   it('shows the resident the notice of an accepted report, with a badge on the 首页 tab', { timeout: 120_000 }, async () => {
     const { page, errors, close } = await phone()
@@ -77,7 +69,7 @@ describe('h5 notices in Chromium', () => {
     const notice = page.locator('[id^=notice-]').first()
     expect(await notice.textContent()).toContain('诉求已受理')
     expect(await notice.textContent()).toContain(c.number)
-    await shoot(page, 'home-notice.png', '.inbox-notice')
+    await saveScreen(page, 'home-notice')
 
     // Tapping it opens the case, and the notice is read.
     await notice.click()
@@ -99,7 +91,7 @@ describe('h5 notices in Chromium', () => {
     const items = page.locator('[id^=todo-]').filter({ has: page.locator('.todo-item__due') })
     await expect.poll(() => items.count(), { timeout: 10_000 }).toBeGreaterThan(0)
     expect(await items.first().locator('.todo-item__due').textContent()).toMatch(/^受理(还剩|已超期) /)
-    await shoot(page, 'workbench-todo.png', '#todo-assigned')
+    await saveScreen(page, 'workbench-todo')
     // The first is the one whose deadline is nearest: the red hazard's hour to respond.
     expect(await items.first().textContent()).toContain('消防安全')
     expect(errors).toEqual([])
@@ -124,7 +116,7 @@ describe('h5 notices in Chromium', () => {
     await expect.poll(() => page.locator(`#dead-${dead.id}`).isVisible(), { timeout: 15_000 }).toBe(true)
     expect(await page.locator(`#dead-${dead.id}`).textContent()).toContain(`案件 ${c.number}`)
     expect(await page.locator(`#dead-${dead.id}`).textContent()).toContain('HTTP 400')
-    await shoot(page, 'dead-letters.png', `#dead-${dead.id}`)
+    await saveScreen(page, 'dead-letters')
     await page.locator(`#replay-${dead.id}`).click()
     await expect.poll(async () => (await server.database.db('outbox_messages').where({ id: dead.id }).first()).status, { timeout: 15_000 }).toBe('pending')
     await expect.poll(() => page.locator(`#dead-${dead.id}`).count(), { timeout: 15_000 }).toBe(0)
