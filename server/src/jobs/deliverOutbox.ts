@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config'
 import type { Db } from '../db/knex'
+import { withTransaction } from '../db/transaction'
 import { createWechatClient, type WechatClient } from '../integrations/wechat'
 import { createMetrics, type Metrics } from '../metrics'
 import { outboxRepo, type OutboxRow, type StreamRow } from '../repositories/outbox'
@@ -59,9 +60,15 @@ export async function deliverOutbox(services: Services, now: Date, { streamIds }
   let next = 0
   const lane = async () => {
     while (next < due.length) {
-      const run = await deliverStream(services, due[next++]!, clock)
-      total.processed += run.processed
-      total.delivered += run.delivered
+      const stream = due[next++]!
+      try {
+        const run = await deliverStream(services, stream, clock)
+        total.processed += run.processed
+        total.delivered += run.delivered
+      } catch (err) {
+        // The database failed us mid-stream: the lease runs out and the stream is taken up again.
+        services.logger.error({ err, stream: stream.stream_key }, 'outbox stream failed')
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL_STREAMS, due.length) }, lane))
@@ -75,7 +82,7 @@ async function deliverStream(services: Services, picked: StreamRow, clock: () =>
   const leaseMs = 2 * policy.timeoutMs + 2 * LEASE_MARGIN_MS
   const token = randomUUID()
   let leaseEnds = clock().getTime() + leaseMs
-  if (!(await outboxRepo.lease(db, picked.id, token, clock(), new Date(leaseEnds)))) return { processed: 0, delivered: 0 }
+  if (!(await withTransaction(db, (trx) => outboxRepo.lease(trx, picked.id, token, clock(), new Date(leaseEnds))))) return { processed: 0, delivered: 0 }
   const stream = (await outboxRepo.findStream(db, picked.id))!
   const run: DeliveryRun = { processed: 0, delivered: 0 }
 
@@ -95,17 +102,18 @@ async function deliverStream(services: Services, picked: StreamRow, clock: () =>
       } else {
         if (leaseEnds - clock().getTime() < policy.timeoutMs + LEASE_MARGIN_MS) {
           leaseEnds = clock().getTime() + leaseMs
-          if (!(await outboxRepo.renewLease(db, stream.id, token, new Date(leaseEnds)))) return run
+          if (!(await withTransaction(db, (trx) => outboxRepo.renewLease(trx, stream.id, token, new Date(leaseEnds))))) return run
         }
         outcome = await attempt(services, message)
         run.processed++
         metrics.deliveries.inc({ destination: destination.name, outcome: outcome.kind })
       }
       if (outcome.kind === 'delivered' || outcome.kind === 'skipped') {
-        const moved = await outboxRepo.complete(db, {
-          streamId: stream.id, token, messageId: message.id, seq: message.seq, status: outcome.kind,
-          note: outcome.kind === 'skipped' ? outcome.reason : undefined, now: clock(),
-        })
+        const done = outcome
+        const moved = await withTransaction(db, (trx) => outboxRepo.complete(trx, {
+          streamId: stream.id, token, messageId: message.id, seq: message.seq, status: done.kind,
+          note: done.kind === 'skipped' ? done.reason : undefined, now: clock(),
+        }))
         if (!moved) return run
         if (outcome.kind === 'delivered') run.delivered++
         head = message.seq + 1
@@ -113,10 +121,11 @@ async function deliverStream(services: Services, picked: StreamRow, clock: () =>
       }
       const attempts = message.attempts + 1
       const dead = outcome.kind === 'dead' || attempts >= policy.maxAttempts
-      await outboxRepo.fail(db, {
-        streamId: stream.id, token, messageId: message.id, attempts, error: outcome.error, dead, now: clock(),
+      const error = outcome.error
+      await withTransaction(db, (trx) => outboxRepo.fail(trx, {
+        streamId: stream.id, token, messageId: message.id, attempts, error, dead, now: clock(),
         nextAttemptAt: new Date(attemptAt.getTime() + backoffMs(policy.backoffMs, attempts)),
-      })
+      }))
       metrics.failures.inc({ destination: destination.name })
       if (dead) metrics.deadLettered.inc({ destination: destination.name })
       logger[dead ? 'warn' : 'info'](
@@ -126,7 +135,7 @@ async function deliverStream(services: Services, picked: StreamRow, clock: () =>
       return run
     }
   }
-  await outboxRepo.release(db, stream.id, token, clock())
+  await withTransaction(db, (trx) => outboxRepo.release(trx, stream.id, token, clock()))
   return run
 }
 
