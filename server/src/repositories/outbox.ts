@@ -81,7 +81,7 @@ export const gridPlatformsRepo = {
     if (regionIds.length === 0) return []
     const platforms = (await db('grid_platforms').whereIn('region_id', regionIds).orderBy('id')).map((r: unknown) => PlatformRow.parse(r))
     if (platforms.length === 0) return []
-    const counts = await db('outbox').whereIn('platform_id', platforms.map((p) => p.id)).whereIn('status', ['pending', 'dead'])
+    const counts = await db('outbox_messages').whereIn('platform_id', platforms.map((p) => p.id)).whereIn('status', ['pending', 'dead'])
       .select('platform_id', 'status', db.raw('COUNT(*) as n')).groupBy('platform_id', 'status')
     const count = (id: number, status: string) => Number(counts.find((c: { platform_id: unknown; status: string }) => Number(c.platform_id) === id && c.status === status)?.n ?? 0)
     return platforms.map((p) => ({ ...p, pending: count(p.id, 'pending'), dead: count(p.id, 'dead') }))
