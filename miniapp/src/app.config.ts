@@ -11,7 +11,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'packages/workbench',
-      pages: ['pages/index/index', 'pages/awards/index', 'pages/pickup/index', 'pages/manual-award/index', 'pages/patrols/index', 'pages/cases/index', 'pages/case/index', 'pages/rewards/index', 'pages/reward-form/index', 'pages/award-policy/index', 'pages/password/index'],
+      pages: ['pages/index/index', 'pages/awards/index', 'pages/pickup/index', 'pages/manual-award/index', 'pages/patrols/index', 'pages/cases/index', 'pages/case/index', 'pages/rewards/index', 'pages/reward-form/index', 'pages/award-policy/index', 'pages/password/index', 'pages/dead-letters/index'],
     },
     {
       root: 'packages/mall',

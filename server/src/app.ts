@@ -10,6 +10,7 @@ import { createContentChecker } from './integrations/contentCheck'
 import { createLocalFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
 import { createLogger } from './logger'
+import { createMetrics } from './metrics'
 import { authenticate } from './middleware/authenticate'
 import { jsonBody } from './middleware/bodyLimits'
 import { errorHandler } from './middleware/errors'
@@ -32,13 +33,14 @@ import { awardRoutes } from './routes/awards'
 import { mallRoutes } from './routes/mall'
 import { pointsRoutes } from './routes/points'
 import { patrolRoutes } from './routes/patrols'
+import { notificationRoutes } from './routes/notifications'
 import { regionRoutes } from './routes/regions'
 import { systemRoutes } from './routes/system'
 import { userRoutes } from './routes/users'
 
 export type AnjuApp = Koa<AppState, AppContextExtras> & { services: Services; close(): Promise<void> }
 
-const API_PREFIXES = ['/api/', '/healthz', '/readyz', '/open311/']
+const API_PREFIXES = ['/api/', '/healthz', '/readyz', '/open311/', '/metrics']
 
 /** Builds the app without listening. Pass `db` to share a connection (tests); otherwise one is opened. */
 export function createApp(
@@ -54,6 +56,7 @@ export function createApp(
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,
     limits: createRateLimits(config, db),
+    metrics: createMetrics(db),
   }
 
   const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
@@ -83,6 +86,7 @@ export function createApp(
   safetyIndexRoutes(router)
   staffAccountRoutes(router)
   consoleAdminRoutes(router)
+  notificationRoutes(router)
 
   app.use(requestContext())
   app.use(errorHandler())

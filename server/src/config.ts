@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { NOTIFICATION_VARIABLES, NotificationKind } from '@anju/shared'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -48,6 +49,14 @@ const EnvSchema = z.object({
   GRID_PLATFORM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   GRID_PLATFORM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   GRID_PLATFORM_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  WECHAT_SUBSCRIBE_TEMPLATES: z.string().default(''),
+  WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
+  WECHAT_SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(6),
+  WECHAT_SEND_BACKOFF_MS: z.coerce.number().int().positive().default(10_000),
+  REDEMPTION_EXPIRING_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  METRICS_TOKEN: z.string().default(''),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('xiangtan.anju.cn'),
   REDIS_URL: z.string().optional().refine((v) => !v || /^rediss?:\/\//.test(v), { message: 'REDIS_URL must be redis://… or rediss://…' }),
@@ -63,6 +72,39 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
+/** A subscribe-message template for one kind of notice: its id and how its fields are filled. */
+const SubscribeTemplate = z.object({
+  templateId: z.string().min(1).max(64),
+  /** WeChat field key (thing1, character_string2, time3, phrase4…) → text with {variable} placeholders. */
+  data: z.record(z.string().regex(/^[a-z_]+\d+$/, 'field keys look like thing1 or character_string2'), z.string().min(1).max(200)),
+})
+export type SubscribeTemplate = z.infer<typeof SubscribeTemplate>
+export type SubscribeTemplates = Partial<Record<NotificationKind, SubscribeTemplate>>
+
+/** Parses WECHAT_SUBSCRIBE_TEMPLATES; every placeholder must be a value the kind offers. */
+export function parseSubscribeTemplates(text: string): SubscribeTemplates {
+  if (!text.trim()) return {}
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new ConfigError('WECHAT_SUBSCRIBE_TEMPLATES must be JSON: {"case_accepted": {"templateId": "…", "data": {"thing1": "{category}"}}}')
+  }
+  const parsed = z.partialRecord(NotificationKind, SubscribeTemplate).safeParse(json)
+  if (!parsed.success) {
+    throw new ConfigError(`WECHAT_SUBSCRIBE_TEMPLATES: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  }
+  for (const [kind, template] of Object.entries(parsed.data) as [NotificationKind, SubscribeTemplate][]) {
+    const known = new Set(['title', 'time', ...NOTIFICATION_VARIABLES[kind]])
+    for (const [key, text] of Object.entries(template.data)) {
+      for (const [, name] of text.matchAll(/\{(\w+)\}/g)) {
+        if (!known.has(name!)) throw new ConfigError(`WECHAT_SUBSCRIBE_TEMPLATES: ${kind}.data.${key} uses {${name}}; ${kind} offers ${[...known].join(', ')}`)
+      }
+    }
+  }
+  return parsed.data
+}
+
 export type DatabaseConfig =
   | { client: 'sqlite'; filename: string }
   | { client: 'mysql'; url: string }
@@ -73,7 +115,22 @@ export interface Config {
   host: string
   database: DatabaseConfig
   jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number }
-  wechat: { appId: string; secret: string; apiBase: string }
+  wechat: {
+    appId: string
+    secret: string
+    apiBase: string
+    /** Subscribe-message templates per kind of notice; kinds without one go to the in-app inbox only. */
+    subscribeTemplates: SubscribeTemplates
+    miniprogramState: 'formal' | 'trial' | 'developer'
+    sendMaxAttempts: number
+    sendBackoffMs: number
+  }
+  /** Notify a resident this many hours before an unclaimed reward's pickup window closes. */
+  redemptionExpiringHours: number
+  /** When set, GET /metrics also answers non-loopback callers that present it as a bearer token. */
+  metricsToken: string
+  /** `main.ts worker` serves its own /metrics on 127.0.0.1 at this port; 0 for none. */
+  workerMetricsPort: number
   devLogin: boolean
   /** Folder with the h5 build served at /, or null to serve only the API. */
   staticDir: string | null
@@ -91,6 +148,8 @@ export interface Config {
     platformTimeoutMs: number
     platformMaxAttempts: number
     platformBackoffMs: number
+    /** How often a worker looks for due outbox streams. */
+    outboxIntervalMs: number
   }
   /** Open311 GeoReport v2: keys accepted besides the ones an admin issues, and our jurisdiction_id. */
   open311: { apiKeys: string[]; jurisdiction: string }
@@ -203,7 +262,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     },
-    wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, '') },
+    wechat: {
+      appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+      subscribeTemplates: parseSubscribeTemplates(e.WECHAT_SUBSCRIBE_TEMPLATES),
+      miniprogramState: e.WECHAT_MINIPROGRAM_STATE,
+      sendMaxAttempts: e.WECHAT_SEND_MAX_ATTEMPTS,
+      sendBackoffMs: e.WECHAT_SEND_BACKOFF_MS,
+    },
+    redemptionExpiringHours: e.REDEMPTION_EXPIRING_HOURS,
+    metricsToken: e.METRICS_TOKEN,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     devLogin: e.ANJU_DEV_LOGIN && e.NODE_ENV !== 'production',
     staticDir: e.STATIC_DIR === '' ? null : (e.STATIC_DIR ?? defaultStatic),
     consoleDir: e.CONSOLE_DIR === '' ? null : (e.CONSOLE_DIR ?? path.join(REPO_ROOT, 'console', 'dist')),
@@ -217,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       platformTimeoutMs: e.GRID_PLATFORM_TIMEOUT_MS,
       platformMaxAttempts: e.GRID_PLATFORM_MAX_ATTEMPTS,
       platformBackoffMs: e.GRID_PLATFORM_BACKOFF_MS,
+      outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     },
     open311: {
       apiKeys: e.OPEN311_API_KEYS.split(',').map((k) => k.trim()).filter(Boolean),

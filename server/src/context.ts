@@ -6,6 +6,7 @@ import type { Clock } from './lib/clock'
 import type { WechatClient } from './integrations/wechat'
 import type { ContentChecker } from './integrations/contentCheck'
 import type { FileStore } from './integrations/fileStore'
+import type { Metrics } from './metrics'
 import type { Actor } from './policies'
 import type { IdempotentRequest } from './middleware/idempotency'
 import type { RateLimits } from './rateLimits'
@@ -23,6 +24,8 @@ export interface Services {
   clock: Clock
   /** Login throttle and upload limits, shared by every process of the deployment. */
   limits: RateLimits
+  /** Prometheus metrics (GET /metrics). */
+  metrics: Metrics
 }
 
 /** What middleware hands on to routes. */

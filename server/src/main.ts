@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { createApp } from './app'
 import { assertServableSecrets, ConfigError, developmentSecretsIn, loadConfig, type Config } from './config'
@@ -14,6 +14,9 @@ import { chinaDate } from './lib/chinaTime'
 import { seedSafetyIndicators } from './safetyIndex'
 import { backfillCaseFigures, rebuildCaseFigures, verifyCaseFigures } from './rollups'
 import type { Logger } from 'pino'
+import { createWechatClient } from './integrations/wechat'
+import { createMetrics } from './metrics'
+import { mayReadMetrics } from './middleware/metricsAccess'
 
 const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
 
@@ -76,7 +79,7 @@ async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJo
     await seedHistory(db)
   }
   const app = createApp(config, { db, logger })
-  const jobs = withJobs ? startJobs({ db, config, logger }) : undefined
+  const jobs = withJobs ? startJobs(app.services) : undefined
   const server: Server = app.listen(config.port, config.host, () => {
     const where = config.database.client === 'sqlite' ? config.database.filename : 'MySQL'
     const { port } = server.address() as AddressInfo
@@ -139,9 +142,26 @@ async function main(command: string | undefined) {
     case 'worker': {
       const logger = createLogger(config.logLevel)
       const db = await migrate(config)
-      const jobs = startJobs({ db, config, logger })
-      logger.info('worker running')
-      onShutdown(logger, db, () => jobs.stop())
+      const metrics = createMetrics(db)
+      const jobs = startJobs({ db, config, logger, metrics, wechat: createWechatClient(config.wechat) })
+      // The worker's own counters (deliveries, failures) for a local scraper; the database-held figures are on every web instance too.
+      const metricsServer = config.workerMetricsPort
+        ? http.createServer((req, res) => {
+            if (req.url !== '/metrics' || !mayReadMetrics(req, config.metricsToken)) return res.writeHead(404).end()
+            metrics.render().then(
+              ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+              (err: unknown) => {
+                logger.error({ err }, 'metrics failed')
+                res.writeHead(500).end()
+              },
+            )
+          }).listen(config.workerMetricsPort, '127.0.0.1')
+        : null
+      logger.info({ metricsPort: config.workerMetricsPort || undefined }, 'worker running')
+      onShutdown(logger, db, async () => {
+        metricsServer?.close()
+        await jobs.stop()
+      })
       return new Promise<void>(() => undefined)
     }
     case 'demo':

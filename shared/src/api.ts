@@ -5,6 +5,7 @@ import { consoleEndpoints, safetyIndexEndpoints } from './endpoints/console'
 import { consoleAdminEndpoints, staffAccountEndpoints } from './endpoints/staffAccounts'
 import { gridPlatformsEndpoints } from './endpoints/gridPlatforms'
 import { mallEndpoints } from './endpoints/mall'
+import { notificationsEndpoints } from './endpoints/notifications'
 import { patrolsEndpoints } from './endpoints/patrols'
 import { pointsEndpoints } from './endpoints/points'
 import { regionsEndpoints } from './endpoints/regions'
@@ -31,6 +32,7 @@ export const api = {
   ...safetyIndexEndpoints,
   ...staffAccountEndpoints,
   ...consoleAdminEndpoints,
+  ...notificationsEndpoints,
 } as const
 
 export type Api = typeof api

@@ -63,6 +63,11 @@ export const h5: PlatformAdapter = {
     return Boolean(config?.pages?.includes(pagePathOf(url)))
   },
 
+  // The browser has no subscribe messages: nothing is granted, and the in-app inbox is the channel.
+  async requestSubscribe() {
+    return {}
+  },
+
   // A file input; the paths are blob: URLs of the chosen files.
   async choosePhotos(count) {
     const r = await Taro.chooseImage({ count, sizeType: ['compressed'], sourceType: ['album', 'camera'] })

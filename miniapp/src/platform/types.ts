@@ -17,6 +17,9 @@ export interface LocationFix {
   t: number
 }
 
+/** What the user chose for one template in the subscribe prompt. */
+export type SubscribeChoice = 'accept' | 'reject' | 'ban' | 'filter'
+
 /** Everything platform-only the app uses. Pages and the API client never call wx-only APIs directly. */
 export interface PlatformAdapter {
   name: 'weapp' | 'h5'
@@ -51,6 +54,11 @@ export interface PlatformAdapter {
    * browser's leave-page prompt on h5). Returns the function that stops asking.
    */
   confirmBeforeLeaving(message: string): () => void
+  /**
+   * wx.requestSubscribeMessage: asks the user to allow these subscribe-message templates (at most three; only
+   * from a tap, so call it before any other await in the handler). Answers each template's choice; nothing on h5.
+   */
+  requestSubscribe(templateIds: string[]): Promise<Record<string, SubscribeChoice>>
   /** Uploads one local file as multipart field `file`; answers the HTTP status and the body text. */
   uploadFile(url: string, filePath: string, header: Record<string, string>): Promise<{ status: number; body: string }>
 }

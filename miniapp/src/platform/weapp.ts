@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { PlatformCancelledError, pagePathOf, type PlatformAdapter } from './types'
+import { PlatformCancelledError, pagePathOf, type PlatformAdapter, type SubscribeChoice } from './types'
 
 function errMsgOf(err: unknown): string {
   return typeof err === 'object' && err !== null && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : ''
@@ -118,6 +118,22 @@ export const weapp: PlatformAdapter = {
     // WeChat asks on the back button and the back gesture of this page.
     Taro.enableAlertBeforeUnload({ message })
     return () => void Taro.disableAlertBeforeUnload()
+  },
+
+  async requestSubscribe(templateIds) {
+    if (templateIds.length === 0) return {}
+    try {
+      const answer = (await Taro.requestSubscribeMessage({ tmplIds: templateIds } as never)) as unknown as Record<string, string>
+      const choices: Record<string, SubscribeChoice> = {}
+      for (const id of templateIds) {
+        const choice = answer[id]
+        if (choice === 'accept' || choice === 'reject' || choice === 'ban' || choice === 'filter') choices[id] = choice
+      }
+      return choices
+    } catch {
+      // Refused as a whole (the main switch is off, or not from a tap): nothing granted.
+      return {}
+    }
   },
 
   async uploadFile(url, filePath, header) {

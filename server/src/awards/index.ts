@@ -8,6 +8,7 @@ import type { Queryable, Trx } from '../db/knex'
 import { AppError, errors } from '../errors'
 import { awardPoints, lockResidentAccount, postTransaction, reverseAward } from '../ledger'
 import { chinaDayStart, chinaMonthKey, chinaMonthStart } from '../lib/chinaTime'
+import { noticeAwardDecided } from '../commands/residentNotices'
 import { awardsRepo, type AwardRow } from '../repositories/awards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
 
@@ -113,7 +114,7 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
   }
   if (granted === 0) {
     await awardsRepo.transition(trx, award.id, 'approved', 'rejected', { note: capNote, grantedPoints: 0 })
-    return (await awardsRepo.findById(trx, award.id))!
+    return decided(trx, award.id)
   }
   if (settings?.monthly_budget != null) {
     const ok = await awardsRepo.useBudget(trx, award.funding_region_id, chinaMonthKey(now), granted, settings.monthly_budget)
@@ -150,7 +151,14 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
       ],
     })
   }
-  return (await awardsRepo.findById(trx, award.id))!
+  return decided(trx, award.id)
+}
+
+/** The award as decided, its resident told (in the same transaction). */
+async function decided(trx: Trx, awardId: string): Promise<AwardRow> {
+  const award = (await awardsRepo.findById(trx, awardId))!
+  await noticeAwardDecided(trx, award)
+  return award
 }
 
 /** A staff member approves an award (never their own manual proposal). Two at once post it once. */
@@ -166,7 +174,7 @@ export async function rejectAward(trx: Trx, { awardId, actorId, note }: { awardI
   if (!(await awardsRepo.transition(trx, awardId, 'pending', 'rejected', { decidedBy: actorId, note }))) {
     throw errors.awardAlreadyDecided()
   }
-  return (await awardsRepo.findById(trx, awardId))!
+  return decided(trx, awardId)
 }
 
 export interface ClawBack {

@@ -9,6 +9,7 @@ import { chinaDayStart } from '../lib/chinaTime'
 import { matchShortCode, normaliseShortCode, parseCheckpointToken, verifyCheckpointToken } from '../patrols/checkpointTokens'
 import { withinCheckpointRadius } from '../patrols/geo'
 import { judgePatrol } from '../patrols/judge'
+import { noticePatrolJudged } from './residentNotices'
 import { submitReport } from './submitReport'
 import { decodeTrack, encodeTrack, type TrackPoint } from '../patrols/trackCodec'
 import type { Actor } from '../policies'
@@ -197,6 +198,11 @@ async function closeAndJudge(
   await patrolTracksRepo.fold(trx, {
     patrolId: patrol.id, pointCount: points.length, lastBatchSeq: batches.at(-1)?.batch_seq ?? 0, points: encodeTrack(points),
   })
+  // Told before any award it earns, so the volunteer reads the verdict first.
+  await noticePatrolJudged(trx, {
+    id: patrol.id, userId: patrol.user_id, valid: judgement.valid, durationS: judgement.durationS, distanceM: judgement.distanceM,
+    reasons: judgement.valid ? [] : judgement.reasons.map((r) => r.message),
+  }, now)
   let rewarded = false
   if (judgement.rewardable) {
     const award = await proposeAward(trx, {

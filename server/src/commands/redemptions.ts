@@ -5,6 +5,7 @@ import { errors } from '../errors'
 import { lockResidentAccount, refundPoints, spendPoints } from '../ledger'
 import type { Actor } from '../policies'
 import { redemptionsRepo, type RedemptionRow } from '../repositories/redemptions'
+import { noticeRedemptionExpiring, noticeRedemptionReady } from './residentNotices'
 import { rewardsRepo, type RewardRow } from '../repositories/rewards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
 import { usersRepo } from '../repositories/users'
@@ -78,8 +79,11 @@ export async function redeemReward(
     redemptionId: id,
     memo: reward.title,
   })
+  const redemption = (await redemptionsRepo.findById(trx, id))!
+  // Queued before the stock row is touched, so that row's lock is held only for the last statement.
+  await noticeRedemptionReady(trx, redemption, reward, now)
   if (!(await rewardsRepo.takeOne(trx, reward.id))) throw errors.soldOut()
-  return { redemption: (await redemptionsRepo.findById(trx, id))!, reward }
+  return { redemption, reward }
 }
 
 /** Gives back the points and the stock of a redemption that was just closed without pickup. */
@@ -125,5 +129,13 @@ export async function expireRedemption(trx: Trx, { redemptionId, now }: { redemp
   if (!redemption) return false
   if (!(await redemptionsRepo.close(trx, redemptionId, 'expired', null, now))) return false
   await giveBack(trx, redemption, null)
+  return true
+}
+
+/** Reminds the resident of an unclaimed reward whose pickup window closes within the configured hours; once each. */
+export async function remindExpiringRedemption(trx: Trx, { redemptionId, now }: { redemptionId: string; now: Date }): Promise<boolean> {
+  const redemption = await redemptionsRepo.findById(trx, redemptionId)
+  if (!redemption || !(await redemptionsRepo.markReminded(trx, redemptionId, now))) return false
+  await noticeRedemptionExpiring(trx, redemption, (await rewardsRepo.findById(trx, redemption.reward_id))!, now)
   return true
 }

@@ -42,7 +42,7 @@ const SCENE_FORUM = 3
  * Throws when WeChat cannot answer; the combined checker then falls back to the word list.
  */
 export function createWechatContentChecker(
-  wechat: Config['wechat'],
+  wechat: Pick<Config['wechat'], 'appId' | 'secret' | 'apiBase'>,
   { fetch: doFetch = fetch, timeoutMs = 3000 }: { fetch?: typeof fetch; timeoutMs?: number } = {},
 ): ContentChecker {
   let token: { value: string; refreshAt: number } | null = null

@@ -3,6 +3,7 @@
  * when imported; add one import line per job module.
  */
 import './expireRedemptions'
+import './remindExpiringRedemptions'
 import './expirePoints'
 import './closeStalePatrols'
 import './superviseOverdueCases'

@@ -1,4 +1,11 @@
 import type { Services } from '../context'
+import { jobRunsRepo } from '../repositories/jobRuns'
+
+/**
+ * What background jobs are given: the process's long-lived parts, less the HTTP-only ones. The worker and the
+ * demo process hand over their WeChat client and metrics; a job that needs them and is run without makes its own.
+ */
+export type JobServices = Pick<Services, 'db' | 'config' | 'logger'> & Partial<Pick<Services, 'wechat' | 'metrics'>>
 
 /**
  * Background jobs run by `main.ts worker` (and in-process by `main.ts demo`). Each run is idempotent and
@@ -6,9 +13,10 @@ import type { Services } from '../context'
  */
 export interface Job {
   name: string
-  intervalMs: number
+  /** How often it runs: a fixed time, or one read from the configuration. */
+  intervalMs: number | ((config: JobServices['config']) => number)
   /** `stopping` aborts when the process is shutting down: a run finishes the item in hand and starts no other. */
-  run(services: Pick<Services, 'db' | 'config' | 'logger'>, now: Date, stopping?: AbortSignal): Promise<{ processed: number }>
+  run(services: JobServices, now: Date, stopping?: AbortSignal): Promise<{ processed: number }>
 }
 
 export const jobs: Job[] = []
@@ -18,8 +26,11 @@ export interface RunningJobs {
   stop(): Promise<void>
 }
 
-/** Runs every job on its interval until stopped; a failing run is logged and tried again next time. */
-export function startJobs(services: Pick<Services, 'db' | 'config' | 'logger'>): RunningJobs {
+/**
+ * Runs every job on its interval until stopped; a failing run is logged and tried again next time. Each run is
+ * recorded (job_runs) for /metrics.
+ */
+export function startJobs(services: JobServices): RunningJobs {
   const stopping = new AbortController()
   const inFlight = new Set<Promise<void>>()
   const timers: NodeJS.Timeout[] = []
@@ -29,11 +40,20 @@ export function startJobs(services: Pick<Services, 'db' | 'config' | 'logger'>):
       if (running || stopping.signal.aborted) return
       running = true
       const run = (async () => {
+        const startedAt = new Date()
+        let processed = 0
+        let ok = false
         try {
-          const { processed } = await job.run(services, new Date(), stopping.signal)
+          processed = (await job.run(services, startedAt, stopping.signal)).processed
+          ok = true
           if (processed > 0) services.logger.info({ job: job.name, processed }, 'job run')
         } catch (err) {
           services.logger.error({ err, job: job.name }, 'job failed')
+        }
+        try {
+          await jobRunsRepo.record(services.db, { job: job.name, startedAt, finishedAt: new Date(), processed, ok })
+        } catch (err) {
+          services.logger.warn({ err, job: job.name }, 'could not record the job run')
         } finally {
           running = false
         }
@@ -41,7 +61,7 @@ export function startJobs(services: Pick<Services, 'db' | 'config' | 'logger'>):
       inFlight.add(run)
       void run.finally(() => inFlight.delete(run))
     }
-    const timer = setInterval(tick, job.intervalMs)
+    const timer = setInterval(tick, typeof job.intervalMs === 'number' ? job.intervalMs : job.intervalMs(services.config))
     timer.unref()
     timers.push(timer)
     tick()

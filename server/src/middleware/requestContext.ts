@@ -16,6 +16,9 @@ export function requestContext(): AppMiddleware {
       await next()
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
+      // Labelled by route pattern, never by raw path, so the number of series stays bounded.
+      const route = (ctx as { routerPath?: string }).routerPath ?? (ctx.status === 404 ? 'unmatched' : 'static')
+      ctx.services.metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, ms / 1000)
       ctx.state.log.info(
         { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, userId: ctx.state.actor?.id },
         'request',

@@ -4,7 +4,7 @@ import type { Queryable } from '../db/knex'
 import { isUniqueViolation } from '../db/transaction'
 import { flag, jsonArray, time } from './rows'
 
-/** A case's timeline (immutable events), its followers and the notices sent about it. */
+/** A case's timeline (immutable events) and its followers. */
 export const CaseEventRow = z.object({
   id: z.coerce.number().int(),
   case_id: z.coerce.number().int(),
@@ -66,32 +66,12 @@ export const caseFollowersRepo = {
     const row = await db('case_followers').where({ case_id: caseId, user_id: userId }).first()
     return row ? FollowerRow.parse(row) : undefined
   },
+  /** Everyone following the case: its reporter and residents whose report was merged into it. */
+  async userIdsOf(db: Queryable, caseId: number): Promise<number[]> {
+    return (await db('case_followers').where({ case_id: caseId }).pluck('user_id')).map(Number)
+  },
   async findForUser(db: Queryable, userId: number, caseIds: number[]) {
     if (caseIds.length === 0) return []
     return (await db('case_followers').where({ user_id: userId }).whereIn('case_id', caseIds)).map((r: unknown) => FollowerRow.parse(r))
-  },
-}
-
-const NoticeRow = z.object({
-  id: z.coerce.number().int(),
-  case_id: z.coerce.number().int(),
-  kind: z.string(),
-  title: z.string(),
-  body: z.string(),
-  read_at: time.nullable(),
-  created_at: time,
-})
-
-export const caseNotificationsRepo = {
-  /** One notice per user, case and kind; a repeat is ignored. */
-  async insert(db: Queryable, n: { userId: number; caseId: number; kind: string; title: string; body: string; now: Date }) {
-    await db('case_notifications')
-      .insert({ user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, created_at: n.now })
-      .onConflict(['user_id', 'case_id', 'kind'])
-      .ignore()
-  },
-  async listForUser(db: Queryable, userId: number) {
-    const rows = await db('case_notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(50)
-    return rows.map((r: unknown) => NoticeRow.parse(r))
   },
 }

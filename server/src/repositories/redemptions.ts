@@ -70,6 +70,16 @@ export const redemptionsRepo = {
     if (to === 'expired') q.andWhere('expires_at', '<=', now)
     return (await q.update({ status: to, closed_by: by, closed_at: now, updated_at: now })) === 1
   },
+  /** Reserved redemptions whose window closes within (now, until] and whose resident was not reminded yet. */
+  async dueForReminder(db: Queryable, now: Date, until: Date, limit: number): Promise<string[]> {
+    const rows = await db('redemptions').where({ status: 'reserved' }).whereNull('expiry_reminded_at')
+      .andWhere('expires_at', '>', now).andWhere('expires_at', '<=', until).orderBy('expires_at').limit(limit).select('id')
+    return rows.map((r) => r.id as string)
+  },
+  /** Marks the reminder sent; false when another run did. */
+  async markReminded(db: Queryable, id: string, now: Date): Promise<boolean> {
+    return (await db('redemptions').where({ id, status: 'reserved' }).whereNull('expiry_reminded_at').update({ expiry_reminded_at: now })) === 1
+  },
   async dueForExpiry(db: Queryable, now: Date, limit: number): Promise<string[]> {
     const rows = await db('redemptions').where({ status: 'reserved' }).andWhere('expires_at', '<=', now).orderBy('expires_at').limit(limit).select('id')
     return rows.map((r) => r.id as string)

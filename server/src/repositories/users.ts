@@ -50,6 +50,10 @@ export const usersRepo = {
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())
   },
+  /** Enabled accounts of these roles working at exactly this region (not below it). */
+  async workingAt(db: Queryable, regionId: number, roles: readonly string[]): Promise<number[]> {
+    return (await db('users').where({ region_id: regionId, disabled: false }).whereIn('role', roles).orderBy('id').pluck('id')).map(Number)
+  },
   async findByUsername(db: Queryable, username: string) {
     return parse(await db('users').where({ username }).first())
   },

@@ -9,10 +9,14 @@ export interface FakeGridPlatform {
   secret: string
   /** How the next requests are answered, one entry each; 'ok' once it runs out. */
   script: FakeAnswer[]
+  /** While true, every request is answered 503 (the platform is down). */
+  down: boolean
+  /** Answer one request in this many with 503, counting from the first (0: never). */
+  failEvery: number
   /** How long a 'timeout' answer takes (it still processes the message, then answers late). */
   slowMs: number
   /** Every request as it arrived. */
-  received: { idempotencyKey: string; signatureOk: boolean; body: any }[]
+  received: { idempotencyKey: string; signatureOk: boolean; body: any; status: number }[]
   /** Messages acted on, once per idempotency key, in order: what a well-behaved platform keeps. */
   processed: string[]
   close(): Promise<void>
@@ -24,7 +28,7 @@ export interface FakeGridPlatform {
  */
 export async function startFakeGridPlatform(secret = 'fake-platform-secret-0123456789'): Promise<FakeGridPlatform> {
   const fake: FakeGridPlatform = {
-    url: '', secret, script: [], slowMs: 1000, received: [], processed: [],
+    url: '', secret, script: [], down: false, failEvery: 0, slowMs: 1000, received: [], processed: [],
     close: () => new Promise((resolve) => {
       server.closeAllConnections?.()
       server.close(() => resolve())
@@ -43,22 +47,29 @@ export async function startFakeGridPlatform(secret = 'fake-platform-secret-01234
       } catch {
         // recorded as null
       }
-      fake.received.push({ idempotencyKey, signatureOk, body })
-      const answer = fake.script.shift() ?? 'ok'
+      const receipt = { idempotencyKey, signatureOk, body, status: 0 }
+      fake.received.push(receipt)
+      const scripted = fake.script.shift() ?? 'ok'
+      const answer = fake.down || (fake.failEvery > 0 && fake.received.length % fake.failEvery === 0) ? 'fail' : scripted
       const process = () => {
         if (signatureOk && !fake.processed.includes(idempotencyKey)) fake.processed.push(idempotencyKey)
       }
       if (!signatureOk) {
+        receipt.status = 401
         res.writeHead(401).end()
       } else if (answer === 'fail') {
+        receipt.status = 503
         res.writeHead(503).end('busy')
       } else if (answer === 'reject') {
+        receipt.status = 400
         res.writeHead(400).end('bad message')
       } else if (answer === 'timeout') {
         process()
+        receipt.status = 200
         setTimeout(() => res.writeHead(200).end('{"ok":true}'), fake.slowMs)
       } else {
         process()
+        receipt.status = 200
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}')
       }
     })

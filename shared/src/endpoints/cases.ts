@@ -1,6 +1,6 @@
 import { endpoint } from '../endpoint'
 import {
-  CaseActionInput, CaseDetail, CaseNoticeList, CategoryCodeParam, CategoryInput, CategoryUpdate, CategoryView, GridWorkerList, CaseIdParam, CaseListQuery, CasePage, CaseView, CategoryList, CategoryQuery,
+  CaseActionInput, CaseDetail, CategoryCodeParam, CategoryInput, CategoryUpdate, CategoryView, GridWorkerList, CaseIdParam, CaseListQuery, CasePage, CaseView, CategoryList, CategoryQuery,
   DuplicateCandidateList, DuplicateCandidateQuery, MyCaseQuery, NearbyGridList, NearbyGridQuery, RegradeCaseInput,
   SubmitReportInput, SubmitReportResult, UploadView,
 } from '../schemas/cases'
@@ -60,10 +60,6 @@ export const casesEndpoints = {
   updateCategory: endpoint({
     method: 'PUT', path: '/api/admin/categories/:code', tag: 'cases', auth: true,
     summary: '修改类别；只影响此后提交的案件', params: CategoryCodeParam, body: CategoryUpdate, response: CategoryView,
-  }),
-  caseNotices: endpoint({
-    method: 'GET', path: '/api/my/case-notices', tag: 'cases', auth: true,
-    summary: '案件提醒（超期督办等），最新 50 条', response: CaseNoticeList,
   }),
   gridWorkers: endpoint({
     method: 'GET', path: '/api/staff/grid-workers', tag: 'cases', auth: true,

@@ -301,16 +301,3 @@ export const CategoryUpdate = CategoryFields.partial()
   .refine(slaInOrder, { message: '受理时限不能长于办结时限', path: ['responseSlaHours'] })
   .meta({ id: 'CategoryUpdate' })
 export const CategoryCodeParam = z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, '编码有误') })
-
-export const CaseNotice = z
-  .object({
-    id: z.number().int(),
-    caseId: z.number().int(),
-    kind: z.string(),
-    title: z.string(),
-    body: z.string(),
-    read: z.boolean(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'CaseNotice' })
-export const CaseNoticeList = z.object({ items: z.array(CaseNotice) }).meta({ id: 'CaseNoticeList' })

@@ -14,20 +14,34 @@ export const GridPlatformView = z
   .object({ id: z.number().int(), regionId: z.number().int(), name: z.string(), url: z.string(), active: z.boolean() })
   .meta({ id: 'GridPlatform' })
 
+/** Where an outbox message goes; SMS or webhooks would be further destinations. */
+export const OUTBOX_DESTINATIONS = ['grid_platform', 'wechat', 'inbox'] as const
+export const OutboxDestination = z.enum(OUTBOX_DESTINATIONS)
+export type OutboxDestination = z.infer<typeof OutboxDestination>
+export const OUTBOX_DESTINATION_LABELS: Record<OutboxDestination, string> = {
+  grid_platform: '外部网格平台',
+  wechat: '微信订阅消息',
+  inbox: '站内通知',
+}
+
 export const OutboxMessageView = z
   .object({
     id: z.number().int(),
-    platformId: z.number().int(),
-    caseId: z.number().int(),
-    eventId: z.number().int(),
+    destination: OutboxDestination,
+    platformId: z.number().int().nullable().describe('外部网格平台（其他去向为空）'),
+    caseId: z.number().int().nullable(),
+    caseNumber: z.string().nullable(),
+    eventId: z.number().int().nullable(),
+    recipientId: z.number().int().nullable().describe('通知的接收人（订阅消息、站内通知）'),
     idempotencyKey: z.string(),
-    status: z.enum(['pending', 'delivered', 'dead']),
+    status: z.enum(['pending', 'delivered', 'skipped', 'dead']),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     nextAttemptAt: z.string(),
     createdAt: z.string(),
   })
   .meta({ id: 'OutboxMessage' })
+export type OutboxMessageView = z.infer<typeof OutboxMessageView>
 
 export const OutboxMessageList = z.object({ items: z.array(OutboxMessageView) }).meta({ id: 'OutboxMessageList' })
 export const OutboxIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { api } from '@anju/shared'
+import { api, OUTBOX_DESTINATION_LABELS } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey } from '../../api'
 import { time } from '../../components/CaseDrawer'
 import { DataTable } from '../../components/DataTable'
@@ -46,8 +46,8 @@ export function IntegrationsPage() {
             <DataTable id='dead-letters' title={`死信 ${d.dead.length} 条`} rows={d.dead} rowKey={(m) => m.id} exportName='死信'
               columns={[
                 { key: 'id', title: '编号', value: (m) => m.id },
-                { key: 'platform', title: '平台', value: (m) => d.platforms.find((p) => p.id === m.platformId)?.name ?? String(m.platformId) },
-                { key: 'case', title: '案件', value: (m) => m.caseId },
+                { key: 'platform', title: '平台', value: (m) => (m.platformId === null ? OUTBOX_DESTINATION_LABELS[m.destination] : (d.platforms.find((p) => p.id === m.platformId)?.name ?? String(m.platformId))) },
+                { key: 'case', title: '案件', value: (m) => m.caseNumber ?? '' },
                 { key: 'attempts', title: '尝试次数', align: 'right', value: (m) => m.attempts },
                 { key: 'error', title: '最后错误', value: (m) => m.lastError ?? '' },
                 { key: 'created', title: '产生时间', value: (m) => time(m.createdAt) },

@@ -1,3 +1,4 @@
 export default definePageConfig({
+  enablePullDownRefresh: true,
   navigationBarTitleText: '安居',
 })

@@ -10,6 +10,7 @@ import * as relatedCases from './20261126_101_related_cases'
 import * as accountSecurity from './20261126_14x_001_account_security'
 import * as consoleRollups from './20261126_16x_001_rollups'
 import * as safetyIndex from './20261126_16x_002_safety_index'
+import * as outboxDestinations from './20261126_110_outbox_destinations'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_14x_001_account_security': accountSecurity,
   '20261126_16x_001_rollups': consoleRollups,
   '20261126_16x_002_safety_index': safetyIndex,
+  '20261126_110_outbox_destinations': outboxDestinations,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

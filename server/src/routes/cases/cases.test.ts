@@ -279,7 +279,7 @@ describe.each(testDatabaseKinds())('reports and the grid loop on %s', (kind) => 
       const c = (await fileReport(s, await s.http.residentToken(), { location: { ...HP_G1, address: '和平社区 7 栋' } })).body.case
       const red = await regrade(staff2, c.id, { colour: 'red', reason: '多次反映，加急' })
       expect(red.status).toBe(200)
-      const rows = await s.database.db('outbox').where({ case_id: c.id }).orderBy('id')
+      const rows = await s.database.db('outbox_messages').where({ case_id: c.id, destination: 'grid_platform' }).orderBy('seq')
       expect(rows).toHaveLength(2)
       const payload = JSON.parse(rows[1].payload)
       expect(payload.event).toMatchObject({ kind: 'regrade', from: 'submitted', to: 'submitted' })

@@ -7,7 +7,7 @@ import { submitReport } from '../../commands/submitReport'
 import { canHandle, transitionCase } from '../../commands/transitionCase'
 import { errors } from '../../errors'
 import { presentCategory } from '../../presenters/cases'
-import { caseFollowersRepo, caseNotificationsRepo } from '../../repositories/caseActivity'
+import { caseFollowersRepo } from '../../repositories/caseActivity'
 import { casesRepo } from '../../repositories/cases'
 import { categoriesRepo } from '../../repositories/categories'
 import { gridWorkersRepo } from '../../repositories/gridWorkers'
@@ -89,16 +89,6 @@ export function caseRoutes(router: AppRouter) {
   route(router, api.caseMetrics, async (ctx, { actor, query }) => {
     if (!isStaffRole(actor.role) || !actor.region) throw errors.forbidden()
     return caseMetrics(ctx.services.db, { scope: actor.region, ...query })
-  })
-
-  route(router, api.caseNotices, async (ctx, { actor }) => {
-    const rows = await caseNotificationsRepo.listForUser(ctx.services.db, actor.id)
-    return {
-      items: rows.map((n) => ({
-        id: n.id, caseId: n.case_id, kind: n.kind, title: n.title, body: n.body, read: n.read_at !== null,
-        createdAt: n.created_at.toISOString(),
-      })),
-    }
   })
 
   route(router, api.gridWorkers, async (ctx, { actor }) => {

@@ -34,10 +34,10 @@ describe.each(testDatabaseKinds())('forwarding into the grid loop on %s', (kind)
     await fake?.close()
   })
 
-  const outboxOf = (caseId: number) => s.database.db('outbox').where({ case_id: caseId }).orderBy('id')
+  const outboxOf = (caseId: number) => s.database.db('outbox_messages').where({ case_id: caseId, destination: 'grid_platform' }).orderBy('seq')
   const deliver = async (caseId: number, now = new Date()) => {
-    const ids = (await outboxOf(caseId)).map((r: { id: number }) => Number(r.id))
-    return deliverOutbox(s.app.services, now, { ids })
+    const streamIds = [...new Set((await outboxOf(caseId)).map((r: { stream_id: number }) => Number(r.stream_id)))]
+    return deliverOutbox(s.app.services, now, { streamIds })
   }
   const newCase = async (overrides: Record<string, unknown> = {}) =>
     (await fileReport(s, await s.http.residentToken(), overrides)).body.case as { id: number; number: string }
@@ -187,9 +187,10 @@ describe.each(testDatabaseKinds())('forwarding into the grid loop on %s', (kind)
   })
 
   describe('SLA supervision', () => {
-    it('marks an overdue case once, records 督办 and notifies the level above', async () => {
+    it('marks an overdue case once, records 督办 and notifies the level above, then a level higher at twice the span', async () => {
       const c = await newCase({ kind: 'hazard', categoryCode: 'fire_safety', text: '楼道堆满杂物，消防通道被堵' })
-      const later = new Date(Date.now() + 2 * HOUR)
+      // 消防安全 is red: 1 hour to respond, 24 to resolve.
+      const later = new Date(Date.now() + 1.5 * HOUR)
       const first = await superviseOverdueCases(s.app.services, later, { ids: [c.id] })
       expect(first.processed).toBe(1)
       expect((await superviseOverdueCases(s.app.services, later, { ids: [c.id] })).processed).toBe(0)
@@ -200,18 +201,39 @@ describe.each(testDatabaseKinds())('forwarding into the grid loop on %s', (kind)
       expect(events).toHaveLength(1)
       expect(events[0].actor_id).toBeNull()
       const centre = await s.database.db('users').where({ username: 'centre' }).first()
-      const notices = await s.database.db('case_notifications').where({ case_id: c.id })
-      expect(notices.map((n: { user_id: number }) => Number(n.user_id))).toEqual([Number(centre.id)])
-      const inApp = await s.http.get('/api/my/case-notices', { token: await s.http.staffToken('centre') })
-      expect(inApp.body.items[0]).toMatchObject({ caseId: c.id, kind: 'overdue_response', read: false, title: `案件超期督办 ${c.number}` })
+      const noticesFor = async () => s.database.db('outbox_messages').where({ case_id: c.id, destination: 'inbox' }).orderBy('id')
+      const queued = await noticesFor()
+      expect(queued.map((n: { user_id: number }) => Number(n.user_id))).toEqual([Number(centre.id)])
+      await deliverOutbox(s.app.services, later, { streamIds: queued.map((q: { stream_id: number }) => Number(q.stream_id)) })
+      const inApp = await s.http.get('/api/my/notifications', { token: await s.http.staffToken('centre') })
+      expect(inApp.body.items[0]).toMatchObject({
+        caseId: c.id, kind: 'case_supervised', read: false, title: '超期督办', page: `/packages/workbench/pages/case/index?id=${c.id}`,
+      })
+      expect(inApp.body.items[0].body).toContain(c.number)
       // The supervision is forwarded like any other event.
       expect((await outboxOf(c.id)).length).toBe(2)
       const inbox = await s.http.get('/api/staff/cases?overdue=true&limit=50', { token: staff })
       expect(inbox.body.items.map((x: { id: number }) => x.id)).toContain(c.id)
-      // Past the resolve deadline as well: a second, separate supervision.
+      // Still unanswered at twice the span: 二次督办, to the level above the street (nobody at the district: the city).
+      const twice = new Date(Date.now() + 2.5 * HOUR)
+      expect((await superviseOverdueCases(s.app.services, twice, { ids: [c.id] })).processed).toBe(1)
+      expect((await superviseOverdueCases(s.app.services, twice, { ids: [c.id] })).processed).toBe(0)
+      const admin = await s.database.db('users').where({ username: 'admin' }).first()
+      expect((await noticesFor()).map((n: { user_id: number }) => Number(n.user_id))).toEqual([Number(centre.id), Number(admin.id)])
+      const notes = (await s.database.db('case_events').where({ case_id: c.id, kind: 'supervise' }).orderBy('id')).map((e: { note: string }) => e.note)
+      expect(notes).toEqual(['超过受理时限，已督办', '二次督办：超过受理时限已达两倍时长'])
+      // Past the resolve deadline as well: a separate supervision of that deadline.
       const muchLater = new Date(Date.now() + 25 * HOUR)
       expect((await superviseOverdueCases(s.app.services, muchLater, { ids: [c.id] })).processed).toBe(1)
-      expect(await s.database.db('case_events').where({ case_id: c.id, kind: 'supervise' })).toHaveLength(2)
+      expect(await s.database.db('case_events').where({ case_id: c.id, kind: 'supervise' })).toHaveLength(3)
+    })
+
+    it('does not escalate a second time once the case was answered', async () => {
+      const c = await newCase({ kind: 'hazard', categoryCode: 'fire_safety', text: '小区消防栓被圈占使用' })
+      await superviseOverdueCases(s.app.services, new Date(Date.now() + 1.5 * HOUR), { ids: [c.id] })
+      await act(s, staff, c.id, { action: 'accept' })
+      expect((await superviseOverdueCases(s.app.services, new Date(Date.now() + 2.5 * HOUR), { ids: [c.id] })).processed).toBe(0)
+      expect(await s.database.db('case_supervisions').where({ case_id: c.id })).toMatchObject([{ state: 'done', second_at: null }])
     })
 
     it('leaves answered and closed cases alone', async () => {

@@ -9,17 +9,28 @@ import { open311KeysRepo } from '../../repositories/open311Keys'
 import { gridCallbacksRepo, gridPlatformsRepo, outboxRepo, type OutboxRow } from '../../repositories/outbox'
 import { gridAreaRow } from '../../db/seeds/gridLoop'
 import { gridAreasRepo } from '../../repositories/gridAreas'
-import { regionsRepo } from '../../repositories/regions'
+import { casesRepo } from '../../repositories/cases'
+import { idsOnPath, regionsRepo } from '../../repositories/regions'
+import type { Queryable } from '../../db/knex'
 import { usersRepo } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
 
-function presentOutbox(row: OutboxRow) {
-  return {
-    id: row.id, platformId: row.platform_id, caseId: row.case_id, eventId: row.event_id, idempotencyKey: row.idempotency_key,
-    status: row.status, attempts: row.attempts, lastError: row.last_error, nextAttemptAt: row.next_attempt_at.toISOString(),
-    createdAt: row.created_at.toISOString(),
-  }
+async function presentOutbox(db: Queryable, rows: OutboxRow[]) {
+  const caseIds = [...new Set(rows.flatMap((r) => (r.case_id ? [r.case_id] : [])))]
+  const numbers = new Map((await casesRepo.findByIds(db, caseIds)).map((c) => [c.id, c.number]))
+  return rows.map((row) => ({
+    id: row.id, destination: row.destination, platformId: row.platform_id, caseId: row.case_id,
+    caseNumber: row.case_id ? (numbers.get(row.case_id) ?? null) : null, eventId: row.event_id, recipientId: row.user_id,
+    idempotencyKey: row.idempotency_key, status: row.status, attempts: row.attempts, lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at.toISOString(), createdAt: row.created_at.toISOString(),
+  }))
 }
+
+/** A message's region decides which admins see it; one of no region (a user's own stream) is the city's. */
+function seesMessage(actor: Actor, row: OutboxRow): boolean {
+  return row.region_path ? withinScope(actor, row.region_path) : isRootAdmin(actor)
+}
+const isRootAdmin = (actor: Actor) => actor.role === 'admin' && !!actor.region && idsOnPath(actor.region.path).length === 1
 
 function requireAdmin(actor: Actor): asserts actor is Actor & { region: NonNullable<Actor['region']> } {
   if (actor.role !== 'admin' || !actor.region) throw errors.forbidden()
@@ -44,25 +55,17 @@ export function gridPlatformRoutes(router: AppRouter) {
   route(router, api.deadLetters, async (ctx, { actor }) => {
     requireAdmin(actor)
     const { db } = ctx.services
-    const rows = await outboxRepo.listDead(db, 100)
-    const visible = []
-    for (const row of rows) {
-      const platform = await gridPlatformsRepo.findById(db, row.platform_id)
-      const region = platform ? await regionsRepo.findById(db, platform.region_id) : undefined
-      if (region && withinScope(actor, region.path)) visible.push(presentOutbox(row))
-    }
-    return { items: visible }
+    const rows = await outboxRepo.listDead(db, { regionPath: actor.region.path, withUnscoped: isRootAdmin(actor), limit: 100 })
+    return { items: await presentOutbox(db, rows) }
   })
 
   route(router, api.replayDeadLetter, async (ctx, { actor, params, transact }) => {
     requireAdmin(actor)
     return transact(async (trx) => {
       const row = await outboxRepo.findById(trx, params.id)
-      const platform = row ? await gridPlatformsRepo.findById(trx, row.platform_id) : undefined
-      const region = platform ? await regionsRepo.findById(trx, platform.region_id) : undefined
-      if (!row || !region || !withinScope(actor, region.path)) throw errors.notFound()
+      if (!row || !seesMessage(actor, row)) throw errors.notFound()
       if (!(await outboxRepo.replay(trx, row.id, new Date()))) throw errors.conflict({ status: row.status })
-      return presentOutbox((await outboxRepo.findById(trx, row.id))!)
+      return (await presentOutbox(trx, [(await outboxRepo.findById(trx, row.id))!]))[0]!
     })
   })
 

@@ -1,6 +1,7 @@
 import { api } from '@anju/shared'
 import { dbClientOf } from '../../db/knex'
 import { errors } from '../../errors'
+import { mayReadMetrics } from '../../middleware/metricsAccess'
 import { buildOpenApi } from '../../openapi'
 import { registeredEndpoints, route, type AppRouter } from '../define'
 
@@ -16,6 +17,14 @@ export function systemRoutes(router: AppRouter) {
       throw errors.serviceUnavailable()
     }
     return { status: 'ok' as const, database: dbClientOf(db) }
+  })
+
+  // Prometheus text format; only for local scrapers or with METRICS_TOKEN, and "not found" to anyone else.
+  router.get('/metrics', async function prometheusMetrics(ctx) {
+    if (!mayReadMetrics(ctx.req, ctx.services.config.metricsToken)) throw errors.routeNotFound()
+    const { contentType, body } = await ctx.services.metrics.render()
+    ctx.type = contentType
+    ctx.body = body
   })
 
   let document: unknown

@@ -6,6 +6,7 @@ import { call, errorMessage } from '../../../../api'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { SubscribePrompt } from '../../../../components/SubscribePrompt'
 import { usePageData } from '../../../../hooks/load'
 import { useRequireSession } from '../../../../hooks/session'
 import { formatDateTime } from '../../../../utils/format'
@@ -94,6 +95,8 @@ export default function RedemptionPage() {
           <Text className='muted redemption__hint'>{closedNote}</Text>
         )}
       </Section>
+
+      {redemption.status === 'reserved' ? <SubscribePrompt moment='redeem' text='开启微信提醒：领取期限将到时提醒您' /> : null}
 
       <Section title='领取信息'>
         <View className='kv'>

@@ -7,6 +7,7 @@ import { EmptyState } from '../../../../components/EmptyState'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
 import { useRequireSession } from '../../../../hooks/session'
+import { SubscribePrompt } from '../../../../components/SubscribePrompt'
 import { platform } from '../../../../platform'
 import { LIVE_PAGE, RANKING_PAGE, RECORDS_PAGE } from '../../format'
 import '../../patrol.scss'
@@ -71,6 +72,7 @@ export default function StartPatrolPage() {
   return (
     <Screen>
       {error ? <Text className='notice notice--error' id='patrol-error'>{error}</Text> : null}
+      <SubscribePrompt moment='patrol' text='开启微信提醒：巡逻结果和积分到账会通知您' />
       {current ? (
         <Section title='进行中的巡逻'>
           <View className='patrol-row'>

@@ -10,6 +10,7 @@ import { CaseDeadlines } from '../../../../components/CaseDeadlines'
 import { CasePhotos } from '../../../../components/CasePhotos'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
+import { SubscribePrompt } from '../../../../components/SubscribePrompt'
 import { useRequireSession } from '../../../../hooks/session'
 import '../../report.scss'
 
@@ -78,6 +79,10 @@ export default function CaseDetailPage() {
         {item.outcome ? <Text className='report__timeline-note'>{`处置结果：${RESOLUTION_OUTCOME_LABELS[item.outcome]}`}</Text> : null}
         {item.rating ? <Text className='report__timeline-note'>{`评价：${item.rating.satisfied ? '满意' : '不满意'}${item.rating.comment ? `（${item.rating.comment}）` : ''}`}</Text> : null}
       </Section>
+
+      {item.relation === 'reporter' && !['closed', 'rejected'].includes(item.status) ? (
+        <SubscribePrompt moment='report' text='开启微信提醒：受理、办结时第一时间通知您' />
+      ) : null}
 
       {item.actions.includes('rate') ? (
         <Section title='评价处理结果'>

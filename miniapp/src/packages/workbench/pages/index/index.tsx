@@ -6,6 +6,8 @@ import { useRequireSession } from '../../../../hooks/session'
 import { PointsTools } from '../../components/PointsTools'
 import { PatrolTools } from '../../components/PatrolTools'
 import { CaseTools } from '../../components/CaseTools'
+import { DeliveryTools } from '../../components/DeliveryTools'
+import { TodoCard } from '../../components/TodoCard'
 
 /** The staff workbench (sub-package): inbox, case actions, award approvals and pickup scanning go here. */
 export default function WorkbenchPage() {
@@ -22,12 +24,11 @@ export default function WorkbenchPage() {
   }
   return (
     <Screen>
+      <TodoCard gridWorker={session.user.role === 'grid_worker'} />
       <CaseTools />
       <PointsTools role={session.user.role} />
       <PatrolTools role={session.user.role} />
-      <Section title='待办'>
-        <EmptyState text='暂无待办' hint='分派给您的案件和待审核的积分会出现在这里' />
-      </Section>
+      <DeliveryTools role={session.user.role} />
     </Screen>
   )
 }
