@@ -34,36 +34,37 @@ describe.each(testDatabaseKinds())('worker killed mid-delivery on %s', (kind) =>
     }, { token: admin })).status).toBe(201)
     const resident = await server.make.resident()
     for (let i = 0; i < 3; i++) expect((await fileReport(server, resident.token)).status).toBe(201)
-    const keys = (await server.database.db('outbox').orderBy('id')).map((r) => r.idempotency_key as string)
+    const forwarded = () => server!.database.db('outbox_messages').where({ destination: 'grid_platform' })
+    const keys = (await forwarded().orderBy('id')).map((r) => r.idempotency_key as string)
     expect(keys).toHaveLength(3)
 
-    // A lease lasts two platform timeouts: 3 s here.
+    // Each case is its own stream, worked side by side: two are answered, the first one sent hangs. A lease lasts
+    // two platform timeouts and a margin: 5 s here.
     const env = processEnv(server.database, { GRID_PLATFORM_TIMEOUT_MS: '1500' })
     const first = spawnAnju('worker', env)
     processes.push(first)
-    await expect.poll(() => platform!.received.length, { timeout: 60_000, interval: 20 }).toBe(1)
+    const delivered = async () => Number((await forwarded().where({ status: 'delivered' }).count({ n: '*' }).first())!.n)
+    await expect.poll(async () => platform!.received.length === 3 && (await delivered()) === 2, { timeout: 60_000, interval: 20 }).toBe(true)
+    const stuckKey = platform.received[0]!.idempotencyKey
     first.child.kill('SIGKILL')
     expect(await first.exited).toBe('SIGKILL')
-    const leased = await server.database.db('outbox').where({ idempotency_key: keys[0] }).first()
-    expect(leased.status).toBe('pending')
-    expect(new Date(leased.next_attempt_at).getTime()).toBeGreaterThan(Date.now() - 1000)
-    expect(platform.processed).toEqual([keys[0]])
+    const stuck = await forwarded().where({ idempotency_key: stuckKey }).first()
+    expect(stuck.status).toBe('pending')
+    const stream = await server.database.db('outbox_streams').where({ id: stuck.stream_id }).first()
+    expect(stream.lease_token).not.toBeNull()
+    expect(new Date(stream.due_at).getTime()).toBeGreaterThan(Date.now() - 1000)
+    expect([...platform.processed].sort()).toEqual([...keys].sort())
 
     const next = spawnAnju('worker', env)
     processes.push(next)
-    await expect.poll(async () => {
-      const rows = await server!.database.db('outbox').where({ status: 'delivered' }).count({ n: '*' }).first()
-      return Number(rows!.n)
-    }, { timeout: 90_000, interval: 250 }).toBe(3)
+    await expect.poll(delivered, { timeout: 90_000, interval: 250 }).toBe(3)
     next.child.kill('SIGTERM')
     expect(await next.exited).toBe(0)
 
     // Each message acted on once; the leased one was sent twice (once by each run) and deduped by its key.
     expect([...platform.processed].sort()).toEqual([...keys].sort())
     const sends = (key: string) => platform!.received.filter((r) => r.idempotencyKey === key).length
-    expect(sends(keys[0]!)).toBe(2)
-    expect(sends(keys[1]!)).toBe(1)
-    expect(sends(keys[2]!)).toBe(1)
-    for (const row of await server.database.db('outbox')) expect(row.status).toBe('delivered')
+    for (const key of keys) expect(sends(key)).toBe(key === stuckKey ? 2 : 1)
+    for (const row of await forwarded()) expect(row.status).toBe('delivered')
   }, 180_000)
 })

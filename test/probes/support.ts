@@ -80,6 +80,9 @@ export async function buildWorld(s: TestServer): Promise<ProbeWorld> {
   const redemption = (await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: resident })).body
   const award = (await s.http.post('/api/staff/awards/manual', { userId: demoId, points: 5, reason: '探测用的好人好事' }, { token: tokens.staff })).body
   const account = await s.make.account()
+  // Staff accept the demo resident's report: the resident has a notice in the inbox.
+  await s.http.post(`/api/cases/${filed.body.case.id}/actions`, { action: 'accept' }, { token: tokens.staff, idempotencyKey: `probe-${randomUUID()}` })
+  const open311Key = (await s.http.post('/api/admin/open311-keys', { name: '探测用接入方' }, { token: tokens.admin })).body.id as number
   const first = async (table: string, where: Record<string, unknown> = {}) => (await db(table).where(where).orderBy('id').first())?.id
   const xfl = await s.make.regionId('XT-YT-JSL-XFL')
   const team = await first('patrol_teams', { region_id: xfl })
@@ -87,11 +90,12 @@ export async function buildWorld(s: TestServer): Promise<ProbeWorld> {
   return {
     tokens,
     params: {
-      accounts: account.id, cases: filed.body.case.id, rewards: rewardId, redemptions: redemption.id, 'by-code': redemption.code,
+      accounts: account.id, 'staff-accounts': account.id, 'open311-keys': open311Key,
+      notifications: (await first('notifications', { user_id: demoId })) ?? 999_999, cases: filed.body.case.id, rewards: rewardId, redemptions: redemption.id, 'by-code': redemption.code,
       awards: award.id, regions: xfl, residents: demoId, 'patrol-teams': team ?? 999_999, 'patrol-routes': route ?? 999_999,
       'patrol-checkpoints': (await first('patrol_checkpoints', { route_id: route ?? 0 })) ?? 999_999,
       'patrol-memberships': (await first('patrol_memberships', { team_id: team ?? 0 })) ?? 999_999,
-      patrols: (await first('patrols')) ?? 999_999, outbox: (await first('outbox')) ?? 999_999,
+      patrols: (await first('patrols')) ?? 999_999, outbox: (await first('outbox_messages')) ?? 999_999,
       categories: 'noise', grids: await s.make.regionId('XT-YT-JSL-XFL-G1'), grid: (await first('grid_platforms')) ?? 999_999,
     },
     publicSegments: new Set(['regions', 'categories', 'grids']),
