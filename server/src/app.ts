@@ -10,6 +10,7 @@ import { createWechatClient, type WechatClient } from './integrations/wechat'
 import { createContentChecker } from './integrations/contentCheck'
 import { createLocalFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
+import { createPhotoLinks } from './lib/photoLinks'
 import { createLogger } from './logger'
 import { authenticate } from './middleware/authenticate'
 import { errorHandler } from './middleware/errors'
@@ -24,7 +25,7 @@ import { safetyIndexRoutes } from './routes/console/safetyIndex'
 import { staffAccountRoutes } from './routes/staffAccounts'
 import { consoleAdminRoutes } from './routes/console/admin'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
-import { open311Routes } from './routes/open311'
+import { open311Gateway, open311Routes } from './routes/open311'
 import { uploadRoutes } from './routes/uploads'
 import { awardRoutes } from './routes/awards'
 import { mallRoutes } from './routes/mall'
@@ -49,6 +50,7 @@ export function createApp(
   const services: Services = {
     config, db, logger, wechat,
     files: createLocalFileStore(config.gridLoop.uploadDir),
+    photoLinks: createPhotoLinks(config),
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,
   }
@@ -109,6 +111,7 @@ export function createApp(
     if (ctx.status === 404 && ctx.body == null) throw errors.routeNotFound()
   })
   app.use(authenticate())
+  app.use(open311Gateway())
   app.use(idempotency())
   app.use(router.routes())
   app.use(router.allowedMethods({ throw: true }))

@@ -86,6 +86,7 @@ export const errors = {
   safetyIndexInputMissing: (missing: string[]) => new AppError(409, 'SAFETY_INDEX_INPUT_MISSING', `还有指标未录入：${missing.join('、')}`, { missing }),
   imageInvalid: () => new AppError(415, 'IMAGE_INVALID'),
   signatureInvalid: () => new AppError(401, 'SIGNATURE_INVALID'),
+  fileLinkExpired: () => new AppError(403, 'FILE_LINK_EXPIRED'),
   conflict: (details?: unknown) => new AppError(409, 'CONFLICT', undefined, details),
   payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE'),
   unsupportedMediaType: () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE'),

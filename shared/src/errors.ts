@@ -75,6 +75,7 @@ export const ERROR_MESSAGES = {
   STAFF_ACCOUNT_SELF: '不能停用自己或更改自己的角色',
   IMAGE_INVALID: '只支持 JPEG、PNG、WebP 格式的图片',
   SIGNATURE_INVALID: '签名校验失败',
+  FILE_LINK_EXPIRED: '图片链接已过期，请刷新页面后查看',
   CONFLICT: '数据已被修改，请刷新后重试',
   SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
   INTERNAL: '服务器开小差了，请稍后再试',

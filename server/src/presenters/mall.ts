@@ -5,7 +5,7 @@ import type { RedemptionRow } from '../repositories/redemptions'
 import type { RegionRow } from '../repositories/regions'
 import type { RewardRow } from '../repositories/rewards'
 import { usersRepo } from '../repositories/users'
-import { photoUrl } from './cases'
+import type { PhotoUrlFor } from '../lib/photoLinks'
 import { isoTime } from './index'
 
 export interface RewardViewer {
@@ -15,9 +15,11 @@ export interface RewardViewer {
   redeemedByMe: number | null
   /** Days a redemption waits for pickup (REDEMPTION_PICKUP_DAYS). */
   pickupDays: number
+  /** Signed links to pictures for this viewer. */
+  photoUrl: PhotoUrlFor
 }
 
-export function presentReward(row: RewardRow, region: RegionRow, { unavailableReason, redeemedByMe, pickupDays }: RewardViewer): RewardView {
+export function presentReward(row: RewardRow, region: RegionRow, { unavailableReason, redeemedByMe, pickupDays, photoUrl }: RewardViewer): RewardView {
   return {
     id: row.id,
     title: row.title,

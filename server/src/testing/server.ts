@@ -52,6 +52,8 @@ export async function startTestServer(
   // Longer than any test's pause between requests, so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // The port is known only now: absolute URLs (photo links, Open311) point at this server unless a test says otherwise.
+  if (!env.PUBLIC_BASE_URL) config.publicBaseUrl = url
   return {
     url, app, database, config, wechat,
     http: createHttpClient(url),

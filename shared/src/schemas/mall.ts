@@ -12,7 +12,7 @@ export const RewardView = z
     title: z.string(),
     description: z.string(),
     imageUploadId: z.string().nullable().describe('礼品图片的上传编号，没有图片时为 null'),
-    imageUrl: z.string().describe('礼品图片地址（与照片一样按编号提供，无需登录）；没有图片时为空字符串'),
+    imageUrl: z.string().describe('礼品图片的签名链接（与照片一样短时有效，无需登录即可加载）；没有图片时为空字符串'),
     pointsCost: z.number().int(),
     stockTotal: z.number().int(),
     stockRemaining: z.number().int(),

@@ -9,6 +9,7 @@ import * as rewardImages from './20261125_007_reward_images'
 import * as relatedCases from './20261126_101_related_cases'
 import * as consoleRollups from './20261126_16x_001_rollups'
 import * as safetyIndex from './20261126_16x_002_safety_index'
+import * as privacy from './20261126_13x_privacy'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_101_related_cases': relatedCases,
   '20261126_16x_001_rollups': consoleRollups,
   '20261126_16x_002_safety_index': safetyIndex,
+  '20261126_13x_privacy': privacy,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

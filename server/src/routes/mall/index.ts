@@ -1,7 +1,8 @@
 import { api } from '@anju/shared'
 import { cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
 import { archiveReward, createReward, updateReward } from '../../commands/rewards'
-import type { Config } from '../../config'
+import type { Services } from '../../context'
+import type { PhotoUrlFor } from '../../lib/photoLinks'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { authorize, can, requireReviewer, type Actor } from '../../policies'
@@ -16,13 +17,17 @@ interface CatalogueView {
   pickupDays: number
   /** The resident browsing the mall: each reward then says how many of it they already hold. */
   resident?: Actor
+  /** Signed picture links for whoever is looking. */
+  photoUrl: PhotoUrlFor
 }
 
-function catalogueView(config: Config, resident?: Actor): CatalogueView {
-  return { now: new Date(), pickupDays: config.redemptionPickupDays, resident }
+/** The catalogue as `viewer` sees it; pass `resident` when the viewer browses the mall as one. */
+function catalogueView(services: Pick<Services, 'config' | 'photoLinks'>, viewer: Actor, resident?: Actor): CatalogueView {
+  const now = new Date()
+  return { now, pickupDays: services.config.redemptionPickupDays, resident, photoUrl: services.photoLinks.forViewer(viewer.id, now) }
 }
 
-async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident }: CatalogueView) {
+async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident, photoUrl }: CatalogueView) {
   const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
   const held = resident ? await redemptionsRepo.countHeldByReward(db, resident.id, rows.map((r) => r.id)) : null
   return rows.map((r) =>
@@ -30,6 +35,7 @@ async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDay
       unavailableReason: rewardUnavailableReason(r, now),
       redeemedByMe: held ? (held.get(r.id) ?? 0) : null,
       pickupDays,
+      photoUrl,
     }),
   )
 }
@@ -55,18 +61,18 @@ async function managedReward(db: Queryable, rewardId: number, view: CatalogueVie
 
 export function mallRoutes(router: AppRouter) {
   route(router, api.rewards, async (ctx, { actor }) => {
-    const { db, config } = ctx.services
+    const { db } = ctx.services
     const rows = await rewardsRepo.listActiveIn(db, await rewardScopeOf(db, actor))
-    const view = catalogueView(config, actor)
+    const view = catalogueView(ctx.services, actor, actor)
     const items = await presentRewards(db, rows, view)
     return { items: items.filter((r) => new Date(r.validUntil) > view.now) }
   })
 
   route(router, api.reward, async (ctx, { actor, params }) => {
-    const { db, config } = ctx.services
+    const { db } = ctx.services
     const row = await rewardsRepo.findById(db, params.id)
     if (!row || !(await rewardScopeOf(db, actor)).includes(row.region_id)) throw errors.notFound()
-    return (await presentRewards(db, [row], catalogueView(config, actor)))[0]!
+    return (await presentRewards(db, [row], catalogueView(ctx.services, actor, actor)))[0]!
   })
 
   route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
@@ -109,20 +115,20 @@ export function mallRoutes(router: AppRouter) {
 
   route(router, api.staffRewards, async (ctx, { actor }) => {
     requireReviewer(actor)
-    const { db, config } = ctx.services
-    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), catalogueView(config)) }
+    const { db } = ctx.services
+    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), catalogueView(ctx.services, actor)) }
   })
 
   route(router, api.createReward, async (ctx, { actor, body, transact }) =>
-    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), catalogueView(ctx.services.config))),
+    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), catalogueView(ctx.services, actor))),
   )
 
   route(router, api.updateReward, async (ctx, { actor, params, body, transact }) =>
-    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), catalogueView(ctx.services.config))),
+    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), catalogueView(ctx.services, actor))),
   )
 
   route(router, api.archiveReward, async (ctx, { actor, params, transact }) =>
-    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), catalogueView(ctx.services.config))),
+    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), catalogueView(ctx.services, actor))),
   )
 
   route(router, api.lookupRedemption, async (ctx, { actor, params }) => {
