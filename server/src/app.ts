@@ -18,6 +18,7 @@ import { consoleStatic } from './middleware/consoleStatic'
 import { h5Static } from './middleware/h5Static'
 import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
+import { securityHeaders } from './middleware/securityHeaders'
 import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
 import { consoleRoutes } from './routes/console'
@@ -55,7 +56,8 @@ export function createApp(
     clock: overrides.clock ?? systemClock,
   }
 
-  const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
+  // X-Forwarded-* are believed only behind a proxy that sets them (TRUST_PROXY); otherwise anyone could forge them.
+  const app = new Koa<AppState, AppContextExtras>({ proxy: config.trustProxy }) as AnjuApp
   app.context.services = services
   app.services = services
   app.close = async () => {
@@ -82,6 +84,7 @@ export function createApp(
   consoleAdminRoutes(router)
 
   app.use(requestContext())
+  app.use(securityHeaders(config))
   app.use(errorHandler())
   if (config.consoleDir) app.use(consoleStatic(config.consoleDir))
   if (config.staticDir) {
