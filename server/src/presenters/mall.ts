@@ -8,6 +8,8 @@ import { usersRepo } from '../repositories/users'
 import type { PhotoUrlFor } from '../lib/photoLinks'
 import { isoTime } from './index'
 
+const regionRef = (r: RegionRow) => ({ id: r.id, name: r.name, level: r.level })
+
 export interface RewardViewer {
   /** Why it cannot be redeemed now, or null. */
   unavailableReason: string | null
@@ -19,7 +21,10 @@ export interface RewardViewer {
   photoUrl: PhotoUrlFor
 }
 
-export function presentReward(row: RewardRow, region: RegionRow, { unavailableReason, redeemedByMe, pickupDays, photoUrl }: RewardViewer): RewardView {
+/** A reward; `pickupRegions` are where it is handed over (its own region when none are set). */
+export function presentReward(
+  row: RewardRow, region: RegionRow, pickupRegions: RegionRow[], { unavailableReason, redeemedByMe, pickupDays, photoUrl }: RewardViewer,
+): RewardView {
   return {
     id: row.id,
     title: row.title,
@@ -35,7 +40,8 @@ export function presentReward(row: RewardRow, region: RegionRow, { unavailableRe
     pickupPlace: row.pickup_place,
     pickupInstructions: row.pickup_instructions,
     pickupDays,
-    region: { id: region.id, name: region.name, level: region.level },
+    pickupRegions: (pickupRegions.length ? pickupRegions : [region]).map(regionRef),
+    region: regionRef(region),
     status: row.status,
     unavailableReason,
     redeemedByMe,

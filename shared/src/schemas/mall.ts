@@ -22,6 +22,7 @@ export const RewardView = z
     pickupPlace: z.string(),
     pickupInstructions: z.string(),
     pickupDays: z.number().int().describe('兑换后须在几天内凭领取码领取，逾期自动取消并退回积分'),
+    pickupRegions: z.array(RegionRef).describe('在哪些区域交付：这些区域（及其上级）的工作人员核销领取码'),
     region: RegionRef,
     status: RewardStatus,
     /** Null when the caller may redeem it now; otherwise why not, in Chinese. */
@@ -58,6 +59,12 @@ export const RewardInput = z
     validUntil: isoDate,
     pickupPlace: z.string().trim().min(2, '请填写领取地点').max(128),
     pickupInstructions: z.string().trim().max(255).default(''),
+    pickupRegionIds: z
+      .array(z.number().int().positive())
+      .min(1, '请选择领取地点所在区域')
+      .max(200)
+      .optional()
+      .describe('交付礼品的区域（须在适用范围内），例如“各街道综治中心”列出各街道；不传时为适用范围本身，修改时不传则保留'),
   })
   .refine((r) => new Date(r.validUntil) > new Date(r.validFrom), { message: '结束时间须晚于开始时间', path: ['validUntil'] })
   .meta({ id: 'RewardInput' })

@@ -10,6 +10,7 @@ import * as relatedCases from './20261126_101_related_cases'
 import * as consoleRollups from './20261126_16x_001_rollups'
 import * as safetyIndex from './20261126_16x_002_safety_index'
 import * as privacy from './20261126_13x_privacy'
+import * as rewardPickupRegions from './20261126_13x_reward_pickup_regions'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_16x_001_rollups': consoleRollups,
   '20261126_16x_002_safety_index': safetyIndex,
   '20261126_13x_privacy': privacy,
+  '20261126_13x_reward_pickup_regions': rewardPickupRegions,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -28,10 +28,12 @@ function catalogueView(services: Pick<Services, 'config' | 'photoLinks'>, viewer
 }
 
 async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident, photoUrl }: CatalogueView) {
-  const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
+  const pickups = await rewardsRepo.pickupRegionIds(db, rows.map((r) => r.id))
+  const regionIds = new Set([...rows.map((r) => r.region_id), ...[...pickups.values()].flat()])
+  const regions = new Map((await regionsRepo.findByIds(db, [...regionIds])).map((r) => [r.id, r]))
   const held = resident ? await redemptionsRepo.countHeldByReward(db, resident.id, rows.map((r) => r.id)) : null
   return rows.map((r) =>
-    presentReward(r, regions.get(r.region_id)!, {
+    presentReward(r, regions.get(r.region_id)!, (pickups.get(r.id) ?? []).map((id) => regions.get(id)!), {
       unavailableReason: rewardUnavailableReason(r, now),
       redeemedByMe: held ? (held.get(r.id) ?? 0) : null,
       pickupDays,
@@ -41,16 +43,16 @@ async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDay
 }
 
 /**
- * A redemption found by its code, if the actor's region covers the reward. A code outside the region reads
- * exactly like one that does not exist: 领取码无效.
+ * A redemption found by its code, if the actor works where the reward is handed over (a pickup region, or the
+ * reward's own region when none is set, or above one). Any other code reads exactly like one that does not
+ * exist: 领取码无效.
  */
 async function fulfillable(db: Queryable, actor: Actor, code: string) {
   const redemption = await redemptionsRepo.findByCode(db, code)
   const reward = redemption && (await rewardsRepo.findById(db, redemption.reward_id))
-  const region = reward && (await regionsRepo.findById(db, reward.region_id))
-  if (!redemption || !reward || !region || !can(actor, 'redemption.fulfil', { regionPath: region.path })) {
-    throw errors.pickupCodeInvalid()
-  }
+  const pickupIds = reward ? ((await rewardsRepo.pickupRegionIds(db, [reward.id])).get(reward.id) ?? [reward.region_id]) : []
+  const pickupPaths = (await regionsRepo.findByIds(db, pickupIds)).map((r) => r.path)
+  if (!redemption || !reward || !can(actor, 'redemption.fulfil', { pickupPaths })) throw errors.pickupCodeInvalid()
   return { redemption, reward }
 }
 
