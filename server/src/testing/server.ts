@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import pino from 'pino'
+import pino, { type Logger } from 'pino'
 import { createApp, type AnjuApp } from '../app'
 import { loadConfig, type Config } from '../config'
 import type { DbClient } from '../db/knex'
@@ -29,7 +29,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   kind: DbClient,
-  { env = {}, seed = true, clock }: { env?: Record<string, string>; seed?: boolean; clock?: Clock } = {},
+  { env = {}, seed = true, clock, logger }: { env?: Record<string, string>; seed?: boolean; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind)
   if (seed) await seedDemo(database.db)
@@ -45,7 +45,7 @@ export async function startTestServer(
     ...env,
   })
   config.database = database.config
-  const app = createApp(config, { db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock })
+  const app = createApp(config, { db: database.db, logger: logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock })
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })

@@ -58,7 +58,7 @@ export function uploadRoutes(router: AppRouter) {
     await files.put(row.public_key, clean.bytes)
     return transact(async (trx) => {
       await uploadsRepo.insert(trx, { ...row, created_at: new Date() })
-      return presentUpload({ ...row, case_id: null, reward_id: null }, ctx.services.photoLinks.forViewer(actor.id))
+      return presentUpload({ ...row, case_id: null, reward_id: null, original_purged_at: null }, ctx.services.photoLinks.forViewer(actor.id))
     })
   })
 
@@ -80,7 +80,7 @@ export function uploadRoutes(router: AppRouter) {
     ctx.body = bytes
   })
 
-  // The original, EXIF and all: the centre, for a case in its region.
+  // The original, EXIF and all: the centre, for a case in its region, until the retention job deletes it.
   router.get('/api/files/:id/original', async function originalFile(ctx) {
     const actor = requireActor(ctx)
     const params = UploadIdParam.safeParse(ctx.params)
@@ -89,6 +89,7 @@ export function uploadRoutes(router: AppRouter) {
     const upload = await uploadsRepo.findById(db, params.data.id)
     const c = upload?.case_id ? await casesRepo.findById(db, upload.case_id) : undefined
     if (!upload || !c || actor.role !== 'centre' || !can(actor, 'case.handle', caseResource(c))) throw errors.notFound()
+    if (upload.original_purged_at !== null) throw errors.notFound()
     const bytes = await files.get(upload.original_key)
     if (!bytes) throw errors.notFound()
     ctx.set('Cache-Control', 'private, no-store')
