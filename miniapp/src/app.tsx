@@ -12,6 +12,7 @@ import './styles/legibility.scss'
 watchMissingPages()
 watchNavigationFailures()
 
+
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     platform.onPrivacyAuthorizationNeeded(askPrivacyConsent)

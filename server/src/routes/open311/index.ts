@@ -141,7 +141,8 @@ export function open311Routes(router: AppRouter) {
 
   router.get(`${BASE}/tokens/:file`, async function open311Token(ctx) {
     const token = resourceOf(ctx)
-    const c = await casesRepo.findByOpen311Token(ctx.services.db, token)
+    const found = await casesRepo.findByOpen311Token(ctx.services.db, token)
+    const c = found && (await publicCase(ctx.services.db, found.number))
     if (!c) throw new Open311Error(404, 'token not found')
     const body = [{ service_request_id: c.number, token }]
     sendOpen311(ctx, 200, body, { list: ['service_requests', 'request'] })

@@ -116,6 +116,9 @@ describe.each(testDatabaseKinds())('Open311 GeoReport v2 on %s', (kind) => {
     // The public feed places it to about 100 m, never to the metre.
     expect(distanceMeters([request.lat, request.long], [WGS.lat, WGS.long])).toBeLessThan(100)
     expect(new Date(request.requested_datetime).toISOString()).toBe(request.requested_datetime)
+    // Tokens handed out before requests were answered with their id still resolve.
+    await s.database.db('cases').where({ number: answer.service_request_id }).update({ open311_token: 'legacy-token-0001' })
+    expect((await get('tokens/legacy-token-0001.json')).json()).toEqual([{ service_request_id: answer.service_request_id, token: 'legacy-token-0001' }])
     const xml = await get(`requests/${answer.service_request_id}.xml`)
     expect(xml.text).toContain(`<service_requests><request><service_request_id>${answer.service_request_id}</service_request_id><status>open</status>`)
   })

@@ -162,7 +162,8 @@ describe('the h5 app behind security headers', () => {
     }))
     const hash = `'sha256-${createHash('sha256').update(inline).digest('base64')}'`
     expect(policy['default-src']).toEqual(["'self'"])
-    expect(policy['script-src']).toEqual(["'self'", hash])
+    const tabBarLink = `'sha256-${createHash('sha256').update('javascript:;').digest('base64')}'`
+    expect(policy['script-src']).toEqual(["'self'", hash, "'unsafe-hashes'", tabBarLink])
     expect(policy['frame-ancestors']).toEqual(["'none'"])
     expect(policy['object-src']).toEqual(["'none'"])
     // Photos come from the public base URL (signed links), the camera roll (blob:) and QR codes (data:).
