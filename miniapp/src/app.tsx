@@ -12,7 +12,6 @@ import './styles/legibility.scss'
 watchMissingPages()
 watchNavigationFailures()
 
-
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     platform.onPrivacyAuthorizationNeeded(askPrivacyConsent)

@@ -33,13 +33,12 @@ describe('h5 privacy pages in Chromium', () => {
     await expect.poll(() => page.locator('.weui-tabbar__label').first().isVisible(), { timeout: 15_000 }).toBe(true)
   }
   /** Content security violations the page reported (the app runs under the server's CSP). */
-  const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])
+  const cspViolations = (page: Page) => page.evaluate('window.__csp') as Promise<string[]>
   const watchCsp = (page: Page) =>
-    page.addInitScript(() => {
-      const w = window as unknown as { __csp: string[] }
-      w.__csp = []
-      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`))
-    })
+    page.addInitScript(`
+      window.__csp = []
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber))
+    `)
 
   it('links the user agreement and the privacy policy at login, readable before signing in', { timeout: 90_000 }, async () => {
     const page = await openPhone(browser, server.url)
@@ -97,7 +96,11 @@ describe('h5 privacy pages in Chromium', () => {
     // The case page loads its photo from the signed link the API gave, with no token on the request.
     await page.goto(`${server.url}/#/packages/report/pages/detail/index?id=${filed.id}`)
     const image = page.locator('.report__photo img').first()
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(64)
+    const loadedWidth = () => image.evaluate((el) => {
+      const img = el as unknown as { complete: boolean; naturalWidth: number }
+      return img.complete ? img.naturalWidth : 0
+    })
+    await expect.poll(loadedWidth, { timeout: 15_000 }).toBe(64)
     expect(await image.getAttribute('src')).toMatch(new RegExp(`^${server.url}/api/files/${photo.id}\\?v=\\d+&e=\\d+&s=`))
     await shoot(page, 'report-photo')
     expect(await cspViolations(page)).toEqual([])
