@@ -27,6 +27,14 @@ describe('h5 privacy pages in Chromium', () => {
   })
 
   const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `privacy-${name}.png`) })
+  /** Until a page that slides in has arrived: its text starts at the screen's left padding and ends inside the screen. */
+  const arrived = async (page: Page, selector: string) => {
+    const box = async () => (await page.locator(selector).first().boundingBox()) ?? { x: 999, width: 0 }
+    await expect.poll(async () => (await box()).x, { timeout: 10_000 }).toBeLessThan(40)
+    expect((await box()).x + (await box()).width).toBeLessThanOrEqual(390)
+  }
+  /** A modal fades in: wait it out before a screenshot (the test never depends on it). */
+  const modalShown = (page: Page) => page.waitForTimeout(500)
   async function signIn(page: Page, handle: string) {
     await page.locator('#dev-handle input').fill(handle)
     await page.locator('#dev-login').click()
@@ -47,11 +55,13 @@ describe('h5 privacy pages in Chromium', () => {
     await shoot(page, 'login')
     await page.locator('#login-privacy').click()
     await expect.poll(() => page.locator('#privacy-policy').isVisible(), { timeout: 15_000 }).toBe(true)
+    await arrived(page, '.legal .section')
     expect(await page.getByText('六、您的权利').isVisible()).toBe(true)
     await shoot(page, 'policy')
     await page.goBack()
     await page.locator('#login-terms').click()
     await expect.poll(() => page.locator('#user-agreement').isVisible(), { timeout: 15_000 }).toBe(true)
+    await arrived(page, '.legal .section')
     expect(await page.getByText('二、如实上报').isVisible()).toBe(true)
     await shoot(page, 'terms')
     await page.context().close()
@@ -75,6 +85,7 @@ describe('h5 privacy pages in Chromium', () => {
     await shoot(page, 'me')
     await page.locator('#my-data-entry').click()
     await expect.poll(() => page.locator('#my-data-reports').textContent(), { timeout: 15_000 }).toBe('1 条')
+    await arrived(page, '.my-data .section')
     expect(await page.getByText('小区东门路灯坏了三天，晚上很暗').isVisible()).toBe(true)
     expect(await page.getByText('巡逻位置轨迹保存 180 天，照片原图（含拍摄信息）保存 90 天，到期自动删除。').isVisible()).toBe(true)
     await shoot(page, 'my-data')
@@ -95,7 +106,7 @@ describe('h5 privacy pages in Chromium', () => {
 
     // The case page loads its photo from the signed link the API gave, with no token on the request.
     await page.goto(`${server.url}/#/packages/report/pages/detail/index?id=${filed.id}`)
-    const image = page.locator('.report__photo img').first()
+    const image = page.locator('.case-photos__item img').first()
     const loadedWidth = () => image.evaluate((el) => {
       const img = el as unknown as { complete: boolean; naturalWidth: number }
       return img.complete ? img.naturalWidth : 0
@@ -126,6 +137,7 @@ describe('h5 privacy pages in Chromium', () => {
     await page.goto(`${server.url}/#/packages/patrol/pages/start/index`)
     await page.locator('.patrol-start').first().click()
     await expect.poll(() => page.getByText('巡逻位置授权').isVisible(), { timeout: 10_000 }).toBe(true)
+    await modalShown(page)
     await shoot(page, 'patrol-consent')
     // Refused: nothing starts, and the page says why.
     await page.getByText('不同意', { exact: true }).click()
@@ -135,6 +147,19 @@ describe('h5 privacy pages in Chromium', () => {
     await page.getByText('同意', { exact: true }).click()
     await expect.poll(() => page.locator('#patrol-done').textContent(), { timeout: 15_000 }).toBe('0/5')
     expect(await server.database.db('user_consents').where({ user_id: userId, kind: 'patrol_location' })).toHaveLength(1)
+
+    // 我的数据 lists it, and it can be withdrawn there.
+    await page.goto(`${server.url}/#/packages/account/pages/data/index`)
+    const withdraw = page.locator('.data-consent__withdraw')
+    await expect.poll(() => withdraw.isVisible(), { timeout: 15_000 }).toBe(true)
+    await withdraw.scrollIntoViewIfNeeded()
+    const box = (await withdraw.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(390)
+    await shoot(page, 'my-data-consent')
+    await withdraw.click()
+    await page.locator('.taro-modal__foot').getByText('撤回', { exact: true }).click()
+    await expect.poll(() => page.locator('#my-data-consents').isVisible(), { timeout: 15_000 }).toBe(true)
+    expect(await server.database.db('user_consents').where({ user_id: userId })).toEqual([])
     await context.close()
   })
 
@@ -146,6 +171,7 @@ describe('h5 privacy pages in Chromium', () => {
     await expect.poll(() => page.locator('#my-data-close').isVisible(), { timeout: 15_000 }).toBe(true)
     await page.locator('#my-data-close').click()
     await expect.poll(() => page.getByText('确定注销', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true)
+    await modalShown(page)
     await shoot(page, 'close-confirm')
     await page.getByText('确定注销', { exact: true }).click()
     await expect.poll(() => page.getByText('账号已注销').isVisible(), { timeout: 15_000 }).toBe(true)

@@ -41,6 +41,9 @@ const isRequestIntake = (ctx: AppContext) =>
 
 /** The form of a POST, at most 64 KB; the general body parser reads only JSON. */
 async function readForm(ctx: AppContext) {
+  if (!ctx.is('application/x-www-form-urlencoded')) {
+    throw new Open311Error(415, 'requests are posted as application/x-www-form-urlencoded')
+  }
   const parse = koaBody({
     urlencoded: true, json: false, text: false, multipart: false, formLimit: FORM_LIMIT,
     onError: (err) => {

@@ -219,6 +219,12 @@ describe.each(testDatabaseKinds())('Open311 GeoReport v2 on %s', (kind) => {
     const hugeXml = await post('requests.xml', { api_key: KEY, description: 'x'.repeat(70_000) })
     expect(hugeXml.status).toBe(413)
     expect(hugeXml.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<errors><error><code>413<\/code>/)
+    const asJson = await fetch(`${s.url}/open311/v2/requests.json`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ api_key: KEY, service_code: 'sanitation', lat: WGS.lat, long: WGS.long, description: '太长'.repeat(20_000) }),
+    })
+    expect(asJson.status).toBe(415)
+    expect(await asJson.json()).toEqual([{ code: 415, description: 'requests are posted as application/x-www-form-urlencoded' }])
     const elsewhere = await newRequest({ jurisdiction_id: 'elsewhere.example' })
     expect(elsewhere.status).toBe(404)
     expect(elsewhere.json()).toEqual([{ code: 404, description: 'jurisdiction_id not found' }])
