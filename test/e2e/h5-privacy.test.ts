@@ -155,6 +155,10 @@ describe('h5 privacy pages in Chromium', () => {
     await withdraw.scrollIntoViewIfNeeded()
     const box = (await withdraw.boundingBox())!
     expect(box.x + box.width).toBeLessThanOrEqual(390)
+    expect(box.width).toBeLessThan(120)
+    const label = (await page.locator('.data-consent__label').boundingBox())!
+    expect(label.height).toBeLessThan(50)
+    expect(label.x + label.width).toBeLessThanOrEqual(box.x)
     await shoot(page, 'my-data-consent')
     await withdraw.click()
     await page.locator('.taro-modal__foot').getByText('撤回', { exact: true }).click()
