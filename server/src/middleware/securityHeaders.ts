@@ -60,7 +60,10 @@ export function securityHeaders(config: Pick<Config, 'staticDir' | 'publicBaseUr
       ctx.set('X-Content-Type-Options', 'nosniff')
       ctx.set('X-Frame-Options', 'DENY')
       ctx.set('Referrer-Policy', 'no-referrer')
-      if (ctx.response.is('html')) {
+      if (ctx.status === 304) {
+        // A revalidated page keeps the policy it was stored with: browsers merge a 304's headers into the cached
+        // response, and a 304 has no body to tell an app page from data by.
+      } else if (ctx.response.is('html')) {
         hashes ??= inlineScriptHashes(config.staticDir)
         ctx.set('Content-Security-Policy', appPolicy(await hashes, config.publicBaseUrl))
       } else {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -168,5 +169,17 @@ describe('the h5 app behind security headers', () => {
     expect(policy['object-src']).toEqual(["'none'"])
     // Photos come from the public base URL (signed links), the camera roll (blob:) and QR codes (data:).
     expect(policy['img-src']).toEqual(["'self'", 'data:', 'blob:', 'https://anju.example.cn'])
+
+    // A revalidated index.html (304) brings no policy of its own: browsers merge a 304's headers into the cached
+    // page, and the closed policy of data answers there would stop the app's scripts on the next reload.
+    const etag = res.headers.get('etag')
+    expect(etag).toBeTruthy()
+    // As a browser revalidates (fetch would add Cache-Control: no-cache and get the whole page again).
+    const again = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get(`${s.url}/`, { headers: { 'If-None-Match': etag! } }, (r) => resolve(r.resume())).on('error', reject)
+    })
+    expect(again.statusCode).toBe(304)
+    expect(again.headers['content-security-policy']).toBeUndefined()
+    expect(again.headers['x-content-type-options']).toBe('nosniff')
   })
 })
