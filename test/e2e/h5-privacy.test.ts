@@ -7,9 +7,9 @@ import { fileReport, jpegWithGps, uploadPhoto } from '../../server/src/testing/c
 import { demoRoute } from '../../server/src/testing/patrolFlow'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium, openPhone } from '../support/browser'
+import { saveScreen } from '../support/screens'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
-const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots')
 
 /** Privacy in the h5 build: the legal pages linked at login, 我的数据 with its export and 注销, consent before tracking, photos by signed link. */
 describe('h5 privacy pages in Chromium', () => {
@@ -19,22 +19,19 @@ describe('h5 privacy pages in Chromium', () => {
   beforeAll(async () => {
     server = await startTestServer('sqlite', { env: { STATIC_DIR: H5_BUILD } })
     browser = await launchChromium()
-    fs.mkdirSync(SHOTS, { recursive: true })
   })
   afterAll(async () => {
     await browser?.close()
     await server?.close()
   })
 
-  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `privacy-${name}.png`) })
+  const shoot = (page: Page, name: string) => saveScreen(page, `privacy-${name}`)
   /** Until a page that slides in has arrived: its text starts at the screen's left padding and ends inside the screen. */
   const arrived = async (page: Page, selector: string) => {
     const box = async () => (await page.locator(selector).first().boundingBox()) ?? { x: 999, width: 0 }
     await expect.poll(async () => (await box()).x, { timeout: 10_000 }).toBeLessThan(40)
     expect((await box()).x + (await box()).width).toBeLessThanOrEqual(390)
   }
-  /** A modal fades in: wait it out before a screenshot (the test never depends on it). */
-  const modalShown = (page: Page) => page.waitForTimeout(500)
   async function signIn(page: Page, handle: string) {
     await page.locator('#dev-handle input').fill(handle)
     await page.locator('#dev-login').click()
@@ -137,7 +134,6 @@ describe('h5 privacy pages in Chromium', () => {
     await page.goto(`${server.url}/#/packages/patrol/pages/start/index`)
     await page.locator('.patrol-start').first().click()
     await expect.poll(() => page.getByText('巡逻位置授权').isVisible(), { timeout: 10_000 }).toBe(true)
-    await modalShown(page)
     await shoot(page, 'patrol-consent')
     // Refused: nothing starts, and the page says why.
     await page.getByText('不同意', { exact: true }).click()
@@ -175,7 +171,6 @@ describe('h5 privacy pages in Chromium', () => {
     await expect.poll(() => page.locator('#my-data-close').isVisible(), { timeout: 15_000 }).toBe(true)
     await page.locator('#my-data-close').click()
     await expect.poll(() => page.getByText('确定注销', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true)
-    await modalShown(page)
     await shoot(page, 'close-confirm')
     await page.getByText('确定注销', { exact: true }).click()
     await expect.poll(() => page.getByText('账号已注销').isVisible(), { timeout: 15_000 }).toBe(true)
