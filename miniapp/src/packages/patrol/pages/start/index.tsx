@@ -65,13 +65,19 @@ export default function StartPatrolPage() {
 
   async function start(team: PatrolTeamView, route: PatrolRouteView) {
     if (busy) return
-    setBusy(true)
     setError('')
+    // Asked before the button turns busy: the dialog is the only thing happening while the volunteer reads it.
     try {
       if (!tracksConsented && !(await askTrackConsent())) {
         setError('需要同意记录巡逻位置轨迹才能开始巡逻')
         return
       }
+    } catch (err) {
+      setError(errorMessage(err))
+      return
+    }
+    setBusy(true)
+    try {
       const location = await platform.getLocation()
       // The live page records the track from location updates: a patrol they cannot start would have none,
       // so check they start (WeChat asks for them now, on this tap) before the patrol exists.
