@@ -26,6 +26,10 @@ export default defineAppConfig({
       pages: ['pages/index/index'],
     },
     {
+      root: 'packages/account',
+      pages: ['pages/data/index', 'pages/privacy/index', 'pages/terms/index'],
+    },
+    {
       root: 'packages/patrol',
       pages: ['pages/start/index', 'pages/live/index', 'pages/records/index', 'pages/record/index', 'pages/ranking/index'],
     },

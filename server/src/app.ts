@@ -9,6 +9,7 @@ import { createWechatClient, type WechatClient } from './integrations/wechat'
 import { createContentChecker } from './integrations/contentCheck'
 import { createLocalFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
+import { createPhotoLinks } from './lib/photoLinks'
 import { createLogger } from './logger'
 import { createMetrics } from './metrics'
 import { authenticate } from './middleware/authenticate'
@@ -20,6 +21,7 @@ import { idempotency } from './middleware/idempotency'
 import { requestContext } from './middleware/requestContext'
 import { createRateLimits } from './rateLimits'
 import { accountRoutes } from './routes/accounts'
+import { securityHeaders } from './middleware/securityHeaders'
 import { authRoutes } from './routes/auth'
 import { caseRoutes } from './routes/cases'
 import { consoleRoutes } from './routes/console'
@@ -27,7 +29,7 @@ import { safetyIndexRoutes } from './routes/console/safetyIndex'
 import { staffAccountRoutes } from './routes/staffAccounts'
 import { consoleAdminRoutes } from './routes/console/admin'
 import { gridPlatformRoutes } from './routes/gridPlatforms'
-import { open311Routes } from './routes/open311'
+import { open311Gateway, open311Routes } from './routes/open311'
 import { uploadRoutes } from './routes/uploads'
 import { awardRoutes } from './routes/awards'
 import { mallRoutes } from './routes/mall'
@@ -53,13 +55,15 @@ export function createApp(
   const services: Services = {
     config, db, logger, wechat,
     files: createLocalFileStore(config.gridLoop.uploadDir),
+    photoLinks: createPhotoLinks(config),
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,
     limits: createRateLimits(config, db),
     metrics: createMetrics(db),
   }
 
-  const app = new Koa<AppState, AppContextExtras>({ proxy: true }) as AnjuApp
+  // X-Forwarded-* are believed only behind a proxy that sets them (TRUST_PROXY); otherwise anyone could forge them.
+  const app = new Koa<AppState, AppContextExtras>({ proxy: config.trustProxy }) as AnjuApp
   app.context.services = services
   app.services = services
   app.close = async () => {
@@ -89,6 +93,7 @@ export function createApp(
   notificationRoutes(router)
 
   app.use(requestContext())
+  app.use(securityHeaders(config))
   app.use(errorHandler())
   if (config.consoleDir) app.use(consoleStatic(config.consoleDir))
   if (config.staticDir) {
@@ -104,6 +109,7 @@ export function createApp(
     if (ctx.status === 404 && ctx.body == null) throw errors.routeNotFound()
   })
   app.use(authenticate())
+  app.use(open311Gateway())
   app.use(idempotency())
   app.use(router.routes())
   app.use(router.allowedMethods({ throw: true }))

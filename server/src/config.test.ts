@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_PATROL_TOKEN_SECRET, loadConfig, parseDatabaseUrl } from './config'
+import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_PATROL_TOKEN_SECRET, DEFAULT_UPLOAD_URL_SECRET, loadConfig, parseDatabaseUrl } from './config'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -7,6 +7,8 @@ const productionEnv = {
   WECHAT_APPID: 'wx1234',
   WECHAT_SECRET: 'secret',
   PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42',
+  UPLOAD_URL_SECRET: 'a-third-random-secret-for-photo-links-0123456',
+  PUBLIC_BASE_URL: 'https://anju.example.cn',
 }
 
 describe('loadConfig', () => {
@@ -45,6 +47,27 @@ describe('loadConfig', () => {
   it('never enables the development login in production', () => {
     expect(() => loadConfig({ ...productionEnv, ANJU_DEV_LOGIN: 'true' })).toThrow(/ANJU_DEV_LOGIN/)
     expect(loadConfig({ ANJU_DEV_LOGIN: 'true' }).devLogin).toBe(true)
+  })
+
+  it('refuses the development photo-link key and a missing public base URL in production', () => {
+    expect(() => loadConfig({ ...productionEnv, UPLOAD_URL_SECRET: undefined })).toThrow(/UPLOAD_URL_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, UPLOAD_URL_SECRET: DEFAULT_UPLOAD_URL_SECRET })).toThrow(/UPLOAD_URL_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, UPLOAD_URL_SECRET: 'short' })).toThrow(/UPLOAD_URL_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, PUBLIC_BASE_URL: undefined })).toThrow(/PUBLIC_BASE_URL/)
+    expect(() => loadConfig({ ...productionEnv, PUBLIC_BASE_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_BASE_URL/)
+    expect(loadConfig({ ...productionEnv, PUBLIC_BASE_URL: 'https://anju.example.cn/gov/' }).publicBaseUrl).toBe('https://anju.example.cn/gov')
+  })
+
+  it('builds absolute URLs from the local port in development, and trusts proxy headers only when told', () => {
+    expect(loadConfig({ PORT: '4000' }).publicBaseUrl).toBe('http://localhost:4000')
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+  })
+
+  it('keeps tracks 180 days and photo originals 90 days unless configured', () => {
+    expect(loadConfig({}).retention).toEqual({ patrolTrackDays: 180, uploadOriginalDays: 90 })
+    expect(loadConfig({ PATROL_TRACK_RETENTION_DAYS: '30', UPLOAD_ORIGINAL_RETENTION_DAYS: '7' }).retention).toEqual({ patrolTrackDays: 30, uploadOriginalDays: 7 })
+    expect(() => loadConfig({ PATROL_TRACK_RETENTION_DAYS: '0' })).toThrow(/PATROL_TRACK_RETENTION_DAYS/)
   })
 })
 

@@ -9,6 +9,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const DEFAULT_JWT_SECRET = 'anju-development-secret-change-me'
 /** The development key for checkpoint QR codes; production refuses to start with it. */
 export const DEFAULT_PATROL_TOKEN_SECRET = 'anju-development-patrol-secret-change-me'
+/** The development key for signed photo links; production refuses to start with it. */
+export const DEFAULT_UPLOAD_URL_SECRET = 'anju-development-upload-url-secret-change-me'
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -69,6 +71,14 @@ const EnvSchema = z.object({
   UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(200),
   COMMUNITY_CHANGE_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   COMMUNITY_REWARD_MIN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'PUBLIC_BASE_URL must be an http(s) URL such as https://anju.example.cn' })
+    .optional(),
+  TRUST_PROXY: booleanFlag,
+  UPLOAD_URL_SECRET: z.string().default(DEFAULT_UPLOAD_URL_SECRET),
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(24 * 60 * 60).default(15 * 60),
+  PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  UPLOAD_ORIGINAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -153,6 +163,17 @@ export interface Config {
   }
   /** Open311 GeoReport v2: keys accepted besides the ones an admin issues, and our jurisdiction_id. */
   open311: { apiKeys: string[]; jurisdiction: string }
+  /**
+   * Where the service is reached from outside (scheme, host and any path prefix, no trailing slash): every
+   * absolute URL we hand out is built from it, never from a request's Host or Origin.
+   */
+  publicBaseUrl: string
+  /** Whether X-Forwarded-For / -Proto / -Host are believed (only behind a proxy that sets them). */
+  trustProxy: boolean
+  /** Signed photo links: the HMAC key and how long a link works. */
+  uploadLinks: { secret: string; ttlSeconds: number }
+  /** How long personal data is kept before the retention jobs remove it. */
+  retention: { patrolTrackDays: number; uploadOriginalDays: number }
   /** Days a reserved reward waits for pickup before it expires and refunds. */
   redemptionPickupDays: number
   /**
@@ -248,6 +269,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('PATROL_TOKEN_SECRET must be set to a random value of at least 32 characters in production')
     }
     if (e.ANJU_DEV_LOGIN) problems.push('ANJU_DEV_LOGIN cannot be enabled in production')
+    if (!env.UPLOAD_URL_SECRET || e.UPLOAD_URL_SECRET === DEFAULT_UPLOAD_URL_SECRET || e.UPLOAD_URL_SECRET.length < 32) {
+      problems.push('UPLOAD_URL_SECRET must be set to a random value of at least 32 characters in production')
+    }
+    if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL must be set in production (e.g. https://anju.example.cn)')
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
 
@@ -291,6 +316,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKeys: e.OPEN311_API_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
       jurisdiction: e.OPEN311_JURISDICTION,
     },
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
+    uploadLinks: { secret: e.UPLOAD_URL_SECRET, ttlSeconds: e.UPLOAD_URL_TTL_SECONDS },
+    retention: { patrolTrackDays: e.PATROL_TRACK_RETENTION_DAYS, uploadOriginalDays: e.UPLOAD_ORIGINAL_RETENTION_DAYS },
     redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,
     limits: {
       redisUrl: e.REDIS_URL || null,

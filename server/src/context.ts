@@ -7,6 +7,7 @@ import type { WechatClient } from './integrations/wechat'
 import type { ContentChecker } from './integrations/contentCheck'
 import type { FileStore } from './integrations/fileStore'
 import type { Metrics } from './metrics'
+import type { PhotoLinks } from './lib/photoLinks'
 import type { Actor } from './policies'
 import type { IdempotentRequest } from './middleware/idempotency'
 import type { RateLimits } from './rateLimits'
@@ -19,6 +20,8 @@ export interface Services {
   wechat: WechatClient
   /** Uploaded photos (local disk unless another store is configured). */
   files: FileStore
+  /** Signed, short-lived links to photos for the viewers an answer is for. */
+  photoLinks: PhotoLinks
   contentCheck: ContentChecker
   /** The time rules are judged by: the system clock, or one a test moves. */
   clock: Clock

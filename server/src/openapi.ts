@@ -4,11 +4,11 @@ import { z } from 'zod'
 
 const REF_PREFIX = '#/components/schemas/'
 
-/** Named schemas (with .meta({id})) become components and are referred to by $ref. */
-function components() {
+function registrySchemas(io: 'input' | 'output') {
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'openapi-3.0',
     unrepresentable: 'any',
+    io,
     uri: (id) => `${REF_PREFIX}${id}`,
   })
   for (const json of Object.values(schemas)) {
@@ -16,6 +16,35 @@ function components() {
     delete (json as Record<string, unknown>).$id
   }
   return schemas
+}
+
+/** The component ids `node` refers to, directly or through other components. */
+function referencedIds(node: unknown, schemas: Record<string, unknown>, found = new Set<string>()): Set<string> {
+  if (!node || typeof node !== 'object') return found
+  const ref = (node as { $ref?: unknown }).$ref
+  if (typeof ref === 'string' && ref.startsWith(REF_PREFIX)) {
+    const id = ref.slice(REF_PREFIX.length)
+    if (!found.has(id)) {
+      found.add(id)
+      referencedIds(schemas[id], schemas, found)
+    }
+    return found
+  }
+  for (const child of Object.values(node)) referencedIds(child, schemas, found)
+  return found
+}
+
+/**
+ * Named schemas (with .meta({id})) become components and are referred to by $ref. Those a request body reaches
+ * are described as the server reads them (unknown fields are dropped, fields with a default may be left out);
+ * the rest as answers are written (exactly their fields: additionalProperties false).
+ */
+function components(endpoints: Endpoint[]) {
+  const output = registrySchemas('output')
+  const input = registrySchemas('input')
+  const read = new Set<string>()
+  for (const e of endpoints) if (e.body) referencedIds(refOrInline(e.body, 'input'), input, read)
+  return Object.fromEntries(Object.keys(output).map((id) => [id, read.has(id) ? input[id] : output[id]]))
 }
 
 function inline(schema: z.ZodType, io: 'input' | 'output') {
@@ -73,7 +102,7 @@ export function buildOpenApi(endpoints: Endpoint[]) {
     openapi: '3.0.3',
     info: { title: 'Anju 安居 API', version: '0.1.0' },
     components: {
-      schemas: components(),
+      schemas: components(endpoints),
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
     paths,

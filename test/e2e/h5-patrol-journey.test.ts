@@ -96,6 +96,9 @@ describe('a volunteer’s 25-minute patrol in the h5 build', () => {
     await page.locator('.quick-action--patrol').click()
     await expect.poll(() => page.getByText('幸福里夜巡路线').isVisible(), { timeout: 15_000 }).toBe(true)
     await page.locator('.patrol-start').first().click()
+    // Recording the track is agreed to once, on this page.
+    await expect.poll(() => page.getByText('巡逻位置授权').isVisible(), { timeout: 10_000 }).toBe(true)
+    await page.getByText('同意', { exact: true }).click()
     await expect.poll(() => page.locator('#patrol-done').textContent(), { timeout: 15_000 }).toBe('0/5')
     const patrol = await server.database.db('patrols').where({ status: 'running' }).first()
     // The typed field says what to type.

@@ -55,6 +55,9 @@ describe('h5 patrol in Chromium', () => {
     await page.locator('.quick-action--patrol').click()
     await expect.poll(() => page.getByText('幸福里夜巡路线').isVisible(), { timeout: 15_000 }).toBe(true)
     await page.locator('.patrol-start').first().click()
+    // Recording the track is asked for once, apart from the privacy agreement.
+    await expect.poll(() => page.getByText('巡逻位置授权').isVisible(), { timeout: 10_000 }).toBe(true)
+    await page.getByText('同意', { exact: true }).click()
     await expect.poll(() => page.locator('#patrol-done').textContent(), { timeout: 15_000 }).toBe('0/5')
     expect(await page.locator('#patrol-elapsed').textContent()).toMatch(/^00:\d\d$/)
 
@@ -122,6 +125,7 @@ describe('h5 patrol in Chromium', () => {
     await expect.poll(() => page.getByText('你好，walker').isVisible(), { timeout: 15_000 }).toBe(true)
     await page.goto(`${server.url}/#/packages/patrol/pages/start/index`)
     await page.locator('.patrol-start').first().click()
+    await page.getByText('同意', { exact: true }).click()
     await expect.poll(() => page.locator('#patrol-done').textContent(), { timeout: 15_000 }).toBe('0/5')
     const patrol = await server.database.db('patrols').where({ status: 'running' }).orderBy('id', 'desc').first()
     await expect.poll(() => page.locator('#patrol-fixes').textContent(), { timeout: 15_000 }).toBe('1')

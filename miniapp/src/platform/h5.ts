@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import { wgs84ToGcj02 } from '@anju/shared'
+import { ACCOUNT_PAGES } from '../utils/routes'
 import { PlatformUnavailableError, pagePathOf, type LocationFix, type PlatformAdapter } from './types'
 
 const watched: { count: number; last: LocationFix | null } = { count: 0, last: null }
@@ -55,7 +56,10 @@ export const h5: PlatformAdapter = {
 
   onPrivacyAuthorizationNeeded() {},
 
-  openPrivacyContract() {},
+  // The browser has no WeChat privacy contract: our own 隐私政策 page stands in for it.
+  openPrivacyContract() {
+    void Taro.navigateTo({ url: ACCOUNT_PAGES.privacy })
+  },
 
   hasPage(url) {
     // Taro's h5 entry publishes the app config, with sub-package pages already flattened into `pages`.
@@ -90,6 +94,17 @@ export const h5: PlatformAdapter = {
     form.append('file', blob, 'photo')
     const res = await fetch(url, { method: 'POST', body: form, headers: header })
     return { status: res.status, body: await res.text() }
+  },
+
+  async saveTextFile(fileName, text) {
+    const href = URL.createObjectURL(new Blob([text], { type: 'application/json;charset=utf-8' }))
+    const link = document.createElement('a')
+    link.href = href
+    link.download = fileName
+    document.body.appendChild(link)
+    link.click()
+    link.remove()
+    setTimeout(() => URL.revokeObjectURL(href), 60_000)
   },
 }
 

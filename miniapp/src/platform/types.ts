@@ -61,6 +61,11 @@ export interface PlatformAdapter {
   requestSubscribe(templateIds: string[]): Promise<Record<string, SubscribeChoice>>
   /** Uploads one local file as multipart field `file`; answers the HTTP status and the body text. */
   uploadFile(url: string, filePath: string, header: Record<string, string>): Promise<{ status: number; body: string }>
+  /**
+   * Hands the user a text file to keep (我的数据的导出): a download in the browser; on WeChat, a file sent to a
+   * chat of their choosing (shareFileMessage, which needs a tap: call it straight from one).
+   */
+  saveTextFile(fileName: string, text: string): Promise<void>
 }
 
 /** 'packages/x/pages/y/index' from '/packages/x/pages/y/index?id=1'. */

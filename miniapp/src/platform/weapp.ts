@@ -140,6 +140,17 @@ export const weapp: PlatformAdapter = {
     const r = await Taro.uploadFile({ url, filePath, name: 'file', header })
     return { status: r.statusCode, body: r.data }
   },
+
+  async saveTextFile(fileName, text) {
+    const filePath = `${Taro.env.USER_DATA_PATH}/${fileName}`
+    Taro.getFileSystemManager().writeFileSync(filePath, text, 'utf8')
+    try {
+      await Taro.shareFileMessage({ filePath, fileName })
+    } catch (err) {
+      if (errMsgOf(err).includes('cancel')) throw new PlatformCancelledError()
+      throw new Error('导出失败，请稍后重试')
+    }
+  },
 }
 
 declare const __wxConfig: WxAppConfig | undefined

@@ -13,6 +13,13 @@ export const PATROL_PAGES = {
   start: '/packages/patrol/pages/start/index',
 } as const
 
+/** 我的数据 and the legal pages (packages/account): a small sub-package the login page links into. */
+export const ACCOUNT_PAGES = {
+  data: '/packages/account/pages/data/index',
+  privacy: '/packages/account/pages/privacy/index',
+  terms: '/packages/account/pages/terms/index',
+} as const
+
 /** Staff pages of the workbench sub-package (packages/workbench). */
 export const WORKBENCH_PAGES = {
   awards: '/packages/workbench/pages/awards/index',

@@ -15,6 +15,7 @@ import { decodeTrack, encodeTrack, type TrackPoint } from '../patrols/trackCodec
 import type { Actor } from '../policies'
 import { checkInsRepo, patrolHazardsRepo, patrolsRepo, patrolTracksRepo, type PatrolRow } from '../repositories/patrols'
 import { membershipsRepo, patrolRoutesRepo, patrolTeamsRepo, type CheckpointRow } from '../repositories/patrolTeams'
+import { consentsRepo } from '../repositories/consents'
 
 type PatrolConfig = Config['patrol']
 type Location = { lat: number; lng: number; accuracy: number | null }
@@ -36,6 +37,8 @@ export async function startPatrol({
   const team = await patrolTeamsRepo.findById(trx, input.teamId)
   const membership = team && (await membershipsRepo.find(trx, team.id, actor.id))
   if (!team || membership?.status !== 'accepted') throw errors.patrolNotMember()
+  // Tracking where a volunteer walks needs its own consent, given once and kept here (asked on the start page).
+  if (!(await consentsRepo.find(trx, actor.id, 'patrol_location'))) throw errors.consentRequired({ kind: 'patrol_location' })
   const route = await patrolRoutesRepo.findById(trx, input.routeId)
   if (!route || route.team_id !== team.id) throw errors.notFound()
   const running = await patrolsRepo.runningOf(trx, actor.id)

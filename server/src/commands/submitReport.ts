@@ -60,7 +60,7 @@ export async function submitReport({
   const caseId = await casesRepo.insert(trx, {
     number, kind: category.kind, categoryCode: category.code, colour: category.colour, text: input.text,
     lat: input.location.lat, lng: input.location.lng, address: input.location.address, plate: input.plate ?? null,
-    photoIds: input.photoIds, anonymous: input.anonymous, confidential: category.confidential, reporterId: actor.id,
+    photoIds: input.photoIds, anonymous: input.anonymous, confidential: category.confidential, photosPublic: input.publicPhotos, reporterId: actor.id,
     relatedCaseId: duplicates[0]?.id ?? null,
     region: { id: region.id, path: region.path }, grid: { id: grid.id, path: grid.path }, occurredAt,
     responseDueAt: new Date(now.getTime() + category.response_sla_hours * HOUR_MS),

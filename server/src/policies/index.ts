@@ -56,7 +56,9 @@ const rules = {
   'reward.manage': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),
   /** Redeeming is for residents (volunteers are residents too), not for staff accounts. */
   'reward.redeem': (actor: Actor) => actor.role === 'resident' || actor.role === 'volunteer',
-  'redemption.fulfil': (actor: Actor, reward: Scoped) => isReviewer(actor) && withinScope(actor, reward.regionPath),
+  /** Pickup codes are fulfilled where the reward is handed over: by reviewers over any of its pickup regions. */
+  'redemption.fulfil': (actor: Actor, reward: { pickupPaths: string[] }) =>
+    isReviewer(actor) && reward.pickupPaths.some((path) => withinScope(actor, path)),
   'redemption.cancel': (actor: Actor, redemption: { userId: number }) => redemption.userId === actor.id,
   /** The console's figures, board and map of a region: centres and administrators, inside their area. */
   'console.read': (actor: Actor, region: Scoped) => CONSOLE_ROLES.includes(actor.role) && withinScope(actor, region.regionPath),

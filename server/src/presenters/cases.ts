@@ -10,12 +10,12 @@ import type { CategoryRow } from '../repositories/categories'
 import type { RegionRow } from '../repositories/regions'
 import type { UserRow } from '../repositories/users'
 import type { UploadRow } from '../repositories/uploads'
+import type { PhotoUrlFor } from '../lib/photoLinks'
 
-/** Photos are served by unguessable id, so an <image> tag (which cannot send our token) can show them. */
-export const photoUrl = (id: string) => `/api/files/${id}`
-export const presentPhoto = (id: string) => ({ id, url: photoUrl(id) })
+/** A photo with the signed link its viewer's <image> tag loads (it cannot send our token). */
+export const presentPhoto = (id: string, photoUrl: PhotoUrlFor) => ({ id, url: photoUrl(id) })
 
-export function presentUpload(row: UploadRow) {
+export function presentUpload(row: UploadRow, photoUrl: PhotoUrlFor) {
   return { id: row.id, url: photoUrl(row.id), contentType: row.content_type, width: row.width, height: row.height, size: row.size }
 }
 
@@ -42,6 +42,8 @@ export interface CaseViewContext {
   seesReporter: (c: CaseRow) => boolean
   actions: (c: CaseRow) => CaseOffer[]
   viewerId: number
+  /** Signed photo links for this viewer. */
+  photoUrl: PhotoUrlFor
   now: Date
 }
 
@@ -69,7 +71,7 @@ export function presentCase(c: CaseRow, ctx: CaseViewContext): CaseView {
     colour: c.colour,
     status: c.status,
     text: summary ? '' : c.text,
-    photos: summary ? [] : c.photo_ids.map(presentPhoto),
+    photos: summary ? [] : c.photo_ids.map((id) => presentPhoto(id, ctx.photoUrl)),
     // About 100 m, and the grid for an address, is what a follower needs to recognise the place.
     location: summary
       ? { lat: Number(c.lat.toFixed(3)), lng: Number(c.lng.toFixed(3)), address: `${grid.name}附近`, datum: 'gcj02' }
@@ -122,7 +124,7 @@ export function presentCaseEvent(e: CaseEventRow, c: CaseRow, ctx: CaseViewConte
     toStatus: e.to_status,
     actor,
     note: privateToAuthor ? null : e.note,
-    photos: privateToAuthor ? [] : e.photo_ids.map(presentPhoto),
+    photos: privateToAuthor ? [] : e.photo_ids.map((id) => presentPhoto(id, ctx.photoUrl)),
     createdAt: e.created_at.toISOString(),
   }
 }

@@ -5,8 +5,10 @@ import type { RedemptionRow } from '../repositories/redemptions'
 import type { RegionRow } from '../repositories/regions'
 import type { RewardRow } from '../repositories/rewards'
 import { usersRepo } from '../repositories/users'
-import { photoUrl } from './cases'
+import type { PhotoUrlFor } from '../lib/photoLinks'
 import { isoTime } from './index'
+
+const regionRef = (r: RegionRow) => ({ id: r.id, name: r.name, level: r.level })
 
 export interface RewardViewer {
   /** Why it cannot be redeemed now, or null. */
@@ -15,9 +17,14 @@ export interface RewardViewer {
   redeemedByMe: number | null
   /** Days a redemption waits for pickup (REDEMPTION_PICKUP_DAYS). */
   pickupDays: number
+  /** Signed links to pictures for this viewer. */
+  photoUrl: PhotoUrlFor
 }
 
-export function presentReward(row: RewardRow, region: RegionRow, { unavailableReason, redeemedByMe, pickupDays }: RewardViewer): RewardView {
+/** A reward; `pickupRegions` are where it is handed over (its own region when none are set). */
+export function presentReward(
+  row: RewardRow, region: RegionRow, pickupRegions: RegionRow[], { unavailableReason, redeemedByMe, pickupDays, photoUrl }: RewardViewer,
+): RewardView {
   return {
     id: row.id,
     title: row.title,
@@ -33,7 +40,8 @@ export function presentReward(row: RewardRow, region: RegionRow, { unavailableRe
     pickupPlace: row.pickup_place,
     pickupInstructions: row.pickup_instructions,
     pickupDays,
-    region: { id: region.id, name: region.name, level: region.level },
+    pickupRegions: (pickupRegions.length ? pickupRegions : [region]).map(regionRef),
+    region: regionRef(region),
     status: row.status,
     unavailableReason,
     redeemedByMe,

@@ -18,6 +18,7 @@ export const CaseRow = z.object({
   photo_ids: jsonArray(z.string()),
   anonymous: flag,
   confidential: flag,
+  photos_public: flag,
   reporter_id: z.coerce.number().int(),
   region_id: z.coerce.number().int(),
   region_path: z.string(),
@@ -57,6 +58,8 @@ export interface NewCase {
   photoIds: string[]
   anonymous: boolean
   confidential: boolean
+  /** The reporter agreed to show the photos in public feeds. */
+  photosPublic: boolean
   reporterId: number
   relatedCaseId: number | null
   region: { id: number; path: string }
@@ -127,7 +130,8 @@ export const casesRepo = {
     const [id] = await db('cases').insert({
       number: c.number, kind: c.kind, category_code: c.categoryCode, colour: c.colour, status: 'submitted',
       text: c.text, lat: c.lat, lng: c.lng, address: c.address, plate: c.plate, photo_ids: JSON.stringify(c.photoIds),
-      anonymous: c.anonymous, confidential: c.confidential, reporter_id: c.reporterId, related_case_id: c.relatedCaseId,
+      anonymous: c.anonymous, confidential: c.confidential, photos_public: c.photosPublic, reporter_id: c.reporterId,
+      related_case_id: c.relatedCaseId,
       region_id: c.region.id, region_path: c.region.path, grid_id: c.grid.id, grid_path: c.grid.path,
       occurred_at: c.occurredAt, response_due_at: c.responseDueAt, resolve_due_at: c.resolveDueAt,
       follower_count: 0, created_at: c.now, updated_at: c.now, version: 0,
@@ -143,24 +147,29 @@ export const casesRepo = {
     return count === 1
   },
 
-  async setOpen311Token(db: Queryable, id: number, token: string) {
-    await db('cases').where({ id }).update({ open311_token: token })
-  },
+  /** Tokens handed to Open311 clients before requests were answered with their id; still resolved. */
   async findByOpen311Token(db: Queryable, token: string) {
     const row = await db('cases').where({ open311_token: token }).first()
     return row ? CaseRow.parse(row) : undefined
   },
 
-  /** Public Open311 listing: never confidential clues; newest first. */
-  async listForOpen311(
+  /**
+   * What public feeds (Open311) may list: never a confidential clue, nor any case of a category that is
+   * confidential now, however it was filed; newest first.
+   */
+  async listPublic(
     db: Queryable,
     f: { numbers?: string[]; codes?: string[]; statuses?: CaseStatus[]; from: Date; to: Date; limit: number },
   ) {
-    const q = db('cases').where({ confidential: false }).andWhere('created_at', '>=', f.from).andWhere('created_at', '<=', f.to)
+    const q = db('cases')
+      .where({ confidential: false })
+      .whereNotIn('category_code', db('case_categories').select('code').where({ confidential: true }))
+      .andWhere('created_at', '>=', f.from)
+      .andWhere('created_at', '<=', f.to)
     if (f.numbers) q.whereIn('number', f.numbers)
     if (f.codes) q.whereIn('category_code', f.codes)
     if (f.statuses) q.whereIn('status', f.statuses)
-    return parseCases(await q.orderBy('id', 'desc').limit(f.limit))
+    return parseCases(await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit))
   },
 
   async incrementFollowers(db: Queryable, id: number) {

@@ -156,6 +156,18 @@ export const patrolTracksRepo = {
   async findTrack(db: Queryable, patrolId: number) {
     return one(TrackRow)(await db('patrol_tracks').where({ patrol_id: patrolId }).first())
   },
+  /** Ended patrols started before `before` whose track is still kept, oldest first. */
+  async keptBefore(db: Queryable, before: Date, limit: number): Promise<number[]> {
+    const rows = await db('patrols').whereNull('track_purged_at').andWhere('started_at', '<', before).andWhereNot({ status: 'running' })
+      .orderBy('started_at').limit(limit).select('id')
+    return rows.map((r: { id: unknown }) => Number(r.id))
+  },
+  /** Deletes a patrol's track (folded or still in batches) and marks the patrol, which itself stays. */
+  async deleteTrack(db: Queryable, patrolId: number, now: Date) {
+    await db('patrol_tracks').where({ patrol_id: patrolId }).delete()
+    await db('patrol_track_batches').where({ patrol_id: patrolId }).delete()
+    await db('patrols').where({ id: patrolId }).update({ track_purged_at: now })
+  },
   /** Replaces a finished patrol's batches with its one compact track row. */
   async fold(db: Queryable, t: { patrolId: number; pointCount: number; lastBatchSeq: number; points: Buffer }) {
     await db('patrol_tracks').insert({ patrol_id: t.patrolId, point_count: t.pointCount, last_batch_seq: t.lastBatchSeq, points: t.points })

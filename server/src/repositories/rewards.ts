@@ -117,4 +117,19 @@ export const rewardsRepo = {
   async putBackOne(db: Queryable, id: number) {
     await db('rewards').where({ id }).update({ stock_remaining: db.raw('stock_remaining + 1') })
   },
+  /** The regions each reward is handed over in (none listed: its own region), by reward id. */
+  async pickupRegionIds(db: Queryable, rewardIds: number[]): Promise<Map<number, number[]>> {
+    const found = new Map<number, number[]>()
+    if (rewardIds.length === 0) return found
+    const rows = await db('reward_pickup_regions').whereIn('reward_id', rewardIds).orderBy(['reward_id', 'region_id'])
+    for (const row of rows) {
+      const rewardId = Number(row.reward_id)
+      found.set(rewardId, [...(found.get(rewardId) ?? []), Number(row.region_id)])
+    }
+    return found
+  },
+  async setPickupRegions(db: Queryable, rewardId: number, regionIds: number[]) {
+    await db('reward_pickup_regions').where({ reward_id: rewardId }).delete()
+    if (regionIds.length) await db('reward_pickup_regions').insert(regionIds.map((region_id) => ({ reward_id: rewardId, region_id })))
+  },
 }

@@ -12,11 +12,13 @@ export const UploadRow = z.object({
   original_key: z.string(),
   case_id: z.coerce.number().int().nullable(),
   reward_id: z.coerce.number().int().nullable(),
+  /** Set once the original (with EXIF) was deleted: by the retention job, or when its owner closed their account. */
+  original_purged_at: z.union([z.date(), z.number(), z.string()]).nullable().default(null),
 })
 export type UploadRow = z.infer<typeof UploadRow>
 
 export const uploadsRepo = {
-  async insert(db: Queryable, row: Omit<UploadRow, 'case_id' | 'reward_id'> & { created_at: Date }) {
+  async insert(db: Queryable, row: Omit<UploadRow, 'case_id' | 'reward_id' | 'original_purged_at'> & { created_at: Date }) {
     await db('uploads').insert({ ...row, case_id: null, reward_id: null })
   },
   async findById(db: Queryable, id: string) {
@@ -47,6 +49,14 @@ export const uploadsRepo = {
   async unattachedBefore(db: Queryable, before: Date, limit: number) {
     return (await db('uploads').whereNull('case_id').whereNull('reward_id').andWhere('created_at', '<', before).orderBy('created_at').limit(limit))
       .map((r: unknown) => UploadRow.parse(r))
+  },
+  /** Uploads created before `before` whose original (with EXIF) is still kept, oldest first. */
+  async originalsBefore(db: Queryable, before: Date, limit: number) {
+    return (await db('uploads').whereNull('original_purged_at').andWhere('created_at', '<', before).orderBy('created_at').limit(limit))
+      .map((r: unknown) => UploadRow.parse(r))
+  },
+  async markOriginalPurged(db: Queryable, ids: string[], now: Date) {
+    if (ids.length) await db('uploads').whereIn('id', ids).whereNull('original_purged_at').update({ original_purged_at: now })
   },
   /** Deletes the row only while it is still unattached; false when a report or a reward took it meanwhile. */
   async deleteUnattached(db: Queryable, id: string) {

@@ -21,13 +21,20 @@ export async function demoRoute(s: TestServer, staffToken: string): Promise<Demo
   return { teamId: team.id, routeId: route.id, checkpoints: route.checkpoints }
 }
 
-/** A new resident who applied and was accepted into the team; returns their token. */
-export async function newVolunteer(s: TestServer, staffToken: string, teamId: number): Promise<string> {
+/**
+ * A new resident who applied and was accepted into the team and, unless told otherwise, agreed to their
+ * position being recorded on patrol (as the start page asks); returns their token.
+ */
+export async function newVolunteer(s: TestServer, staffToken: string, teamId: number, { consent = true } = {}): Promise<string> {
   const token = await s.http.residentToken()
   const applied = await s.http.post(`/api/patrol-teams/${teamId}/apply`, undefined, { token })
   if (applied.status !== 201) throw new Error(`apply failed: ${JSON.stringify(applied.body)}`)
   const accepted = await s.http.post(`/api/staff/patrol-memberships/${applied.body.id}/accept`, undefined, { token: staffToken })
   if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`)
+  if (consent) {
+    const agreed = await s.http.post('/api/me/consents', { kind: 'patrol_location', granted: true }, { token })
+    if (agreed.status !== 200) throw new Error(`consent failed: ${agreed.status} ${JSON.stringify(agreed.body)}`)
+  }
   return token
 }
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import pino from 'pino'
+import pino, { type Logger } from 'pino'
 import { createApp, type AnjuApp } from '../app'
 import { loadConfig, type Config } from '../config'
 import type { DbClient } from '../db/knex'
@@ -29,8 +29,8 @@ export interface TestServer {
  */
 export async function startTestServer(
   kind: DbClient,
-  { env = {}, seed = true, clock, mysqlUrl }: {
-    env?: Record<string, string>; seed?: boolean; clock?: Clock; mysqlUrl?: string
+  { env = {}, seed = true, clock, mysqlUrl, logger }: {
+    env?: Record<string, string>; seed?: boolean; clock?: Clock; mysqlUrl?: string; logger?: Logger
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(kind, { mysqlUrl })
@@ -47,13 +47,15 @@ export async function startTestServer(
     ...env,
   })
   config.database = database.config
-  const app = createApp(config, { db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock })
+  const app = createApp(config, { db: database.db, logger: logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock })
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
   // Longer than any test's pause between requests, so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // The port is known only now: absolute URLs (photo links, Open311) point at this server unless a test says otherwise.
+  if (!env.PUBLIC_BASE_URL) config.publicBaseUrl = url
   return {
     url, app, database, config, wechat,
     http: createHttpClient(url),

@@ -85,6 +85,7 @@ export const SubmitReportInput = z
     location: ReportLocation,
     plate: PlateNumber.optional(),
     anonymous: z.boolean().default(false),
+    publicPhotos: z.boolean().default(false).describe('同意在公开数据（Open311 等）中展示照片（去除位置信息后的副本）；默认不同意'),
     occurredAt: z.iso.datetime({ offset: true, message: '发生时间格式有误' }),
     gridId: z.number().int().positive().optional().describe('居民确认或更正的网格（须在位置附近）；不填则按位置确定'),
     followCaseId: z.number().int().positive().optional()
@@ -93,7 +94,10 @@ export const SubmitReportInput = z
   .meta({ id: 'SubmitReportInput' })
 export type SubmitReportInput = z.input<typeof SubmitReportInput>
 
-export const PhotoView = z.object({ id: z.string(), url: z.string() })
+export const PhotoView = z.object({
+  id: z.string(),
+  url: z.string().describe('签名链接（绝对地址，只发给有权查看的人，短时有效；过期后重新获取案件即可）'),
+})
 
 export const CaseEventView = z
   .object({

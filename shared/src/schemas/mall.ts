@@ -12,7 +12,7 @@ export const RewardView = z
     title: z.string(),
     description: z.string(),
     imageUploadId: z.string().nullable().describe('礼品图片的上传编号，没有图片时为 null'),
-    imageUrl: z.string().describe('礼品图片地址（与照片一样按编号提供，无需登录）；没有图片时为空字符串'),
+    imageUrl: z.string().describe('礼品图片的签名链接（与照片一样短时有效，无需登录即可加载）；没有图片时为空字符串'),
     pointsCost: z.number().int(),
     stockTotal: z.number().int(),
     stockRemaining: z.number().int(),
@@ -22,6 +22,7 @@ export const RewardView = z
     pickupPlace: z.string(),
     pickupInstructions: z.string(),
     pickupDays: z.number().int().describe('兑换后须在几天内凭领取码领取，逾期自动取消并退回积分'),
+    pickupRegions: z.array(RegionRef).describe('在哪些区域交付：这些区域（及其上级）的工作人员核销领取码'),
     region: RegionRef,
     status: RewardStatus,
     /** Null when the caller may redeem it now; otherwise why not, in Chinese. */
@@ -58,6 +59,12 @@ export const RewardInput = z
     validUntil: isoDate,
     pickupPlace: z.string().trim().min(2, '请填写领取地点').max(128),
     pickupInstructions: z.string().trim().max(255).default(''),
+    pickupRegionIds: z
+      .array(z.number().int().positive())
+      .min(1, '请选择领取地点所在区域')
+      .max(200)
+      .optional()
+      .describe('交付礼品的区域（须在适用范围内），例如“各街道综治中心”列出各街道；不传时为适用范围本身，修改时不传则保留'),
   })
   .refine((r) => new Date(r.validUntil) > new Date(r.validFrom), { message: '结束时间须晚于开始时间', path: ['validUntil'] })
   .meta({ id: 'RewardInput' })

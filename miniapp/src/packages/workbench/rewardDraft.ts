@@ -1,5 +1,4 @@
 import { RewardInput, type RewardView } from '@anju/shared'
-import { API_BASE } from '../../api'
 import { formatDate } from '../../utils/format'
 
 /** A reward's picture in the form: what to show, and its upload's id once the server has it (null while it uploads). */
@@ -55,7 +54,7 @@ export function blankDraft(regionId: number | null): Draft {
 export function draftOf(reward: RewardView): Draft {
   return {
     title: reward.title, description: reward.description,
-    image: reward.imageUploadId ? { src: API_BASE + reward.imageUrl, uploadId: reward.imageUploadId } : null,
+    image: reward.imageUploadId ? { src: reward.imageUrl, uploadId: reward.imageUploadId } : null,
     pointsCost: String(reward.pointsCost), stock: String(reward.stockTotal),
     perResidentLimit: String(reward.perResidentLimit), validFrom: formatDate(reward.validFrom), validUntil: formatDate(reward.validUntil),
     regionId: reward.region.id, pickupPlace: reward.pickupPlace, pickupInstructions: reward.pickupInstructions,

@@ -7,6 +7,7 @@ import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { HOME_PAGE } from '../../hooks/session'
 import { platform } from '../../platform'
+import { ACCOUNT_PAGES } from '../../utils/routes'
 import './index.scss'
 
 type Method = 'wechat' | 'dev' | 'staff'
@@ -68,7 +69,7 @@ export default function LoginPage() {
           >
             微信一键登录
           </Button>
-          <Text className='muted login__note'>登录即表示同意《安居隐私保护指引》，我们不会获取您的手机号</Text>
+          <Text className='muted login__note'>我们不会获取您的手机号</Text>
         </Section>
       ) : null}
 
@@ -132,6 +133,13 @@ export default function LoginPage() {
           工作人员登录
         </Button>
       </Section>
+
+      <View className='login__agreement'>
+        <Text>登录即表示您已阅读并同意</Text>
+        <Text id='login-terms' className='login__link' onClick={() => Taro.navigateTo({ url: ACCOUNT_PAGES.terms })}>《用户协议》</Text>
+        <Text>和</Text>
+        <Text id='login-privacy' className='login__link' onClick={() => Taro.navigateTo({ url: ACCOUNT_PAGES.privacy })}>《隐私政策》</Text>
+      </View>
     </Screen>
   )
 }

@@ -6,7 +6,7 @@ import { ElderModeSwitch } from '../../components/ElderMode'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { goToLogin, useFreshUser, useRequireSession } from '../../hooks/session'
-import { WORKBENCH_PAGES } from '../../utils/routes'
+import { ACCOUNT_PAGES, WORKBENCH_PAGES } from '../../utils/routes'
 import './index.scss'
 
 const WORKBENCH_PAGE = '/packages/workbench/pages/index/index'
@@ -60,6 +60,24 @@ export default function MePage() {
 
       <Section className='me__elder'>
         <ElderModeSwitch />
+      </Section>
+
+      <Section className='me__entries'>
+        <View id='my-data-entry' className='entry' onClick={() => Taro.navigateTo({ url: ACCOUNT_PAGES.data })}>
+          <Text className='entry__label'>我的数据</Text>
+          <Text className='entry__hint'>查看、导出个人信息，注销账号</Text>
+          <Text className='entry__arrow'>›</Text>
+        </View>
+        <View id='privacy-entry' className='entry' onClick={() => Taro.navigateTo({ url: ACCOUNT_PAGES.privacy })}>
+          <Text className='entry__label'>隐私政策</Text>
+          <Text className='entry__hint' />
+          <Text className='entry__arrow'>›</Text>
+        </View>
+        <View id='terms-entry' className='entry' onClick={() => Taro.navigateTo({ url: ACCOUNT_PAGES.terms })}>
+          <Text className='entry__label'>用户协议</Text>
+          <Text className='entry__hint' />
+          <Text className='entry__arrow'>›</Text>
+        </View>
       </Section>
 
       <Button id='logout' className='btn btn--danger me__logout' onClick={logout}>

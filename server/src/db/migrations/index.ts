@@ -11,6 +11,8 @@ import * as accountSecurity from './20261126_14x_001_account_security'
 import * as consoleRollups from './20261126_16x_001_rollups'
 import * as safetyIndex from './20261126_16x_002_safety_index'
 import * as outboxDestinations from './20261126_110_outbox_destinations'
+import * as privacy from './20261126_13x_privacy'
+import * as rewardPickupRegions from './20261126_13x_reward_pickup_regions'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -29,6 +31,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_16x_001_rollups': consoleRollups,
   '20261126_16x_002_safety_index': safetyIndex,
   '20261126_110_outbox_destinations': outboxDestinations,
+  '20261126_13x_privacy': privacy,
+  '20261126_13x_reward_pickup_regions': rewardPickupRegions,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,10 +1,12 @@
 import { approveAward, proposeAward } from '../../awards'
 import { awardsRepo } from '../../repositories/awards'
 import { regionsRepo } from '../../repositories/regions'
+import { rewardsRepo } from '../../repositories/rewards'
 import { usersRepo } from '../../repositories/users'
 import type { Db } from '../knex'
 
 const DAY = 24 * 60 * 60 * 1000
+const STREET_CENTRES = '各街道综治中心'
 
 /** Award policy, a few rewards, and points for the demo resident. Idempotent. */
 export async function seedPoints(db: Db): Promise<void> {
@@ -27,8 +29,8 @@ export async function seedPoints(db: Db): Promise<void> {
         { region: xfl, title: '洗衣液一瓶', description: '2kg 装洗衣液，感谢您为社区平安出力。', cost: 100, stock: 20, limit: 2, place: '幸福里社区服务中心一楼', note: '工作日 9:00–17:00 凭领取码领取' },
         { region: xfl, title: '社区理发券', description: '社区便民理发点单次理发券。', cost: 60, stock: 30, limit: 1, place: '幸福里便民理发点', note: '出示领取码即可使用' },
         { region: hp, title: '和平社区环保袋', description: '可重复使用的帆布环保袋。', cost: 40, stock: 50, limit: 2, place: '和平社区居委会', note: '' },
-        { region: city, title: '公交卡充值 20 元', description: '全市通用公交卡充值。', cost: 300, stock: 50, limit: 1, place: '各街道综治中心', note: '携带公交卡与领取码' },
-        { region: city, title: '平安志愿者马甲', description: '印有"平安湘潭"字样的志愿者马甲。', cost: 200, stock: 10, limit: 1, place: '各街道综治中心', note: '' },
+        { region: city, title: '公交卡充值 20 元', description: '全市通用公交卡充值。', cost: 300, stock: 50, limit: 1, place: STREET_CENTRES, note: '携带公交卡与领取码' },
+        { region: city, title: '平安志愿者马甲', description: '印有"平安湘潭"字样的志愿者马甲。', cost: 200, stock: 10, limit: 1, place: STREET_CENTRES, note: '' },
       ]
       for (const r of rewards) {
         await trx('rewards').insert({
@@ -40,6 +42,12 @@ export async function seedPoints(db: Db): Promise<void> {
         })
       }
     }
+
+    // 各街道综治中心: each street's centre hands the city's rewards out (set once, also on databases seeded before).
+    const streets = (await regionsRepo.listSubtree(trx, city)).filter((r) => r.level === 'street').map((r) => r.id)
+    const atStreetCentres = await trx('rewards').where({ region_id: city.id, pickup_place: STREET_CENTRES }).pluck('id')
+    const placed = await rewardsRepo.pickupRegionIds(trx, atStreetCentres.map(Number))
+    for (const id of atStreetCentres.map(Number)) if (!placed.has(id)) await rewardsRepo.setPickupRegions(trx, id, streets)
 
     const resident = await usersRepo.findByOpenid(trx, 'dev:demo')
     if (!resident) return

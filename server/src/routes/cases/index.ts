@@ -41,7 +41,7 @@ export function caseRoutes(router: AppRouter) {
     return transact(async (trx) => {
       const { caseId, duplicate } = await submitReport({ trx, actor, input: body, limits: services.config.gridLoop })
       const c = (await casesRepo.findById(trx, caseId))!
-      return { case: await caseView(trx, actor, c), duplicate }
+      return { case: await caseView(trx, actor, services.photoLinks, c), duplicate }
     })
   })
 
@@ -56,7 +56,7 @@ export function caseRoutes(router: AppRouter) {
 
   route(router, api.myCases, async (ctx, { actor, query }) => {
     const rows = await casesRepo.listFollowedBy(ctx.services.db, actor.id, query.cursor ? Number(query.cursor) : undefined, query.limit)
-    return { items: await caseViews(ctx.services.db, actor, rows), next: nextCursor(rows, query.limit) }
+    return { items: await caseViews(ctx.services.db, actor, ctx.services.photoLinks, rows), next: nextCursor(rows, query.limit) }
   })
 
   route(router, api.staffCases, async (ctx, { actor, query }) => {
@@ -67,7 +67,7 @@ export function caseRoutes(router: AppRouter) {
       status: query.status, colour: query.colour, overdue: query.overdue,
       beforeId: query.cursor ? Number(query.cursor) : undefined, limit: query.limit,
     })
-    return { items: await caseViews(ctx.services.db, actor, rows), next: nextCursor(rows, query.limit) }
+    return { items: await caseViews(ctx.services.db, actor, ctx.services.photoLinks, rows), next: nextCursor(rows, query.limit) }
   })
 
   route(router, api.caseDetail, async (ctx, { actor, params }) => {
@@ -75,15 +75,15 @@ export function caseRoutes(router: AppRouter) {
     const c = await casesRepo.findById(db, params.id)
     if (!c) throw errors.notFound()
     if (!canHandle(actor, c) && !(await caseFollowersRepo.find(db, c.id, actor.id))) throw errors.notFound()
-    return caseDetailView(db, actor, c)
+    return caseDetailView(db, actor, ctx.services.photoLinks, c)
   })
 
   route(router, api.caseAction, async (ctx, { actor, params, body, transact }) =>
-    transact(async (trx) => caseView(trx, actor, await transitionCase({ trx, actor, caseId: params.id, input: body }))),
+    transact(async (trx) => caseView(trx, actor, ctx.services.photoLinks, await transitionCase({ trx, actor, caseId: params.id, input: body }))),
   )
 
   route(router, api.regradeCase, async (ctx, { actor, params, body, transact }) =>
-    transact(async (trx) => caseView(trx, actor, await regradeCase({ trx, actor, caseId: params.id, input: body }))),
+    transact(async (trx) => caseView(trx, actor, ctx.services.photoLinks, await regradeCase({ trx, actor, caseId: params.id, input: body }))),
   )
 
   route(router, api.caseMetrics, async (ctx, { actor, query }) => {

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/knex'
 import type { LikelyDuplicate } from '../../commands/duplicateCandidates'
 import type { NearbyGridArea } from '../../commands/locateGrid'
 import { allowedCaseActions, canHandle, caseResource } from '../../commands/transitionCase'
+import type { PhotoLinks } from '../../lib/photoLinks'
 import { can, type Actor } from '../../policies'
 import { presentCase, presentCaseDetail, presentDuplicateCandidate, presentNearbyGrid, type CaseViewContext } from '../../presenters/cases'
 import { caseEventsRepo, caseFollowersRepo, type CaseEventRow } from '../../repositories/caseActivity'
@@ -17,7 +18,7 @@ async function usersByIds(db: Queryable, ids: number[]) {
 }
 
 /** Loads, in bulk, what presenting these cases to `actor` needs. */
-async function contextFor(db: Queryable, actor: Actor, cases: CaseRow[], events: CaseEventRow[] = []): Promise<CaseViewContext> {
+async function contextFor(db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[], events: CaseEventRow[] = []): Promise<CaseViewContext> {
   const categories = await categoriesRepo.findByCodes(db, [...new Set(cases.map((c) => c.category_code))])
   const regions = await regionsRepo.findByIds(db, [...new Set(cases.flatMap((c) => [c.region_id, c.grid_id]))])
   const users = await usersByIds(db, [
@@ -38,22 +39,24 @@ async function contextFor(db: Queryable, actor: Actor, cases: CaseRow[], events:
     seesReporter: (c) => c.reporter_id === actor.id || can(actor, 'case.seeReporter', caseResource(c)),
     actions: (c) => allowedCaseActions(actor, c),
     viewerId: actor.id,
+    photoUrl: links.forViewer(actor.id),
     now: new Date(),
   }
 }
 
-export async function caseViews(db: Queryable, actor: Actor, cases: CaseRow[]) {
-  const ctx = await contextFor(db, actor, cases)
+/** Cases as `actor` may see them; `links` signs their photos for this viewer only. */
+export async function caseViews(db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[]) {
+  const ctx = await contextFor(db, actor, links, cases)
   return cases.map((c) => presentCase(c, ctx))
 }
 
-export async function caseView(db: Queryable, actor: Actor, c: CaseRow) {
-  return (await caseViews(db, actor, [c]))[0]!
+export async function caseView(db: Queryable, actor: Actor, links: PhotoLinks, c: CaseRow) {
+  return (await caseViews(db, actor, links, [c]))[0]!
 }
 
-export async function caseDetailView(db: Queryable, actor: Actor, c: CaseRow) {
+export async function caseDetailView(db: Queryable, actor: Actor, links: PhotoLinks, c: CaseRow) {
   const events = await caseEventsRepo.listForCase(db, c.id)
-  return presentCaseDetail(c, events, await contextFor(db, actor, [c], events))
+  return presentCaseDetail(c, events, await contextFor(db, actor, links, [c], events))
 }
 
 /** Candidates as a resident may see them: category, status, when, how far, and who handles it. */

@@ -56,7 +56,7 @@ export function consoleRoutes(router: AppRouter) {
     const page = rows.slice(0, query.limit)
     const last = page.at(-1)
     return {
-      items: await caseViews(db, actor, page),
+      items: await caseViews(db, actor, ctx.services.photoLinks, page),
       next: rows.length > query.limit && last ? cursorOf(last.created_at.getTime(), last.id) : null,
     }
   })
@@ -81,7 +81,7 @@ export function consoleRoutes(router: AppRouter) {
     const last = page.at(-1)
     return {
       counts,
-      items: await caseViews(db, actor, page.map((r) => r.row)),
+      items: await caseViews(db, actor, ctx.services.photoLinks, page.map((r) => r.row)),
       next: rows.length > query.limit && last ? cursorOf(last.deadline.getTime(), last.row.id) : null,
     }
   })

@@ -2,7 +2,8 @@ import { api } from '@anju/shared'
 import { cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
 import { residencyBlock } from '../../commands/community'
 import { archiveReward, createReward, updateReward } from '../../commands/rewards'
-import type { Config } from '../../config'
+import type { Services } from '../../context'
+import type { PhotoUrlFor } from '../../lib/photoLinks'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { authorize, can, requireReviewer, type Actor } from '../../policies'
@@ -18,39 +19,54 @@ interface CatalogueView {
   pickupDays: number
   /** The resident browsing the mall: each reward then says how many of it they already hold. */
   resident?: Actor
+  /** Signed picture links for whoever is looking. */
+  photoUrl: PhotoUrlFor
   /** How recently the resident moved community, if they did: a community's own rewards wait for it. */
   residency?: { user: Pick<UserRow, 'community_since'>; minDays: number }
 }
 
-function catalogueView(config: Config, resident?: Actor, user?: UserRow): CatalogueView {
-  const residency = user ? { user, minDays: config.community.rewardMinDays } : undefined
-  return { now: new Date(), pickupDays: config.redemptionPickupDays, resident, residency }
+/**
+ * The catalogue as `viewer` sees it; pass `resident` (and their row, for how long they have lived in their
+ * community) when the viewer browses the mall as one.
+ */
+function catalogueView(
+  services: Pick<Services, 'config' | 'photoLinks'>, viewer: Actor, resident?: { actor: Actor; user: UserRow | undefined },
+): CatalogueView {
+  const now = new Date()
+  return {
+    now, pickupDays: services.config.redemptionPickupDays, resident: resident?.actor,
+    photoUrl: services.photoLinks.forViewer(viewer.id, now),
+    residency: resident?.user ? { user: resident.user, minDays: services.config.community.rewardMinDays } : undefined,
+  }
 }
 
-async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident, residency }: CatalogueView) {
-  const regions = new Map((await regionsRepo.findByIds(db, [...new Set(rows.map((r) => r.region_id))])).map((r) => [r.id, r]))
+async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident, photoUrl, residency }: CatalogueView) {
+  const pickups = await rewardsRepo.pickupRegionIds(db, rows.map((r) => r.id))
+  const regionIds = new Set([...rows.map((r) => r.region_id), ...[...pickups.values()].flat()])
+  const regions = new Map((await regionsRepo.findByIds(db, [...regionIds])).map((r) => [r.id, r]))
   const held = resident ? await redemptionsRepo.countHeldByReward(db, resident.id, rows.map((r) => r.id)) : null
   return rows.map((r) =>
-    presentReward(r, regions.get(r.region_id)!, {
+    presentReward(r, regions.get(r.region_id)!, (pickups.get(r.id) ?? []).map((id) => regions.get(id)!), {
       unavailableReason: rewardUnavailableReason(r, now)
         ?? (residency && residencyBlock(residency.user, regions.get(r.region_id)!, residency.minDays, now)?.message) ?? null,
       redeemedByMe: held ? (held.get(r.id) ?? 0) : null,
       pickupDays,
+      photoUrl,
     }),
   )
 }
 
 /**
- * A redemption found by its code, if the actor's region covers the reward. A code outside the region reads
- * exactly like one that does not exist: 领取码无效.
+ * A redemption found by its code, if the actor works where the reward is handed over (a pickup region, or the
+ * reward's own region when none is set, or above one). Any other code reads exactly like one that does not
+ * exist: 领取码无效.
  */
 async function fulfillable(db: Queryable, actor: Actor, code: string) {
   const redemption = await redemptionsRepo.findByCode(db, code)
   const reward = redemption && (await rewardsRepo.findById(db, redemption.reward_id))
-  const region = reward && (await regionsRepo.findById(db, reward.region_id))
-  if (!redemption || !reward || !region || !can(actor, 'redemption.fulfil', { regionPath: region.path })) {
-    throw errors.pickupCodeInvalid()
-  }
+  const pickupIds = reward ? ((await rewardsRepo.pickupRegionIds(db, [reward.id])).get(reward.id) ?? [reward.region_id]) : []
+  const pickupPaths = (await regionsRepo.findByIds(db, pickupIds)).map((r) => r.path)
+  if (!redemption || !reward || !can(actor, 'redemption.fulfil', { pickupPaths })) throw errors.pickupCodeInvalid()
   return { redemption, reward }
 }
 
@@ -61,18 +77,18 @@ async function managedReward(db: Queryable, rewardId: number, view: CatalogueVie
 
 export function mallRoutes(router: AppRouter) {
   route(router, api.rewards, async (ctx, { actor }) => {
-    const { db, config } = ctx.services
+    const { db } = ctx.services
     const rows = await rewardsRepo.listActiveIn(db, await rewardScopeOf(db, actor))
-    const view = catalogueView(config, actor, await usersRepo.findById(db, actor.id))
+    const view = catalogueView(ctx.services, actor, { actor, user: await usersRepo.findById(db, actor.id) })
     const items = await presentRewards(db, rows, view)
     return { items: items.filter((r) => new Date(r.validUntil) > view.now) }
   })
 
   route(router, api.reward, async (ctx, { actor, params }) => {
-    const { db, config } = ctx.services
+    const { db } = ctx.services
     const row = await rewardsRepo.findById(db, params.id)
     if (!row || !(await rewardScopeOf(db, actor)).includes(row.region_id)) throw errors.notFound()
-    return (await presentRewards(db, [row], catalogueView(config, actor, await usersRepo.findById(db, actor.id))))[0]!
+    return (await presentRewards(db, [row], catalogueView(ctx.services, actor, { actor, user: await usersRepo.findById(db, actor.id) })))[0]!
   })
 
   route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
@@ -116,20 +132,20 @@ export function mallRoutes(router: AppRouter) {
 
   route(router, api.staffRewards, async (ctx, { actor }) => {
     requireReviewer(actor)
-    const { db, config } = ctx.services
-    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), catalogueView(config)) }
+    const { db } = ctx.services
+    return { items: await presentRewards(db, await rewardsRepo.listInSubtree(db, actor.region.path), catalogueView(ctx.services, actor)) }
   })
 
   route(router, api.createReward, async (ctx, { actor, body, transact }) =>
-    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), catalogueView(ctx.services.config))),
+    transact(async (trx) => managedReward(trx, await createReward(trx, { actor, input: body }), catalogueView(ctx.services, actor))),
   )
 
   route(router, api.updateReward, async (ctx, { actor, params, body, transact }) =>
-    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), catalogueView(ctx.services.config))),
+    transact(async (trx) => managedReward(trx, await updateReward(trx, { actor, rewardId: params.id, input: body }), catalogueView(ctx.services, actor))),
   )
 
   route(router, api.archiveReward, async (ctx, { actor, params, transact }) =>
-    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), catalogueView(ctx.services.config))),
+    transact(async (trx) => managedReward(trx, await archiveReward(trx, { actor, rewardId: params.id }), catalogueView(ctx.services, actor))),
   )
 
   route(router, api.lookupRedemption, async (ctx, { actor, params }) => {

@@ -171,6 +171,57 @@ describe.each(testDatabaseKinds())('rewards mall on %s', (kind) => {
     expect(staffView).toMatchObject({ redeemedByMe: null })
   })
 
+  it('lets the street centres hand out a city reward picked up at 各街道综治中心, not community staff', async () => {
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 300)
+    const items = (await s.http.get('/api/rewards', { token: r.token })).body.items as { id: number; title: string; pickupPlace: string; pickupRegions: { name: string; level: string }[] }[]
+    const card = items.find((i) => i.title === '公交卡充值 20 元')!
+    expect(card.pickupPlace).toBe('各街道综治中心')
+    expect(card.pickupRegions.map((p) => p.level)).toEqual(card.pickupRegions.map(() => 'street'))
+    expect(card.pickupRegions.map((p) => p.name)).toContain('建设路街道')
+    const red = await s.http.post(`/api/rewards/${card.id}/redeem`, undefined, { token: r.token })
+    expect(red.status).toBe(201)
+    const code = red.body.code as string
+
+    for (const who of ['staff', 'staff2', 'grid']) {
+      const seen = await s.http.get(`/api/staff/redemptions/by-code/${code}`, { token: await s.http.staffToken(who) })
+      expect(seen.status).toBe(404)
+    }
+    const centre = await s.http.staffToken('centre')
+    const looked = await s.http.get(`/api/staff/redemptions/by-code/${code}`, { token: centre })
+    expect(looked.status).toBe(200)
+    expect(looked.body).toMatchObject({ status: 'reserved', actions: ['fulfil'] })
+    const done = await s.http.post('/api/staff/redemptions/fulfil', { code }, { token: centre, idempotencyKey: `fulfil-${code}` })
+    expect(done.status).toBe(200)
+    expect(done.body.status).toBe('fulfilled')
+  })
+
+  it('takes pickup regions with a reward: inside its scope only; a community reward stays with its community and street', async () => {
+    const admin = await s.http.staffToken('admin')
+    const streetId = await s.make.regionId('XT-YT-JSL')
+    const input = {
+      regionId: await s.make.regionId('XT'), title: '平安台历', description: '', pointsCost: 10, stock: 3, perResidentLimit: 1,
+      validFrom: new Date(Date.now() - 1000).toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      pickupPlace: '建设路街道综治中心', pickupRegionIds: [streetId],
+    }
+    const created = await s.http.post('/api/staff/rewards', input, { token: admin })
+    expect(created.status).toBe(201)
+    expect(created.body.pickupRegions).toEqual([{ id: streetId, name: '建设路街道', level: 'street' }])
+    const staff = await s.http.staffToken('staff')
+    const outside = await s.http.post('/api/staff/rewards', {
+      ...input, regionId: await s.make.regionId('XT-YT-JSL-XFL'), pickupRegionIds: [await s.make.regionId('XT-YT-JSL-HP')],
+    }, { token: staff })
+    expect(outside.status).toBe(400)
+    expect(outside.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ path: 'pickupRegionIds' }] } })
+
+    // Without pickup regions a reward is handed out where it belongs: its community, and the street above it.
+    const r = await s.make.resident()
+    await s.make.givePoints(r.id, 10)
+    const red = await s.http.post(`/api/rewards/${await s.make.reward({ cost: 10 })}/redeem`, undefined, { token: r.token })
+    expect((await s.http.get(`/api/staff/redemptions/by-code/${red.body.code}`, { token: await s.http.staffToken('centre') })).status).toBe(200)
+    expect((await s.http.get(`/api/staff/redemptions/by-code/${red.body.code}`, { token: await s.http.staffToken('staff2') })).status).toBe(404)
+  })
+
   it('expires an unclaimed redemption after its window, refunding once; pickup is then refused', async () => {
     const r = await s.make.resident()
     await s.make.givePoints(r.id, 10)

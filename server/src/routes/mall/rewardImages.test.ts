@@ -37,8 +37,9 @@ describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
     }
   }
 
+  const signedLinkTo = (id: string) => expect.stringMatching(new RegExp(`^${s.config.publicBaseUrl}/api/files/${id}\\?v=\\d+&e=\\d+&s=[\\w-]+$`))
   const fetchImage = async (url: string) => {
-    const res = await fetch(`${s.url}${url}`)
+    const res = await fetch(url)
     return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) }
   }
 
@@ -46,12 +47,12 @@ describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
     const image = await upload(staff)
     const created = await s.http.post('/api/staff/rewards', await rewardInput({ imageUploadId: image.id }), { token: staff })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ imageUploadId: image.id, imageUrl: `/api/files/${image.id}` })
+    expect(created.body).toMatchObject({ imageUploadId: image.id, imageUrl: signedLinkTo(image.id) })
     expect(await uploadRow(image.id)).toMatchObject({ reward_id: created.body.id, case_id: null })
 
     const resident = await s.make.resident()
     const seen = await s.http.get(`/api/rewards/${created.body.id}`, { token: resident.token })
-    expect(seen.body.imageUrl).toBe(`/api/files/${image.id}`)
+    expect(seen.body.imageUrl).toEqual(signedLinkTo(image.id))
     const served = await fetchImage(seen.body.imageUrl)
     expect(served.status).toBe(200)
     expect(served.type).toBe('image/png')
@@ -67,7 +68,7 @@ describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
     const second = await upload(staff, '#1677ff')
     const changed = await s.http.post(`/api/staff/rewards/${created.id}`, await rewardInput({ imageUploadId: second.id, stock: 6 }), { token: staff })
     expect(changed.status).toBe(200)
-    expect(changed.body).toMatchObject({ imageUploadId: second.id, imageUrl: `/api/files/${second.id}`, stockTotal: 6 })
+    expect(changed.body).toMatchObject({ imageUploadId: second.id, imageUrl: signedLinkTo(second.id), stockTotal: 6 })
     expect(await uploadRow(first.id)).toMatchObject({ reward_id: null })
     expect(await uploadRow(second.id)).toMatchObject({ reward_id: created.id })
 
@@ -76,7 +77,7 @@ describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
     expect((await s.http.post(`/api/staff/rewards/${created.id}`, await rewardInput({ imageUploadId: second.id }), { token: centre })).body.imageUploadId).toBe(second.id)
     // A caller that does not know about pictures keeps it.
     expect((await s.http.post(`/api/staff/rewards/${created.id}`, await rewardInput({ imageUrl: 'https://example.com/x.png' }), { token: staff })).body)
-      .toMatchObject({ imageUploadId: second.id, imageUrl: `/api/files/${second.id}` })
+      .toMatchObject({ imageUploadId: second.id, imageUrl: signedLinkTo(second.id) })
 
     const tomorrow = new Date(Date.now() + UNATTACHED_UPLOAD_TTL_MS + 60_000)
     await sweepUploads(s.app.services, tomorrow, s.app.services.files)

@@ -73,7 +73,7 @@ export function notificationRoutes(router: AppRouter) {
     const { db } = ctx.services
     const owner = actor.role === 'grid_worker' ? { kind: 'worker' as const, userId: actor.id } : { kind: 'region' as const, path: actor.region.path }
     const rows = await caseTodoRepo.nearestDeadlines(db, owner, 20)
-    const views = await caseViews(db, actor, rows)
+    const views = await caseViews(db, actor, ctx.services.photoLinks, rows)
     return {
       counts: await caseTodoRepo.counts(db, owner),
       items: views.map((v, i) => {

@@ -63,7 +63,7 @@ export async function loadPatrolSummaries(db: Queryable, patrols: PatrolRow[]): 
 }
 
 /** The whole track of a patrol, running (its batches) or finished (its one folded row), in upload order. */
-export async function trackOf(db: Queryable, patrol: PatrolRow): Promise<TrackPoint[]> {
+export async function trackOf(db: Queryable, patrol: Pick<PatrolRow, 'id'>): Promise<TrackPoint[]> {
   const folded = await patrolTracksRepo.findTrack(db, patrol.id)
   if (folded) return decodeTrack(folded.points)
   return (await patrolTracksRepo.batchesOf(db, patrol.id)).flatMap((b) => decodeTrack(b.points))

@@ -61,24 +61,29 @@ export function uploadRoutes(router: AppRouter) {
     await files.put(row.public_key, clean.bytes)
     return transact(async (trx) => {
       await uploadsRepo.insert(trx, { ...row, created_at: new Date() })
-      return presentUpload({ ...row, case_id: null, reward_id: null })
+      return presentUpload({ ...row, case_id: null, reward_id: null, original_purged_at: null }, ctx.services.photoLinks.forViewer(actor.id))
     })
   })
 
-  // Served by unguessable id without a token, because mini program <image> tags cannot send one.
-  router.get('/api/files/:id', async function publicFile(ctx) {
+  // Mini program <image> tags cannot send a token, so photos are served by signed links that presenters issue
+  // only to viewers entitled to them. A forged link reads as "not found"; a genuine one past its time says so.
+  router.get('/api/files/:id', async function signedFile(ctx) {
     const params = UploadIdParam.safeParse(ctx.params)
     if (!params.success) throw errors.notFound()
+    const now = new Date()
+    const link = ctx.services.photoLinks.check(params.data.id, ctx.query, now)
+    if (link === 'forged') throw errors.notFound()
+    if (link === 'expired') throw errors.fileLinkExpired()
     const upload = await uploadsRepo.findById(ctx.services.db, params.data.id)
     const bytes = upload ? await ctx.services.files.get(upload.public_key) : null
     if (!upload || !bytes) throw errors.notFound()
-    ctx.set('Cache-Control', 'private, max-age=31536000, immutable')
-    ctx.set('X-Content-Type-Options', 'nosniff')
+    const secondsLeft = Math.max(0, Math.floor((Number(ctx.query.e) * 1000 - now.getTime()) / 1000))
+    ctx.set('Cache-Control', `private, max-age=${secondsLeft}`)
     ctx.type = upload.content_type
     ctx.body = bytes
   })
 
-  // The original, EXIF and all: the centre, for a case in its region.
+  // The original, EXIF and all: the centre, for a case in its region, until the retention job deletes it.
   router.get('/api/files/:id/original', async function originalFile(ctx) {
     const actor = requireActor(ctx)
     const params = UploadIdParam.safeParse(ctx.params)
@@ -87,6 +92,7 @@ export function uploadRoutes(router: AppRouter) {
     const upload = await uploadsRepo.findById(db, params.data.id)
     const c = upload?.case_id ? await casesRepo.findById(db, upload.case_id) : undefined
     if (!upload || !c || actor.role !== 'centre' || !can(actor, 'case.handle', caseResource(c))) throw errors.notFound()
+    if (upload.original_purged_at !== null) throw errors.notFound()
     const bytes = await files.get(upload.original_key)
     if (!bytes) throw errors.notFound()
     ctx.set('Cache-Control', 'private, no-store')

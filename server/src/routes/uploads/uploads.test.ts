@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sweepUploads, UNATTACHED_UPLOAD_TTL_MS } from '../../jobs/sweepUploads'
 import { fileReport, jpegWithGps, uploadPhoto } from '../../testing/cases'
 import { testDatabaseKinds } from '../../testing/databases'
@@ -20,10 +20,13 @@ describe.each(testDatabaseKinds())('photo uploads on %s', (kind) => {
     fs.rmSync(uploadDir, { recursive: true, force: true })
   })
 
+  /** Fetches a link as an <image> tag would: no token unless one is given. */
   const fetchBytes = async (url: string, token?: string) => {
-    const res = await fetch(`${s.url}${url}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
-    return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) }
+    const res = await fetch(url.startsWith('http') ? url : `${s.url}${url}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+    const bytes = Buffer.from(await res.arrayBuffer())
+    return { status: res.status, type: res.headers.get('content-type'), bytes, json: () => JSON.parse(bytes.toString()), headers: res.headers }
   }
+  const originalOf = (id: string) => `/api/files/${id}/original`
 
   it('re-encodes a photo without its EXIF, keeping the original for the centre only', async () => {
     const resident = await s.http.residentToken()
@@ -42,14 +45,79 @@ describe.each(testDatabaseKinds())('photo uploads on %s', (kind) => {
 
     const filed = await fileReport(s, resident, { photoIds: [up.body.id] })
     expect(filed.status).toBe(201)
-    expect(filed.body.case.photos).toEqual([{ id: up.body.id, url: up.body.url }])
+    expect(filed.body.case.photos).toEqual([{ id: up.body.id, url: expect.stringContaining(`/api/files/${up.body.id}?`) }])
 
     const centre = await s.http.staffToken('centre')
-    const forCentre = await fetchBytes(`${up.body.url}/original`, centre)
+    const forCentre = await fetchBytes(originalOf(up.body.id), centre)
     expect(forCentre.status).toBe(200)
     expect((await sharp(forCentre.bytes).metadata()).exif).toBeDefined()
-    expect((await fetchBytes(`${up.body.url}/original`, await s.http.staffToken('staff'))).status).toBe(404)
-    expect((await fetchBytes(`${up.body.url}/original`, resident)).status).toBe(404)
+    expect((await fetchBytes(originalOf(up.body.id), await s.http.staffToken('staff'))).status).toBe(404)
+    expect((await fetchBytes(originalOf(up.body.id), resident)).status).toBe(404)
+    // A signed link opens the EXIF-free copy only, never the original.
+    expect((await fetchBytes(up.body.url.replace(`/api/files/${up.body.id}?`, `/api/files/${up.body.id}/original?`))).status).toBe(401)
+  })
+
+  it('serves a photo only through a signed, short-lived link for one viewer', async () => {
+    const resident = await s.http.residentToken()
+    const up = (await uploadPhoto(s, resident, await jpegWithGps())).body
+    const link = new URL(up.url)
+    expect(`${link.origin}`).toBe(s.config.publicBaseUrl)
+    expect(link.pathname).toBe(`/api/files/${up.id}`)
+    const ok = await fetchBytes(up.url)
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/)
+
+    // The id alone, as served before, opens nothing.
+    const bare = await fetchBytes(`/api/files/${up.id}`)
+    expect(bare.status).toBe(404)
+    expect(bare.json().error.code).toBe('NOT_FOUND')
+    // Forged: another signature, another viewer, a later expiry, another photo under the same signature.
+    const other = (await uploadPhoto(s, resident, await jpegWithGps())).body
+    const forged = (change: (u: URL) => void) => {
+      const u = new URL(up.url)
+      change(u)
+      return fetchBytes(u.toString())
+    }
+    for (const attempt of [
+      await forged((u) => u.searchParams.set('s', 'A'.repeat(43))),
+      await forged((u) => u.searchParams.set('v', String(Number(u.searchParams.get('v')) + 1))),
+      await forged((u) => u.searchParams.set('e', String(Number(u.searchParams.get('e')) + 3600))),
+      await forged((u) => (u.pathname = `/api/files/${other.id}`)),
+    ]) {
+      expect(attempt.status).toBe(404)
+      expect(attempt.json().error.code).toBe('NOT_FOUND')
+    }
+
+    // Past its expiry the genuine link is refused with a reason the page can act on.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + (s.config.uploadLinks.ttlSeconds + 10 * 60) * 1000)
+      const expired = await fetchBytes(up.url)
+      expect(expired.status).toBe(403)
+      expect(expired.json().error).toMatchObject({ code: 'FILE_LINK_EXPIRED', message: expect.stringMatching(/[\u4e00-\u9fa5]/) })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('gives photo links only to viewers entitled to the case, each link naming its viewer', async () => {
+    const resident = await s.http.residentToken()
+    const up = (await uploadPhoto(s, resident, await jpegWithGps())).body
+    const filed = (await fileReport(s, resident, { photoIds: [up.id] })).body.case
+    const viewerOf = (url: string) => Number(new URL(url).searchParams.get('v'))
+
+    const staff = await s.http.staffToken('staff')
+    const forStaff = await s.http.get(`/api/cases/${filed.id}`, { token: staff })
+    expect(forStaff.status).toBe(200)
+    const me = await s.http.get('/api/me', { token: staff })
+    expect(viewerOf(forStaff.body.photos[0].url)).toBe(me.body.id)
+    expect((await fetchBytes(forStaff.body.photos[0].url)).status).toBe(200)
+
+    for (const outsider of [await s.http.residentToken(), await s.http.staffToken('staff2')]) {
+      const seen = await s.http.get(`/api/cases/${filed.id}`, { token: outsider })
+      expect(seen.status).toBe(404)
+      expect(JSON.stringify(seen.body)).not.toContain(up.id)
+    }
   })
 
   it('lets a photo belong to one report only, and only its uploader\'s', async () => {
@@ -84,6 +152,7 @@ describe.each(testDatabaseKinds())('photo uploads on %s', (kind) => {
     expect((await uploadPhoto(s, '', await jpegWithGps())).status).toBe(401)
     expect(Number((await s.database.db('uploads').count({ n: '*' }).first())!.n)).toBe(before)
     expect((await fetchBytes('/api/files/' + 'a'.repeat(32))).status).toBe(404)
+    expect((await fetchBytes('/api/files/' + 'a'.repeat(32) + '?v=1&e=9999999999&s=x')).status).toBe(404)
   })
 
   it('sweeps photos never attached to a report after a day, keeping the ones that were', async () => {
@@ -101,7 +170,7 @@ describe.each(testDatabaseKinds())('photo uploads on %s', (kind) => {
     expect(await s.database.db('uploads').where({ id: abandoned.id }).first()).toBeUndefined()
     expect(await files.get(row.original_key)).toBeNull()
     expect(await files.get(row.public_key)).toBeNull()
-    expect((await fetch(`${s.url}${abandoned.url}`)).status).toBe(404)
-    expect((await fetch(`${s.url}${kept.url}`)).status).toBe(200)
+    expect((await fetchBytes(abandoned.url)).status).toBe(404)
+    expect((await fetchBytes(kept.url)).status).toBe(200)
   })
 })

@@ -6,6 +6,7 @@ import { presentUser } from '../../presenters'
 import { regionsRepo } from '../../repositories/regions'
 import { usersRepo } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
+import { privacyRoutes } from './privacy'
 import { staffResidentRoutes } from './residents'
 
 export function userRoutes(router: AppRouter) {
@@ -31,4 +32,5 @@ export function userRoutes(router: AppRouter) {
   })
 
   staffResidentRoutes(router)
+  privacyRoutes(router)
 }

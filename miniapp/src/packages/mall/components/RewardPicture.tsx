@@ -1,6 +1,5 @@
 import { Image, Text, View } from '@tarojs/components'
 import type { RewardView } from '@anju/shared'
-import { API_BASE } from '../../../api'
 import './RewardPicture.scss'
 
 /**
@@ -15,5 +14,5 @@ export function RewardPicture({ reward, size }: { reward: RewardView; size: 'thu
       </View>
     )
   }
-  return <Image className={`reward-picture reward-picture--${size}`} src={API_BASE + reward.imageUrl} mode='aspectFill' />
+  return <Image className={`reward-picture reward-picture--${size}`} src={reward.imageUrl} mode='aspectFill' />
 }

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { api, PATROL_MEMBERSHIP_STATUS_LABELS, type PatrolRouteView, type PatrolTeamView, type PatrolView } from '@anju/shared'
-import { call, errorMessage } from '../../../../api'
+import { call, errorMessage, isApiError } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { Screen } from '../../../../components/Screen'
 import { Section } from '../../../../components/Section'
@@ -18,14 +18,16 @@ export default function StartPatrolPage() {
   const [teams, setTeams] = useState<PatrolTeamView[] | null>(null)
   const [routes, setRoutes] = useState<Record<number, PatrolRouteView[]>>({})
   const [current, setCurrent] = useState<PatrolView | null>(null)
+  const [tracksConsented, setTracksConsented] = useState<boolean | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
 
   async function load() {
     try {
-      const [list, running] = await Promise.all([call(api.patrolTeams), call(api.currentPatrol)])
+      const [list, running, consents] = await Promise.all([call(api.patrolTeams), call(api.currentPatrol), call(api.myConsents)])
       setTeams(list.items)
       setCurrent(running.patrol)
+      setTracksConsented(consents.items.some((c) => c.kind === 'patrol_location'))
       const mine = list.items.filter((t) => t.actions.includes('patrol'))
       const found = await Promise.all(mine.map((t) => call(api.patrolRoutes, { params: { id: t.id } })))
       setRoutes(Object.fromEntries(mine.map((t, i) => [t.id, found[i]!.items])))
@@ -47,10 +49,35 @@ export default function StartPatrolPage() {
     }
   }
 
+  /** Recording where a volunteer walks needs its own consent, asked once here and kept on the server. */
+  async function askTrackConsent(): Promise<boolean> {
+    const { confirm } = await Taro.showModal({
+      title: '巡逻位置授权',
+      content: '巡逻期间，我们会记录您的位置轨迹，并在检查点核验签到位置，只用于判断巡逻是否有效和计算志愿积分。轨迹默认保存 180 天后自动删除，可在“我的 → 我的数据”中撤回授权。',
+      confirmText: '同意',
+      cancelText: '不同意',
+      confirmColor: '#1677ff',
+    })
+    if (!confirm) return false
+    await call(api.setConsent, { body: { kind: 'patrol_location', granted: true } })
+    setTracksConsented(true)
+    return true
+  }
+
   async function start(team: PatrolTeamView, route: PatrolRouteView) {
     if (busy) return
-    setBusy(true)
     setError('')
+    // Asked before the button turns busy: the dialog is the only thing happening while the volunteer reads it.
+    try {
+      if (!tracksConsented && !(await askTrackConsent())) {
+        setError('需要同意记录巡逻位置轨迹才能开始巡逻')
+        return
+      }
+    } catch (err) {
+      setError(errorMessage(err))
+      return
+    }
+    setBusy(true)
     try {
       const location = await platform.getLocation()
       // The live page records the track from location updates: a patrol they cannot start would have none,
@@ -62,6 +89,8 @@ export default function StartPatrolPage() {
       })
       Taro.navigateTo({ url: `${LIVE_PAGE}?id=${patrol.id}` })
     } catch (err) {
+      // Withdrawn on another phone meanwhile: the next tap asks again.
+      if (isApiError(err) && err.code === 'CONSENT_REQUIRED') setTracksConsented(false)
       setError(errorMessage(err))
     } finally {
       setBusy(false)

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Button, Image, Text, View } from '@tarojs/components'
 import { api, type RewardView } from '@anju/shared'
-import { API_BASE, call, errorMessage, getSession } from '../../../../api'
+import { call, errorMessage, getSession } from '../../../../api'
 import { EmptyState } from '../../../../components/EmptyState'
 import { LoadError } from '../../../../components/LoadError'
 import { Screen } from '../../../../components/Screen'
@@ -92,7 +92,7 @@ function RewardRow({ reward, busy, onEdit, onArchive }: {
     <View id={`wb-reward-${reward.id}`} className={`reward-row reward-row--${state}`}>
       <View className='reward-row__top'>
         {reward.imageUrl ? (
-          <Image className='reward-row__image' src={API_BASE + reward.imageUrl} mode='aspectFill' />
+          <Image className='reward-row__image' src={reward.imageUrl} mode='aspectFill' />
         ) : (
           <View className='reward-row__image reward-row__image--none'>
             <Text>暂无图片</Text>
