@@ -53,7 +53,7 @@ export const personalDataRepo = {
     return rows.map((r: unknown) => z.object({ reward: z.string(), status: z.string(), points: id, created_at: time }).parse(r))
   },
   async notices(db: Queryable, userId: number) {
-    const rows = await db('case_notifications').where({ user_id: userId })
+    const rows = await db('notifications').where({ user_id: userId })
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).select('title', 'body', 'created_at')
     return rows.map((r: unknown) => z.object({ title: z.string(), body: z.string(), created_at: time }).parse(r))
   },
@@ -85,7 +85,8 @@ export const personalDataRepo = {
   async deleteSessionData(db: Queryable, userId: number) {
     await db('wechat_sessions').where({ user_id: userId }).delete()
     await db('idempotency_keys').where({ scope: `user:${userId}` }).delete()
-    await db('case_notifications').where({ user_id: userId }).delete()
+    await db('notifications').where({ user_id: userId }).delete()
+    await db('subscribe_grants').where({ user_id: userId }).delete()
     await db('patrol_memberships').where({ user_id: userId }).delete()
   },
   async deleteUnattachedUploads(db: Queryable, userId: number) {

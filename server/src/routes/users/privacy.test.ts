@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -43,6 +44,9 @@ describe.each(testDatabaseKinds())('personal data (PIPL) on %s', (kind) => {
     const other = await s.http.residentToken()
     await fileReport(s, other, { text: '别人的诉求：楼道灯坏了很久' })
     await s.make.givePoints((await me(resident)).id, 25)
+    await s.database.db('notifications').insert({
+      id: crypto.randomUUID(), user_id: (await me(resident)).id, kind: 'case_progress', title: '诉求已受理', body: '您反映的井盖问题已受理', created_at: new Date(),
+    })
 
     const res = await s.http.get('/api/me/data', { token: resident })
     expect(res.status).toBe(200)
@@ -58,6 +62,7 @@ describe.each(testDatabaseKinds())('personal data (PIPL) on %s', (kind) => {
     expect((await fetch(data.reports[0].photos[0].url)).status).toBe(200)
     expect(data.points.balance).toBe(25)
     expect(data.points.entries).toEqual([expect.objectContaining({ kind: 'award', amount: 25 })])
+    expect(data.notices).toEqual([expect.objectContaining({ title: '诉求已受理', body: '您反映的井盖问题已受理' })])
     expect(JSON.stringify(data)).not.toContain('别人的诉求')
     expect(JSON.stringify(data)).not.toMatch(/openid|session_key|password/)
     expect((await s.http.get('/api/me/data')).status).toBe(401)
@@ -97,6 +102,8 @@ describe.each(testDatabaseKinds())('personal data (PIPL) on %s', (kind) => {
     const filed = (await fileReport(s, token, { text: '楼顶违建正在施工，噪音很大', photoIds: [photo.id] })).body.case
     await s.make.givePoints(userId, 40)
     await s.http.post('/api/me/consents', { kind: 'patrol_location', granted: true }, { token, idempotencyKey: key() })
+    await s.database.db('notifications').insert({ id: crypto.randomUUID(), user_id: userId, kind: 'case_progress', title: '诉求已受理', body: '已受理', created_at: new Date() })
+    await s.database.db('subscribe_grants').insert({ user_id: userId, template_id: 'tpl-progress', remaining: 2, updated_at: new Date() })
     const upload = await s.database.db('uploads').where({ id: photo.id }).first()
 
     // A pickup still waiting is settled first.
@@ -123,6 +130,8 @@ describe.each(testDatabaseKinds())('personal data (PIPL) on %s', (kind) => {
     expect(row.closed_at).not.toBeNull()
     expect(await s.database.db('user_consents').where({ user_id: userId })).toEqual([])
     expect(await s.database.db('idempotency_keys').where({ scope: `user:${userId}` })).toEqual([])
+    expect(await s.database.db('notifications').where({ user_id: userId })).toEqual([])
+    expect(await s.database.db('subscribe_grants').where({ user_id: userId })).toEqual([])
     expect(await s.database.db('uploads').where({ id: unused.id }).first()).toBeUndefined()
     expect(await s.app.services.files.get(upload.original_key)).toBeNull()
     expect(await s.app.services.files.get(upload.public_key)).not.toBeNull()
