@@ -90,7 +90,7 @@ export async function buildWorld(s: TestServer): Promise<ProbeWorld> {
   return {
     tokens,
     params: {
-      accounts: account.id, 'staff-accounts': account.id, 'open311-keys': open311Key,
+      'staff-accounts': account.id, 'open311-keys': open311Key,
       notifications: (await first('notifications', { user_id: demoId })) ?? 999_999, cases: filed.body.case.id, rewards: rewardId, redemptions: redemption.id, 'by-code': redemption.code,
       awards: award.id, regions: xfl, residents: demoId, 'patrol-teams': team ?? 999_999, 'patrol-routes': route ?? 999_999,
       'patrol-checkpoints': (await first('patrol_checkpoints', { route_id: route ?? 0 })) ?? 999_999,

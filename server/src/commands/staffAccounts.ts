@@ -2,6 +2,8 @@ import type { RegionLevel, Role, StaffAccountView } from '@anju/shared'
 import type { z } from 'zod'
 import type { StaffAccountInput, StaffAccountUpdate } from '@anju/shared'
 import { hashPassword } from '../auth/passwords'
+import { assertFreshPassword, disableAccount, enableAccount, resetPassword, revokeSessions, unlockAccount } from './accounts'
+import { revokeAllSessions } from './sessions'
 import type { Queryable, Trx } from '../db/knex'
 import { isUniqueViolation } from '../db/transaction'
 import { errors } from '../errors'
@@ -28,7 +30,8 @@ function checkRoleFits(role: Role, region: RegionRow) {
 export function presentStaffAccount(user: UserRow, region: RegionRow): StaffAccountView {
   return {
     id: user.id, username: user.username ?? '', displayName: user.display_name, role: user.role, region: presentRegionRef(region),
-    disabled: user.disabled, createdAt: new Date(user.created_at).toISOString(),
+    disabled: user.disabled, lockedAt: user.locked_at === null ? null : new Date(user.locked_at).toISOString(),
+    createdAt: new Date(user.created_at).toISOString(),
   }
 }
 
@@ -39,6 +42,13 @@ export async function manageableAccount(db: Queryable, actor: Actor, id: number)
   if (!user || !region || !user.password_hash || !user.username) throw errors.notFound()
   authorize(actor, 'staffAccount.manage', { regionPath: region.path, role: user.role })
   return { user, region }
+}
+
+/** Someone else's account the actor may manage: one's own is changed through 修改密码, never from here. */
+async function othersAccount(db: Queryable, actor: Actor, id: number) {
+  const found = await manageableAccount(db, actor, id)
+  if (found.user.id === actor.id) throw errors.staffAccountSelf()
+  return found
 }
 
 async function regionFor(db: Queryable, actor: Actor, regionId: number, role: Role) {
@@ -81,16 +91,31 @@ export async function updateStaffAccount({ trx, actor, id, input }: { trx: Trx; 
     ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
     ...(input.role !== undefined ? { role: input.role } : {}),
     ...(target.id !== region.id ? { regionId: target.id } : {}),
-    ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
   })
-  if (input.disabled === true || role !== user.role || target.id !== region.id) await usersRepo.bumpTokenVersion(trx, user.id)
+  if (input.disabled === true && !user.disabled) await disableAccount(trx, user.id)
+  else if (input.disabled === false && user.disabled) await enableAccount(trx, user.id)
+  if (role !== user.role || target.id !== region.id) await revokeAllSessions(trx, user.id, 'admin')
   return presentStaffAccount((await usersRepo.findById(trx, user.id))!, target)
 }
 
-/** A new password; every token issued before stops working. */
+/** A new password set by the manager: the account is unlocked and every session it had ends. */
 export async function resetStaffPassword({ trx, actor, id, password }: { trx: Trx; actor: Actor; id: number; password: string }) {
-  const { user, region } = await manageableAccount(trx, actor, id)
-  await usersRepo.update(trx, user.id, { passwordHash: await hashPassword(password) })
-  await usersRepo.bumpTokenVersion(trx, user.id)
+  const { user, region } = await othersAccount(trx, actor, id)
+  assertFreshPassword(user, password)
+  await resetPassword(trx, user.id, await hashPassword(password))
+  return presentStaffAccount((await usersRepo.findById(trx, user.id))!, region)
+}
+
+/** Clears the lock that repeated wrong passwords set (the caller also clears the login throttle). */
+export async function unlockStaffAccount({ trx, actor, id }: { trx: Trx; actor: Actor; id: number }) {
+  const { user, region } = await othersAccount(trx, actor, id)
+  await unlockAccount(trx, user.id)
+  return presentStaffAccount((await usersRepo.findById(trx, user.id))!, region)
+}
+
+/** Ends every session of the account (a lost phone, say) and changes nothing else. */
+export async function revokeStaffSessions({ trx, actor, id }: { trx: Trx; actor: Actor; id: number }) {
+  const { user, region } = await othersAccount(trx, actor, id)
+  await revokeSessions(trx, user.id)
   return presentStaffAccount((await usersRepo.findById(trx, user.id))!, region)
 }

@@ -73,12 +73,6 @@ const rules = {
     (actor.role === 'admin' || (actor.role === 'centre' && (account.role === 'staff' || account.role === 'grid_worker'))),
   /** The indicators are the city's: administrators only. */
   'safetyIndex.configure': (actor: Actor) => actor.role === 'admin',
-  /**
-   * Disabling, unlocking, resetting and signing out accounts: administrators, over the accounts in their subtree,
-   * never their own (they change their own password like anyone else).
-   */
-  'account.manage': (actor: Actor, account: Scoped & { id: number }) =>
-    actor.role === 'admin' && account.id !== actor.id && withinScope(actor, account.regionPath),
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof rules

@@ -1,4 +1,4 @@
-import type { AccountView, RegionView, ResidentSummary, UserView } from '@anju/shared'
+import type { RegionView, ResidentSummary, UserView } from '@anju/shared'
 import type { RegionRow } from '../repositories/regions'
 import type { ResidentRow } from '../repositories/residents'
 import type { UserRow } from '../repositories/users'
@@ -38,21 +38,3 @@ export function presentResident(row: ResidentRow): ResidentSummary {
 }
 
 /** A password account as administrators see it, with what they may do to it now. */
-export function presentAccount(row: UserRow, region: RegionRow | undefined, mayManage: boolean): AccountView {
-  const actions: AccountView['actions'] = []
-  if (mayManage) {
-    actions.push(row.disabled ? 'enable' : 'disable')
-    if (row.locked_at !== null) actions.push('unlock')
-    actions.push('resetPassword', 'revokeSessions')
-  }
-  return {
-    id: row.id,
-    username: row.username ?? '',
-    displayName: row.display_name,
-    role: row.role,
-    region: region ? { id: region.id, name: region.name, level: region.level } : null,
-    disabled: row.disabled,
-    lockedAt: row.locked_at === null ? null : isoTime(row.locked_at),
-    actions,
-  }
-}

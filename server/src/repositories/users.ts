@@ -36,17 +36,6 @@ export const usersRepo = {
   async lockForUpdate(db: Queryable, id: number) {
     await db('users').where({ id }).forUpdate().first('id')
   },
-  /** Accounts with a password (staff-type) whose region lies in the subtree at `regionPath`, by username. */
-  async listPasswordAccountsIn(db: Queryable, regionPath: string, limit: number) {
-    const rows = await db('users as u')
-      .join('regions as r', 'r.id', 'u.region_id')
-      .whereNotNull('u.username')
-      .andWhere('r.path', 'like', `${regionPath}%`)
-      .orderBy('u.username')
-      .limit(limit)
-      .select('u.*')
-    return rows.map((r: unknown) => UserRow.parse(r))
-  },
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())
   },

@@ -1,7 +1,7 @@
 import { endpoint } from '../endpoint'
 import {
-  AccountIdParam, AccountList, AccountView, AuthSession, ChangePasswordInput, DevLoginInput, LogoutInput, LogoutResult,
-  RefreshInput, ResetPasswordInput, StaffLoginInput, WechatLoginInput,
+  AuthSession, ChangePasswordInput, DevLoginInput, LogoutInput, LogoutResult,
+  RefreshInput, StaffLoginInput, WechatLoginInput,
 } from '../schemas/auth'
 
 export const authEndpoints = {
@@ -28,29 +28,5 @@ export const authEndpoints = {
   changePassword: endpoint({
     method: 'POST', path: '/api/me/password', tag: 'auth', auth: true,
     summary: '修改密码（工作人员账号）：注销所有会话，返回本设备的新会话', body: ChangePasswordInput, response: AuthSession,
-  }),
-  adminAccounts: endpoint({
-    method: 'GET', path: '/api/admin/accounts', tag: 'auth', auth: true,
-    summary: '辖区内的工作人员账号（含锁定、停用状态）', response: AccountList,
-  }),
-  adminDisableAccount: endpoint({
-    method: 'POST', path: '/api/admin/accounts/:id/disable', tag: 'auth', auth: true,
-    summary: '停用账号并注销其所有会话', params: AccountIdParam, response: AccountView,
-  }),
-  adminEnableAccount: endpoint({
-    method: 'POST', path: '/api/admin/accounts/:id/enable', tag: 'auth', auth: true,
-    summary: '恢复已停用的账号', params: AccountIdParam, response: AccountView,
-  }),
-  adminUnlockAccount: endpoint({
-    method: 'POST', path: '/api/admin/accounts/:id/unlock', tag: 'auth', auth: true,
-    summary: '解锁因多次密码错误被锁定的账号', params: AccountIdParam, response: AccountView,
-  }),
-  adminResetPassword: endpoint({
-    method: 'POST', path: '/api/admin/accounts/:id/reset-password', tag: 'auth', auth: true,
-    summary: '重置密码（同时解锁并注销其所有会话）', params: AccountIdParam, body: ResetPasswordInput, response: AccountView,
-  }),
-  adminRevokeSessions: endpoint({
-    method: 'POST', path: '/api/admin/accounts/:id/revoke-sessions', tag: 'auth', auth: true,
-    summary: '注销账号的所有会话（例如手机丢失）', params: AccountIdParam, response: AccountView,
   }),
 } as const

@@ -21,7 +21,15 @@ export const staffAccountEndpoints = {
   }),
   resetStaffPassword: endpoint({
     method: 'POST', path: '/api/admin/staff-accounts/:id/reset-password', tag: 'staff-accounts', auth: true,
-    summary: '重置密码（原有登录立即失效）', params: StaffAccountIdParam, body: StaffPasswordReset, response: StaffAccountView,
+    summary: '重置密码（同时解锁，原有登录全部失效）', params: StaffAccountIdParam, body: StaffPasswordReset, response: StaffAccountView,
+  }),
+  unlockStaffAccount: endpoint({
+    method: 'POST', path: '/api/admin/staff-accounts/:id/unlock', tag: 'staff-accounts', auth: true,
+    summary: '解锁因多次密码错误被锁定的账号', params: StaffAccountIdParam, response: StaffAccountView,
+  }),
+  revokeStaffSessions: endpoint({
+    method: 'POST', path: '/api/admin/staff-accounts/:id/revoke-sessions', tag: 'staff-accounts', auth: true,
+    summary: '注销账号的所有会话（例如手机丢失），其余不变', params: StaffAccountIdParam, response: StaffAccountView,
   }),
 } as const
 

@@ -1,6 +1,5 @@
 import { z } from '../zod'
-import { Role } from '../roles'
-import { RegionRef, UserView } from './users'
+import { UserView } from './users'
 
 export const WechatLoginInput = z
   .object({ code: z.string().trim().min(1, '缺少微信登录凭证').max(128) })
@@ -66,28 +65,3 @@ export const ChangePasswordInput = z
   })
   .meta({ id: 'ChangePasswordInput' })
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>
-
-/** A password account as administrators see it: never the hash, never a session. */
-export const AccountView = z
-  .object({
-    id: z.number().int(),
-    username: z.string(),
-    displayName: z.string(),
-    role: Role,
-    region: RegionRef.nullable(),
-    disabled: z.boolean(),
-    lockedAt: z.string().nullable().describe('多次密码错误后被锁定的时间；null 表示未锁定'),
-    actions: z.array(z.enum(['disable', 'enable', 'unlock', 'resetPassword', 'revokeSessions'])),
-  })
-  .meta({ id: 'Account' })
-export type AccountView = z.infer<typeof AccountView>
-
-export const AccountList = z.object({ items: z.array(AccountView) }).meta({ id: 'AccountList' })
-export type AccountList = z.infer<typeof AccountList>
-
-export const AccountIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })
-
-export const ResetPasswordInput = z
-  .object({ newPassword: NewPassword.describe('由管理员设定的临时密码，当面或电话告知本人后请其尽快修改') })
-  .meta({ id: 'ResetPasswordInput' })
-export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>

@@ -1,12 +1,11 @@
 import { Role } from '../roles'
 import { z } from '../zod'
+import { NewPassword } from './auth'
 import { RegionRef } from './users'
 
 /** Roles an account in the staff-account pages may have. */
 export const STAFF_ACCOUNT_ROLES = ['grid_worker', 'staff', 'centre', 'admin'] as const
 export const StaffAccountRole = z.enum(STAFF_ACCOUNT_ROLES, { message: '请选择角色' })
-
-const password = z.string().min(8, '密码至少 8 位').max(128, '密码最多 128 位')
 
 export const StaffAccountView = z
   .object({
@@ -16,6 +15,7 @@ export const StaffAccountView = z
     role: Role,
     region: RegionRef,
     disabled: z.boolean(),
+    lockedAt: z.string().nullable().describe('多次密码错误后被锁定的时间；null 表示未锁定'),
     createdAt: z.string(),
   })
   .meta({ id: 'StaffAccount' })
@@ -30,7 +30,7 @@ export const StaffAccountInput = z
     displayName: z.string().trim().min(1, '请填写姓名').max(64),
     role: StaffAccountRole,
     regionId: z.number().int().positive('请选择所属区域'),
-    password,
+    password: NewPassword.describe('初始密码，当面或电话告知本人后请其尽快修改'),
   })
   .meta({ id: 'StaffAccountInput' })
 
@@ -44,5 +44,7 @@ export const StaffAccountUpdate = z
   .refine((u) => Object.values(u).some((v) => v !== undefined), { message: '没有要修改的内容' })
   .meta({ id: 'StaffAccountUpdate' })
 
-export const StaffPasswordReset = z.object({ password }).meta({ id: 'StaffPasswordReset' })
+export const StaffPasswordReset = z
+  .object({ password: NewPassword.describe('由管理员设定的临时密码，当面或电话告知本人后请其尽快修改') })
+  .meta({ id: 'StaffPasswordReset' })
 export const StaffAccountIdParam = z.object({ id: z.coerce.number().int().positive('编号有误') })

@@ -8,7 +8,7 @@ import { useLoad, useRegions, useScope, useSession } from '../../hooks'
 
 type Role = (typeof STAFF_ACCOUNT_ROLES)[number]
 
-/** 工作人员账号 within one's area: add, change role or region, disable, reset the password. */
+/** 工作人员账号 within one's area: add, change role or region, disable, reset the password, unlock, sign out everywhere. */
 export function AccountsPage() {
   const { regionId } = useScope()
   const session = useSession()
@@ -46,8 +46,14 @@ export function AccountsPage() {
     act(u.disabled ? `已启用 ${u.username}` : `已停用 ${u.username}，其登录立即失效`, () =>
       call(api.updateStaffAccount, { params: { id: u.id }, body: { disabled: !u.disabled } }))
   const resetPassword = (u: StaffAccountView) => {
-    const password = window.prompt(`为 ${u.displayName}（${u.username}）设置新密码（至少 8 位）`)
+    const password = window.prompt(`为 ${u.displayName}（${u.username}）设置新密码（至少 10 位，含字母和数字或符号）`)
     if (password) void act(`已重置 ${u.username} 的密码，原有登录已失效`, () => call(api.resetStaffPassword, { params: { id: u.id }, body: { password } }))
+  }
+  const unlock = (u: StaffAccountView) => act(`已解锁 ${u.username}`, () => call(api.unlockStaffAccount, { params: { id: u.id } }))
+  const signOut = (u: StaffAccountView) => {
+    if (window.confirm(`让 ${u.displayName}（${u.username}）在所有设备上退出登录？`)) {
+      void act(`${u.username} 已在所有设备上退出登录`, () => call(api.revokeStaffSessions, { params: { id: u.id } }))
+    }
   }
   const changeRole = (u: StaffAccountView, role: Role) =>
     act(`已将 ${u.username} 改为${ROLE_LABELS[role]}`, () => call(api.updateStaffAccount, { params: { id: u.id }, body: { role } }))
@@ -68,7 +74,7 @@ export function AccountsPage() {
             {regions.map((r) => <option key={r.id} value={r.id}>{r.name}（{REGION_LEVEL_LABELS[r.level]}）</option>)}
           </select>
         </label>
-        <label>初始密码<input name='password' type='password' autoComplete='new-password' value={form.password} onChange={(e) => edit({ password: e.target.value })} required minLength={8} /></label>
+        <label>初始密码<input name='password' type='password' autoComplete='new-password' value={form.password} onChange={(e) => edit({ password: e.target.value })} required minLength={10} /></label>
         <div className='actions'>
           <button type='submit' className='btn btn--primary'>新建账号</button>
           {message ? <span className='notice' id='account-notice'>{message}</span> : null}
@@ -88,13 +94,15 @@ export function AccountsPage() {
                   </select>
                 )) },
               { key: 'region', title: '所属区域', value: (u) => u.region.name },
-              { key: 'state', title: '状态', value: (u) => (u.disabled ? '已停用' : '正常') },
+              { key: 'state', title: '状态', value: (u) => (u.disabled ? '已停用' : u.lockedAt ? '密码错误次数过多，已锁定' : '正常') },
               { key: 'createdAt', title: '创建时间', value: (u) => u.createdAt.slice(0, 10) },
               { key: 'ops', title: '操作', noExport: true, value: () => '', render: (u) => (
                 u.id === session?.user.id ? <span className='muted'>本人</span> : (
                   <div className='case-actions__buttons'>
                     <button type='button' className={u.disabled ? 'btn btn--small' : 'btn btn--small btn--danger'} data-toggle={u.username} onClick={() => void toggle(u)}>{u.disabled ? '启用' : '停用'}</button>
                     <button type='button' className='btn btn--small' data-reset={u.username} onClick={() => resetPassword(u)}>重置密码</button>
+                    {u.lockedAt ? <button type='button' className='btn btn--small' data-unlock={u.username} onClick={() => void unlock(u)}>解锁</button> : null}
+                    <button type='button' className='btn btn--small' data-sign-out={u.username} onClick={() => signOut(u)}>强制下线</button>
                   </div>
                 )) },
             ]} />

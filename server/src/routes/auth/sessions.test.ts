@@ -122,20 +122,28 @@ describe.each(testDatabaseKinds())('sessions on %s', (kind) => {
     })
   })
 
-  describe('administrators and accounts', () => {
+  describe('managers and accounts', () => {
     it('disables an account (its sessions end at once) and enables it again', async () => {
       const admin = await s.http.staffToken('admin')
       const account = await s.make.account()
       const session = (await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body
-      const disabled = await s.http.post(`/api/admin/accounts/${account.id}/disable`, undefined, { token: admin })
+      const disabled = await s.http.request('PUT', `/api/admin/staff-accounts/${account.id}`, { disabled: true }, { token: admin })
       expect(disabled.status).toBe(200)
       expect(disabled.body).toMatchObject({ disabled: true })
-      expect(disabled.body.actions).toContain('enable')
       expect((await me(session.accessToken)).status).toBe(401)
       expect((await refresh(session.refreshToken)).status).toBe(401)
       expect((await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body.error.code).toBe('ACCOUNT_DISABLED')
-      expect((await s.http.post(`/api/admin/accounts/${account.id}/enable`, undefined, { token: admin })).body.disabled).toBe(false)
+      expect((await s.http.request('PUT', `/api/admin/staff-accounts/${account.id}`, { disabled: false }, { token: admin })).body.disabled).toBe(false)
       expect((await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).status).toBe(200)
+    })
+
+    it('ends the sessions of an account whose role or region changes', async () => {
+      const admin = await s.http.staffToken('admin')
+      const account = await s.make.account()
+      const session = (await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body
+      expect((await s.http.request('PUT', `/api/admin/staff-accounts/${account.id}`, { role: 'centre', regionId: await s.make.regionId('XT-YT-JSL') }, { token: admin })).status).toBe(200)
+      expect((await me(session.accessToken)).status).toBe(401)
+      expect((await refresh(session.refreshToken)).status).toBe(401)
     })
 
     it('resets a password: the old one stops working, sessions end, and the lock is cleared', async () => {
@@ -143,40 +151,44 @@ describe.each(testDatabaseKinds())('sessions on %s', (kind) => {
       const account = await s.make.account()
       const session = (await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body
       await s.database.db('users').where({ id: account.id }).update({ locked_at: new Date(), failed_logins: 10 })
-      const reset = await s.http.post(`/api/admin/accounts/${account.id}/reset-password`, { newPassword: 'temporary-pass-77' }, { token: admin })
+      const reset = await s.http.post(`/api/admin/staff-accounts/${account.id}/reset-password`, { password: 'temporary-pass-77' }, { token: admin })
       expect(reset.status).toBe(200)
       expect(reset.body.lockedAt).toBeNull()
       expect((await me(session.accessToken)).status).toBe(401)
+      expect((await refresh(session.refreshToken)).status).toBe(401)
       expect((await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body.error.code).toBe('LOGIN_FAILED')
       expect((await s.http.post('/api/auth/staff', { username: account.username, password: 'temporary-pass-77' })).status).toBe(200)
+      const weak = await s.http.post(`/api/admin/staff-accounts/${account.id}/reset-password`, { password: 'onlyletters' }, { token: admin })
+      expect(weak.status).toBe(400)
     })
 
     it('signs an account out everywhere without changing anything else', async () => {
       const admin = await s.http.staffToken('admin')
       const account = await s.make.account()
       const session = (await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body
-      expect((await s.http.post(`/api/admin/accounts/${account.id}/revoke-sessions`, undefined, { token: admin })).status).toBe(200)
+      expect((await s.http.post(`/api/admin/staff-accounts/${account.id}/revoke-sessions`, undefined, { token: admin })).status).toBe(200)
       expect((await me(session.accessToken)).status).toBe(401)
       expect((await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).status).toBe(200)
     })
 
-    it('keeps to administrators, inside their region, and never their own account', async () => {
+    it('keeps to managers, inside their region, and never their own account', async () => {
       const target = await s.make.account({ region: 'XT-YT-JSL-XFL' })
       const communityAdmin = await s.make.account({ role: 'admin', region: 'XT-YT-JSL-HP' })
       const token = (await s.http.post('/api/auth/staff', { username: communityAdmin.username, password: communityAdmin.password })).body.accessToken
-      const outside = await s.http.post(`/api/admin/accounts/${target.id}/disable`, undefined, { token })
+      const outside = await s.http.post(`/api/admin/staff-accounts/${target.id}/revoke-sessions`, undefined, { token })
       expect(outside.status).toBe(404)
-      const self = await s.http.post(`/api/admin/accounts/${communityAdmin.id}/disable`, undefined, { token })
-      expect(self.status).toBe(404)
-      const listed = (await s.http.get('/api/admin/accounts', { token })).body.items.map((a: { id: number }) => a.id)
+      const self = await s.http.post(`/api/admin/staff-accounts/${communityAdmin.id}/revoke-sessions`, undefined, { token })
+      expect(self.status).toBe(409)
+      expect(self.body.error.code).toBe('STAFF_ACCOUNT_SELF')
+      const listed = (await s.http.get('/api/admin/staff-accounts', { token })).body.items.map((a: { id: number }) => a.id)
       expect(listed).toContain(communityAdmin.id)
       expect(listed).not.toContain(target.id)
-      for (const username of ['staff', 'centre', 'grid']) {
-        const res = await s.http.post(`/api/admin/accounts/${target.id}/disable`, undefined, { token: await s.http.staffToken(username) })
+      for (const username of ['staff', 'grid']) {
+        const res = await s.http.request('PUT', `/api/admin/staff-accounts/${target.id}`, { disabled: true }, { token: await s.http.staffToken(username) })
         expect(res.status).toBe(403)
       }
       const resident = (await devLogin('not-admin')).accessToken
-      expect((await s.http.get('/api/admin/accounts', { token: resident })).status).toBe(403)
+      expect((await s.http.get('/api/admin/staff-accounts', { token: resident })).status).toBe(403)
       expect((await s.database.db('users').where({ id: target.id }).first()).disabled).toBeFalsy()
     })
   })

@@ -1,12 +1,14 @@
 import { api } from '@anju/shared'
-import { createStaffAccount, presentStaffAccount, resetStaffPassword, updateStaffAccount } from '../../commands/staffAccounts'
+import {
+  createStaffAccount, presentStaffAccount, resetStaffPassword, revokeStaffSessions, unlockStaffAccount, updateStaffAccount,
+} from '../../commands/staffAccounts'
 import { errors } from '../../errors'
 import { can, requireConsoleUser } from '../../policies'
 import { regionsRepo } from '../../repositories/regions'
 import { usersRepo } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
 
-/** Staff accounts within one's area: list, create, change (role, region, disabled), reset the password. */
+/** Staff accounts within one's area: list, create, change (role, region, disabled), reset the password, unlock, sign out. */
 export function staffAccountRoutes(router: AppRouter) {
   route(router, api.staffAccounts, async (ctx, { actor, query }) => {
     requireConsoleUser(actor)
@@ -34,6 +36,20 @@ export function staffAccountRoutes(router: AppRouter) {
 
   route(router, api.resetStaffPassword, async (ctx, { actor, params, body, transact }) => {
     requireConsoleUser(actor)
-    return transact((trx) => resetStaffPassword({ trx, actor, id: params.id, password: body.password }))
+    const view = await transact((trx) => resetStaffPassword({ trx, actor, id: params.id, password: body.password }))
+    await ctx.services.limits.login.forget(view.username)
+    return view
+  })
+
+  route(router, api.unlockStaffAccount, async (ctx, { actor, params, transact }) => {
+    requireConsoleUser(actor)
+    const view = await transact((trx) => unlockStaffAccount({ trx, actor, id: params.id }))
+    await ctx.services.limits.login.forget(view.username)
+    return view
+  })
+
+  route(router, api.revokeStaffSessions, async (ctx, { actor, params, transact }) => {
+    requireConsoleUser(actor)
+    return transact((trx) => revokeStaffSessions({ trx, actor, id: params.id }))
   })
 }
