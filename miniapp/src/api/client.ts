@@ -49,17 +49,27 @@ export async function call<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>
   const body = endpoint.body ? validBody(endpoint, options.body) : undefined
   const idempotencyKey = endpoint.method === 'GET' ? undefined : (options.idempotencyKey ?? newIdempotencyKey())
 
+  const res = await withSession(endpoint.auth, (accessToken) => {
+    const header: Record<string, string> = { Accept: 'application/json' }
+    if (accessToken) header.Authorization = `Bearer ${accessToken}`
+    if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey
+    return send(url, endpoint.method, body, header)
+  })
+  return validResponse(endpoint, res)
+}
+
+/**
+ * Sends a request with the session's access token (none when `needsSession` is false) and answers a 2xx response.
+ * An expired token is swapped once through `refreshSession` and the request sent again; any other 401 ends the
+ * session on this device. Every way of talking to the server (`call`, photo uploads) goes through here.
+ */
+export async function withSession(needsSession: boolean, sendWith: (accessToken: string | null) => Promise<RawResponse>): Promise<RawResponse> {
   let refreshed = false
   for (;;) {
-    const session = endpoint.auth ? getSession() : null
-    if (endpoint.auth && !session) throw new ApiError(401, 'UNAUTHENTICATED')
-
-    const header: Record<string, string> = { Accept: 'application/json' }
-    if (session) header.Authorization = `Bearer ${session.accessToken}`
-    if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey
-
-    const res = await send(url, endpoint.method, body, header)
-    if (res.statusCode >= 200 && res.statusCode < 300) return validResponse(endpoint, res)
+    const session = needsSession ? getSession() : null
+    if (needsSession && !session) throw new ApiError(401, 'UNAUTHENTICATED')
+    const res = await sendWith(session?.accessToken ?? null)
+    if (res.statusCode >= 200 && res.statusCode < 300) return res
 
     const error = errorFromResponse(res.statusCode, res.data)
     if (session && error.status === 401) {
@@ -79,10 +89,9 @@ let refreshing: Promise<void> | null = null
 /**
  * Swaps the refresh token for a new pair. The server rotates refresh tokens (each works once), so concurrent
  * callers share one refresh, and a refresh is always sent with the session's own key: a retry after a lost
- * answer gets that answer again instead of spending the token twice. Anything that talks to the server outside
- * `call` (photo uploads) uses it too when an access token has expired.
+ * answer gets that answer again instead of spending the token twice.
  */
-export function refreshSession(expiredAccessToken: string): Promise<void> {
+function refreshSession(expiredAccessToken: string): Promise<void> {
   const session = getSession()
   if (!session) return Promise.reject(new ApiError(401, 'UNAUTHENTICATED'))
   // Someone refreshed while this request was in flight: just retry with the new token.
@@ -106,7 +115,7 @@ export function refreshSession(expiredAccessToken: string): Promise<void> {
   return refreshing
 }
 
-interface RawResponse {
+export interface RawResponse {
   statusCode: number
   data: unknown
 }

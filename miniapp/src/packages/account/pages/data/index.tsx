@@ -78,8 +78,10 @@ export default function MyDataPage() {
     setActionError('')
     try {
       await call(api.closeAccount, { body: { confirm: '注销账号' } })
-      clearSession()
+      // The device forgets the (already revoked) session only after the notice: forgetting it sends every page
+      // that needs a session to the login page, which would sweep the notice away unread.
       await Taro.showModal({ title: '账号已注销', content: '感谢您对社区平安的支持。', showCancel: false, confirmText: '确定' })
+      clearSession()
       goToLogin()
     } catch (err) {
       setActionError(errorMessage(err))
