@@ -103,11 +103,16 @@ describe('reporting in the h5 build, as a resident lives it', () => {
     expect(await page.locator('#report-photo-error').count()).toBe(0)
     // The upload was refused as expired, the session refreshed, and the photo sent again.
     expect(await storedToken()).not.toBe(tokenBefore)
+    // With a photo, the resident may let it be shown in public data; it is off until they switch it on.
+    await page.locator('#report-public-photos').click()
+    await saveScreen(page, 'report-photo-public')
 
     await page.locator('#report-submit').click()
     await expect.poll(() => page.locator('#case-status').textContent(), { timeout: 20_000 }).toBe('待受理')
     const row = await server.database.db('cases').where({ address: '幸福里小区 5 栋 2 单元' }).first()
     expect(JSON.parse(row.photo_ids)).toHaveLength(1)
+    expect(Boolean(row.photos_public)).toBe(true)
+    expect(Boolean(row.anonymous)).toBe(false)
     expect(await page.locator('#case-handler').textContent()).toBe('承办单位：幸福里社区（幸福里第一网格）')
     await expect.poll(() => page.locator('.case-photos__item').count(), { timeout: 10_000 }).toBe(1)
 

@@ -28,6 +28,8 @@ interface ReportDraft extends Place {
   photos: SentPhoto[]
   plate: string
   anonymous: boolean
+  /** The reporter agrees that the photos (a copy without location) may appear in public data such as Open311. */
+  publicPhotos: boolean
   date: string
   time: string
 }
@@ -35,7 +37,7 @@ interface ReportDraft extends Place {
 function emptyDraft(): ReportDraft {
   const now = new Date()
   return {
-    categoryCode: null, text: '', photos: [], location: null, address: '', gridId: null, plate: '', anonymous: false,
+    categoryCode: null, text: '', photos: [], location: null, address: '', gridId: null, plate: '', anonymous: false, publicPhotos: false,
     date: dateOf(now), time: timeOf(now),
   }
 }
@@ -123,6 +125,7 @@ export default function NewReportPage() {
           location: { ...d.location!, address: d.address.trim() },
           ...(needsPlate || d.plate.trim() ? { plate: d.plate.trim() } : {}),
           anonymous: d.anonymous,
+          publicPhotos: d.photos.length > 0 && !category!.confidential && d.publicPhotos,
           occurredAt: new Date(`${d.date}T${d.time}:00`).toISOString(),
           ...(d.gridId ? { gridId: d.gridId } : {}),
           ...(followCaseId ? { followCaseId } : {}),
@@ -172,6 +175,15 @@ export default function NewReportPage() {
 
       <Section title='照片（最多 9 张，可不传）'>
         <PhotoField photos={d.photos} onChange={(change) => edit((prev) => ({ photos: change(prev.photos) }))} onPendingChange={onPhotosPending} />
+        {d.photos.length > 0 && !category?.confidential ? (
+          <View className='report__switch report__switch--photos'>
+            <View className='report__switch-text'>
+              <Text>照片可公开</Text>
+              <Text className='muted report__hint'>同意后，去除位置信息的照片可出现在政务公开数据中；默认不公开</Text>
+            </View>
+            <Switch id='report-public-photos' checked={d.publicPhotos ?? false} onChange={(e) => edit({ publicPhotos: e.detail.value })} />
+          </View>
+        ) : null}
       </Section>
 
       <Section title='位置'>
@@ -197,11 +209,11 @@ export default function NewReportPage() {
 
       <Section>
         <View className='report__switch'>
-          <View>
+          <View className='report__switch-text'>
             <Text>匿名提交</Text>
             <Text className='muted report__hint'>处置人员看不到您是谁，积分照常发放</Text>
           </View>
-          <Switch checked={d.anonymous} onChange={(e) => edit({ anonymous: e.detail.value })} />
+          <Switch id='report-anonymous' checked={d.anonymous} onChange={(e) => edit({ anonymous: e.detail.value })} />
         </View>
       </Section>
 
