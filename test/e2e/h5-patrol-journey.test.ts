@@ -128,7 +128,7 @@ describe('a volunteer’s 25-minute patrol in the h5 build', () => {
       const checkpoint = plannedCheckIns.get(i)
       if (checkpoint !== undefined) {
         await checkIn(checkpoint, typedAsAPerson(route.checkpoints[checkpoint]!.shortCode, checkpoint))
-        expect(await page.locator('#patrol-done').textContent()).toBe(`${checkpoint + 1}/5`)
+        await expect.poll(() => page.locator('#patrol-done').textContent(), { timeout: 10_000 }).toBe(`${checkpoint + 1}/5`)
       }
 
       // Eight minutes in, two checkpoints done: the live page and the finish confirmation say what is missing.
