@@ -4,7 +4,7 @@
  * MariaDB in the same run, bare Koa answering one primary-key SELECT (bench/reads-baseline.mjs). Each is its own
  * process; autocannon drives them from this one, product and baseline taking turns so background load falls on
  * both alike. Besides requests per second and latency it reads the server process's CPU per request from /proc.
- * Writes bench/results/reads.json.
+ * Then a flash sale of one reward through the product (see flashSale). Writes bench/results/reads.json.
  *
  *   npm run bench:reads     (BENCH_SECONDS per turn, default 5; BENCH_CONNECTIONS, default 50; MySQL from
  *                            BENCH_MYSQL_URL or TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306/test)
@@ -19,6 +19,7 @@ import autocannon from 'autocannon'
 import { loadConfig } from '../server/src/config'
 import { seedDemo } from '../server/src/db/seeds/demo'
 import { reportBody } from '../server/src/testing/cases'
+import type { Db } from '../server/src/db/knex'
 import { createTestDatabase } from '../server/src/testing/databases'
 import { factories } from '../server/src/testing/factories'
 
@@ -26,6 +27,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const ROUNDS = 2
+const FLASH_RESIDENTS = Number(process.env.FLASH_RESIDENTS ?? 2000)
+const FLASH_STOCK = Number(process.env.FLASH_STOCK ?? 100)
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
 
@@ -93,6 +96,55 @@ function mean(turns: Turn[]): Turn {
   }
 }
 
+/**
+ * A flash sale: FLASH_RESIDENTS residents with points each redeem once, FLASH_CONNECTIONS at a time, a reward of
+ * FLASH_STOCK. Answers its rate and latency, what was sold (it must be exactly the stock) and, for comparison,
+ * the baseline's rate in a turn right after it.
+ */
+async function flashSale(product: Server, make: ReturnType<typeof factories>, db: Db, baseline: Server) {
+  // The demo's monthly award budget (20,000 points a community) would stop the grants short of 2,000 residents.
+  await db('award_settings').update({ monthly_budget: null })
+  const residents = await make.residents(FLASH_RESIDENTS, { points: 10 })
+  const rewardId = await make.reward({ cost: 10, stock: FLASH_STOCK, limit: 1 })
+  const statuses: Record<string, number> = {}
+  const latencies: number[] = []
+  let next = 0
+  const cpuBefore = cpuMs(product.child.pid!)
+  const started = performance.now()
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < residents.length) {
+      const resident = residents[next++]!
+      const sent = performance.now()
+      const res = await fetch(`http://127.0.0.1:${product.port}/api/rewards/${rewardId}/redeem`, {
+        method: 'POST', headers: { authorization: `Bearer ${resident.token}`, 'idempotency-key': `flash-${randomUUID()}` },
+      })
+      await res.arrayBuffer()
+      latencies.push(performance.now() - sent)
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1
+    }
+  }))
+  const seconds = (performance.now() - started) / 1000
+  const cpu = cpuMs(product.child.pid!) - cpuBefore
+  const sold = Number((await db('redemptions').where({ reward_id: rewardId }).count({ n: '*' }).first())!.n)
+  const stockLeft = Number((await db('rewards').where({ id: rewardId }).first('stock_remaining'))!.stock_remaining)
+  latencies.sort((x, y) => x - y)
+  const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]! * 10) / 10
+  const base = await load(baseline, '/')
+  const result = {
+    residents: FLASH_RESIDENTS, stock: FLASH_STOCK, connections: CONNECTIONS, per_s: Math.round(residents.length / seconds),
+    p50_ms: at(0.5), p99_ms: at(0.99), cpu_ms_per_request: Math.round((cpu / residents.length) * 100) / 100,
+    statuses, sold, stock_left: stockLeft, baseline_per_s: Math.round(base.per_s),
+    ratio: Math.round((residents.length / seconds / base.per_s) * 100) / 100,
+  }
+  console.log(
+    `flash: ${result.residents} residents, stock ${result.stock}: ${result.per_s} req/s p50 ${result.p50_ms} ms p99 ${result.p99_ms} ms ` +
+    `${result.cpu_ms_per_request} ms CPU/req, answers ${JSON.stringify(statuses)}, sold ${sold} (left ${stockLeft}) | ` +
+    `baseline ${result.baseline_per_s} req/s | ratio ${result.ratio}`,
+  )
+  if (sold !== FLASH_STOCK || stockLeft !== 0) throw new Error(`flash sale sold ${sold} of ${FLASH_STOCK}`)
+  return result
+}
+
 async function main() {
   execFileSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' })
   const database = await createTestDatabase('mysql', { mysqlUrl: MYSQL_URL })
@@ -156,11 +208,13 @@ async function main() {
         `${b.cpu_ms_per_request.toFixed(2)} ms CPU/req | ratio ${row.ratio}${p.errors + b.errors ? ` | errors ${p.errors + b.errors}` : ''}`,
       )
     }
+    const flash = await flashSale(product, make, database.db, baseline)
     const out = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, load_avg: os.loadavg() },
       connections: CONNECTIONS, seconds_per_turn: SECONDS, rounds: ROUNDS,
       rows,
+      flash,
     }
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true })
     fs.writeFileSync(path.join(ROOT, 'bench/results/reads.json'), `${JSON.stringify(out, null, 2)}\n`)
