@@ -9,6 +9,7 @@ import type { FileStore } from './integrations/fileStore'
 import type { Metrics } from './metrics'
 import type { PhotoLinks } from './lib/photoLinks'
 import type { Actor } from './policies'
+import type { UserRow } from './repositories/users'
 import type { IdempotentRequest } from './middleware/idempotency'
 import type { RateLimits } from './rateLimits'
 
@@ -36,6 +37,8 @@ export interface AppState {
   requestId: string
   log: Logger
   actor?: Actor
+  /** The actor's users row, read with the actor (once per request). */
+  user?: UserRow
   /** Why a presented bearer token was refused; thrown only by routes that need a login. */
   authError?: Error
   idempotency?: IdempotentRequest

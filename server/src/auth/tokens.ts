@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import { z } from 'zod'
 import type { Config } from '../config'
@@ -30,18 +31,33 @@ export interface TokenPair {
   expiresIn: number
 }
 
+const keys = new WeakMap<Config['jwt'], { secret: string; key: KeyObject }>()
+
+/**
+ * The HMAC key for `config`'s secret, made once per config. jsonwebtoken given the secret as a string first
+ * tries to read it as a public key on every call; a secret KeyObject goes straight to the HMAC.
+ */
+export function signingKey(config: Config['jwt']): KeyObject {
+  const known = keys.get(config)
+  if (known && known.secret === config.secret) return known.key
+  const key = createSecretKey(Buffer.from(config.secret, 'utf8'))
+  keys.set(config, { secret: config.secret, key })
+  return key
+}
+
 /** Signs an access token and a refresh token for one session; `refreshTokenId` is the refresh token's row. */
 export function issueTokens(
   config: Config['jwt'],
   user: { id: number; token_version: number },
   { sessionId, refreshTokenId }: { sessionId: string; refreshTokenId: string },
 ): TokenPair {
+  const key = signingKey(config)
   const options = { algorithm: ALGORITHM, issuer: ISSUER, subject: String(user.id) }
   return {
-    accessToken: jwt.sign({ typ: 'access', ver: user.token_version, sid: sessionId }, config.secret, {
+    accessToken: jwt.sign({ typ: 'access', ver: user.token_version, sid: sessionId }, key, {
       ...options, expiresIn: config.accessTtlSeconds,
     }),
-    refreshToken: jwt.sign({ typ: 'refresh', ver: user.token_version, sid: sessionId }, config.secret, {
+    refreshToken: jwt.sign({ typ: 'refresh', ver: user.token_version, sid: sessionId }, key, {
       ...options, expiresIn: config.refreshTtlSeconds, jwtid: refreshTokenId,
     }),
     expiresIn: config.accessTtlSeconds,
@@ -60,7 +76,7 @@ export function verifyToken(
 ): TokenClaims {
   let payload: unknown
   try {
-    payload = jwt.verify(token, config.secret, { algorithms: [ALGORITHM], issuer: ISSUER, ignoreExpiration: allowExpired })
+    payload = jwt.verify(token, signingKey(config), { algorithms: [ALGORITHM], issuer: ISSUER, ignoreExpiration: allowExpired })
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) throw errors.tokenExpired()
     throw errors.tokenInvalid()

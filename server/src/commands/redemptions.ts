@@ -2,13 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { PICKUP_CODE_ALPHABET } from '@anju/shared'
 import type { Queryable, Trx } from '../db/knex'
 import { errors } from '../errors'
-import { lockResidentAccount, refundPoints, spendPoints } from '../ledger'
+import { balanceOf, lockResidentAccount, refundPoints, spendPoints } from '../ledger'
 import type { Actor } from '../policies'
 import { redemptionsRepo, type RedemptionRow } from '../repositories/redemptions'
 import { noticeRedemptionExpiring, noticeRedemptionReady } from './residentNotices'
 import { rewardsRepo, type RewardRow } from '../repositories/rewards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
-import { usersRepo } from '../repositories/users'
+import { usersRepo, type UserRow } from '../repositories/users'
 import { residencyBlock } from './community'
 
 /**
@@ -34,6 +34,31 @@ export function rewardUnavailableReason(reward: RewardRow, now: Date): string | 
   if (new Date(reward.valid_until) <= now) return '兑换已结束'
   if (reward.stock_remaining <= 0) return '已兑完'
   return null
+}
+
+/**
+ * Turns a redemption away when plain reads already show it would fail (unknown reward, outside the window, sold
+ * out, residency, the resident's limit, too few points), in the order redeemReward judges them, before any
+ * transaction or lock: in a flash sale most callers lose, and each loser then costs no more than a read.
+ * redeemReward judges everything again under its locks; this only spares the work.
+ */
+export async function refuseRedemptionEarly(
+  db: Queryable,
+  { actor, user, rewardId, minResidenceDays, now }: {
+    actor: Actor; user: Pick<UserRow, 'community_since'>; rewardId: number; minResidenceDays: number; now: Date
+  },
+): Promise<void> {
+  const reward = await rewardsRepo.findById(db, rewardId)
+  if (!reward || !(await rewardScopeOf(db, actor)).includes(reward.region_id)) throw errors.notFound()
+  const unavailable = rewardUnavailableReason(reward, now)
+  if (unavailable === '已兑完') throw errors.soldOut()
+  if (unavailable) throw errors.rewardNotAvailable(`该礼品${unavailable}`)
+  if (user.community_since !== null) {
+    const blocked = residencyBlock(user, (await regionsRepo.findById(db, reward.region_id))!, minResidenceDays, now)
+    if (blocked) throw errors.rewardResidenceRequired(blocked.message, { redeemableFrom: blocked.redeemableFrom.toISOString() })
+  }
+  if ((await redemptionsRepo.countHeld(db, actor.id, reward.id)) >= reward.per_resident_limit) throw errors.redemptionLimitReached()
+  if ((await balanceOf(db, actor.id)) < reward.points_cost) throw errors.insufficientPoints()
 }
 
 /**

@@ -52,8 +52,11 @@ export interface RedemptionViewer {
   /** The owner sees the QR code and may cancel; staff see who redeemed and may fulfil. */
   as: 'owner' | 'staff'
   now: Date
-  /** The code's QR image when already drawn (drawn before a transaction, to keep its locks short). */
-  qrDataUrl?: string
+  /**
+   * Draw the code's QR image (the owner's view of one open redemption). Lists, and the answer to redeeming, carry
+   * the code alone: drawing a PNG costs more than the rest of the request, and the app opens the one view next.
+   */
+  drawQr?: boolean
 }
 
 /** The pickup code drawn as a QR code, as a PNG data URL. */
@@ -74,7 +77,7 @@ export async function presentRedemption(db: Queryable, row: RedemptionRow, rewar
     expiresAt: isoTime(row.expires_at),
     createdAt: isoTime(row.created_at),
     closedAt: row.closed_at === null ? null : isoTime(row.closed_at),
-    qrDataUrl: viewer.as === 'owner' && open ? (viewer.qrDataUrl ?? (await qrDataUrlOf(row.code))) : null,
+    qrDataUrl: viewer.as === 'owner' && open && viewer.drawQr ? await qrDataUrlOf(row.code) : null,
     actions: open ? [viewer.as === 'owner' ? 'cancel' : 'fulfil'] : [],
   }
 }

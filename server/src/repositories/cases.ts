@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Knex } from 'knex'
 import { CaseColour, CaseStatus, FINAL_CASE_STATUSES, ReportKind, ResolutionOutcome } from '@anju/shared'
 import type { Queryable } from '../db/knex'
 import { flag, jsonArray, time } from './rows'
@@ -203,16 +204,24 @@ export const casesRepo = {
   },
 
   async listInScope(db: Queryable, f: CaseFilter) {
-    const q = db('cases').where((w) => {
-      w.where('region_path', 'like', `${f.regionPath}%`)
-      if (f.assigneeId) w.orWhere('assignee_id', f.assigneeId)
-    })
-    if (f.status) q.andWhere('status', f.status)
-    if (f.colour) q.andWhere('colour', f.colour)
-    if (f.overdue === true) q.andWhere((w) => w.where('response_overdue', true).orWhere('resolve_overdue', true))
-    if (f.overdue === false) q.andWhere({ response_overdue: false, resolve_overdue: false })
-    if (f.beforeId) q.andWhere('id', '<', f.beforeId)
-    return parseCases(await q.orderBy('id', 'desc').limit(f.limit))
+    const page = (where: (q: Knex.QueryBuilder) => void) => {
+      const q = db('cases')
+      where(q)
+      if (f.status) q.andWhere('status', f.status)
+      if (f.colour) q.andWhere('colour', f.colour)
+      if (f.overdue === true) q.andWhere((w) => w.where('response_overdue', true).orWhere('resolve_overdue', true))
+      if (f.overdue === false) q.andWhere({ response_overdue: false, resolve_overdue: false })
+      if (f.beforeId) q.andWhere('id', '<', f.beforeId)
+      return q.orderBy('id', 'desc').limit(f.limit)
+    }
+    const inScope = await page((q) => q.where('region_path', 'like', `${f.regionPath}%`))
+    if (!f.assigneeId) return parseCases(inScope)
+    // A grid worker also sees what is assigned to them elsewhere. Two limited scans, each on its own index
+    // ((region_path, id) and (assignee_id, id)), merged here: an OR of the two makes the database read both
+    // indexes whole and sort the union before it can stop at the page.
+    const assigned = await page((q) => q.where('assignee_id', f.assigneeId!))
+    const byId = new Map([...inScope, ...assigned].map((row) => [Number(row.id), row]))
+    return parseCases([...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, f.limit))
   },
 
   /** Cases a resident reported or follows, newest first. */

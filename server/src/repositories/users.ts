@@ -28,6 +28,23 @@ export const usersRepo = {
   async findById(db: Queryable, id: number) {
     return parse(await db('users').where({ id }).first())
   },
+  /**
+   * The user with what authenticating a token needs, in one statement: the session `sessionId` if it is this
+   * user's (its revocation time, undefined when there is no such session of theirs) and the path of their region.
+   */
+  async findWithSession(db: Queryable, id: number, sessionId: string) {
+    const row = await db('users as u')
+      .leftJoin('sessions as s', (j) => j.on('s.user_id', '=', 'u.id').andOnVal('s.id', '=', sessionId))
+      .leftJoin('regions as r', 'r.id', 'u.region_id')
+      .where('u.id', id)
+      .first('u.*', 's.id as session_id', 's.revoked_at as session_revoked_at', 'r.path as region_path')
+    if (!row) return undefined
+    return {
+      user: UserRow.parse(row),
+      session: row.session_id === null ? undefined : { revoked: row.session_revoked_at !== null },
+      regionPath: row.region_path === null ? null : String(row.region_path),
+    }
+  },
   async findByIds(db: Queryable, ids: number[]) {
     if (ids.length === 0) return []
     return (await db('users').whereIn('id', [...new Set(ids)])).map((r: unknown) => UserRow.parse(r))

@@ -15,15 +15,18 @@ export interface AnjuProcess {
 }
 
 const MAIN = path.join(REPO_ROOT, 'server', 'src', 'main.ts')
+/** What `npm run build:server` writes: the production entry, run by plain node. */
+export const COMPILED_MAIN = path.join(REPO_ROOT, 'server', 'dist', 'main.js')
 
 /**
  * Runs `main.ts <command>` as its own process with exactly `env` (plus PATH and HOME): the real entry point,
  * for tests of start-up checks, signals and crashes.
  */
-export function spawnAnju(command: string, env: Record<string, string>): AnjuProcess {
-  // `node --import tsx`, as the npm scripts run it: the tsx command would stand between us and the process and
-  // SIGKILL it when it is too busy to acknowledge a relayed signal within 30 ms.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, command], {
+export function spawnAnju(command: string, env: Record<string, string>, { compiled = false }: { compiled?: boolean } = {}): AnjuProcess {
+  // `node --import tsx` for the sources: the tsx command would stand between us and the process and SIGKILL it
+  // when it is too busy to acknowledge a relayed signal within 30 ms. `compiled` runs the build under plain node.
+  const args = compiled ? [COMPILED_MAIN, command] : ['--import', 'tsx', MAIN, command]
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

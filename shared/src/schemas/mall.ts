@@ -91,8 +91,11 @@ export const RedemptionView = z
     expiresAt: z.string(),
     createdAt: z.string(),
     closedAt: z.string().nullable(),
-    /** A PNG data URL of the code as a QR code, for the owner while it can be picked up. */
-    qrDataUrl: z.string().nullable(),
+    /**
+     * A PNG data URL of the code as a QR code, for the owner while it can be picked up, in the view of one
+     * redemption (GET /api/redemptions/{id}); null in lists and in the answer to redeeming, which carry the code.
+     */
+    qrDataUrl: z.string().nullable().describe('领取码二维码（PNG data URL），仅在查看单个兑换时给出'),
     actions: z.array(z.enum(['cancel', 'fulfil'])),
   })
   .meta({ id: 'Redemption' })

@@ -13,6 +13,7 @@ import * as safetyIndex from './20261126_16x_002_safety_index'
 import * as outboxDestinations from './20261126_110_outbox_destinations'
 import * as privacy from './20261126_13x_privacy'
 import * as rewardPickupRegions from './20261126_13x_reward_pickup_regions'
+import * as caseAssigneeIndex from './20261126_190_case_assignee_index'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_110_outbox_destinations': outboxDestinations,
   '20261126_13x_privacy': privacy,
   '20261126_13x_reward_pickup_regions': rewardPickupRegions,
+  '20261126_190_case_assignee_index': caseAssigneeIndex,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,7 +4,7 @@ import { hashPassword } from '../../auth/passwords'
 import { assertFreshPassword, changePassword } from '../../commands/accounts'
 import { checkPassword } from '../../commands/signIn'
 import { errors } from '../../errors'
-import { usersRepo } from '../../repositories/users'
+import { requireUser } from '../../middleware/authenticate'
 import { route, type AppRouter } from '../define'
 
 /** What checking a password needs from the request: the shared throttle and the caller's address. */
@@ -16,9 +16,9 @@ export function passwordCheckFor(ctx: AppContext) {
 /** Changing one's own password (the managers' tools for others' accounts are the staff-account routes). */
 export function accountRoutes(router: AppRouter) {
   route(router, api.changePassword, async (ctx, { actor, body, transact }) => {
-    const { db, config, limits } = ctx.services
-    const me = await usersRepo.findById(db, actor.id)
-    if (!me?.username || !me.password_hash) throw errors.passwordNotSet()
+    const { config, limits } = ctx.services
+    const me = requireUser(ctx)
+    if (!me.username || !me.password_hash) throw errors.passwordNotSet()
     try {
       await checkPassword(me.username, body.currentPassword, passwordCheckFor(ctx))
     } catch (err) {

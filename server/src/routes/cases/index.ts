@@ -11,7 +11,7 @@ import { caseFollowersRepo } from '../../repositories/caseActivity'
 import { casesRepo } from '../../repositories/cases'
 import { categoriesRepo } from '../../repositories/categories'
 import { gridWorkersRepo } from '../../repositories/gridWorkers'
-import { usersRepo } from '../../repositories/users'
+import { requireUser } from '../../middleware/authenticate'
 import { route, type AppRouter } from '../define'
 import { caseDetailView, caseView, caseViews, duplicateCandidateViews, nearbyGridViews } from './views'
 
@@ -34,8 +34,7 @@ export function caseRoutes(router: AppRouter) {
     // centre, so it is neither checked nor sent to WeChat. Everything else is, outside the transaction: WeChat's
     // check is a network call and must not hold locks.
     if (!category?.confidential) {
-      const user = await usersRepo.findById(services.db, actor.id)
-      const verdict = await services.contentCheck.check(`${body.text}\n${body.location.address}`, user?.openid ?? null)
+      const verdict = await services.contentCheck.check(`${body.text}\n${body.location.address}`, requireUser(ctx).openid)
       if (verdict === 'risky') throw errors.contentRejected()
     }
     return transact(async (trx) => {

@@ -9,12 +9,10 @@ import { caseEventsRepo, caseFollowersRepo, type CaseEventRow } from '../../repo
 import { casesRepo, type CaseRow } from '../../repositories/cases'
 import { categoriesRepo } from '../../repositories/categories'
 import { idsOnPath, regionsRepo } from '../../repositories/regions'
-import { usersRepo, type UserRow } from '../../repositories/users'
+import { usersRepo } from '../../repositories/users'
 
 async function usersByIds(db: Queryable, ids: number[]) {
-  const unique = [...new Set(ids)]
-  const rows = await Promise.all(unique.map((id) => usersRepo.findById(db, id)))
-  return new Map(rows.filter((u): u is UserRow => !!u).map((u) => [u.id, u]))
+  return new Map((await usersRepo.findByIds(db, ids)).map((u) => [u.id, u]))
 }
 
 /** Loads, in bulk, what presenting these cases to `actor` needs. */

@@ -2,7 +2,7 @@ import { api } from '@anju/shared'
 import { errors } from '../../errors'
 import { authorize, can, requireConsoleUser } from '../../policies'
 import { safetyIndexRepo } from '../../repositories/safetyIndex'
-import { usersRepo } from '../../repositories/users'
+import { requireUser } from '../../middleware/authenticate'
 import { enterSafetyInputs, previewSafetyIndex, publicSafetyIndex, publishSafetyIndex } from '../../safetyIndex'
 import { route, type AppRouter } from '../define'
 import { consoleRegion } from './index'
@@ -45,7 +45,7 @@ export function safetyIndexRoutes(router: AppRouter) {
   route(router, api.publicSafetyIndex, async (ctx, { actor, query }) => {
     const { db } = ctx.services
     // By default the resident's own community (a staff account's own region).
-    const own = (await usersRepo.findById(db, actor.id))?.region_id ?? null
+    const own = requireUser(ctx).region_id
     return publicSafetyIndex(db, query.regionId ?? own)
   })
 }

@@ -1,5 +1,7 @@
 import { api } from '@anju/shared'
-import { cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, rewardScopeOf, rewardUnavailableReason } from '../../commands/redemptions'
+import {
+  cancelRedemption, fulfilRedemption, newPickupCode, redeemReward, refuseRedemptionEarly, rewardScopeOf, rewardUnavailableReason,
+} from '../../commands/redemptions'
 import { residencyBlock } from '../../commands/community'
 import { archiveReward, createReward, updateReward } from '../../commands/rewards'
 import type { Services } from '../../context'
@@ -7,11 +9,12 @@ import type { PhotoUrlFor } from '../../lib/photoLinks'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { authorize, can, requireReviewer, type Actor } from '../../policies'
-import { presentRedemption, presentReward, qrDataUrlOf } from '../../presenters/mall'
+import { presentRedemption, presentReward } from '../../presenters/mall'
 import { redemptionsRepo } from '../../repositories/redemptions'
 import { regionsRepo } from '../../repositories/regions'
 import { rewardsRepo, type RewardRow } from '../../repositories/rewards'
-import { usersRepo, type UserRow } from '../../repositories/users'
+import type { UserRow } from '../../repositories/users'
+import { requireUser } from '../../middleware/authenticate'
 import { route, type AppRouter } from '../define'
 
 interface CatalogueView {
@@ -79,7 +82,7 @@ export function mallRoutes(router: AppRouter) {
   route(router, api.rewards, async (ctx, { actor }) => {
     const { db } = ctx.services
     const rows = await rewardsRepo.listActiveIn(db, await rewardScopeOf(db, actor))
-    const view = catalogueView(ctx.services, actor, { actor, user: await usersRepo.findById(db, actor.id) })
+    const view = catalogueView(ctx.services, actor, { actor, user: requireUser(ctx) })
     const items = await presentRewards(db, rows, view)
     return { items: items.filter((r) => new Date(r.validUntil) > view.now) }
   })
@@ -88,22 +91,22 @@ export function mallRoutes(router: AppRouter) {
     const { db } = ctx.services
     const row = await rewardsRepo.findById(db, params.id)
     if (!row || !(await rewardScopeOf(db, actor)).includes(row.region_id)) throw errors.notFound()
-    return (await presentRewards(db, [row], catalogueView(ctx.services, actor, { actor, user: await usersRepo.findById(db, actor.id) })))[0]!
+    return (await presentRewards(db, [row], catalogueView(ctx.services, actor, { actor, user: requireUser(ctx) })))[0]!
   })
 
   route(router, api.redeemReward, async (ctx, { actor, params, transact }) => {
     authorize(actor, 'reward.redeem', undefined)
     const now = new Date()
-    // The code and its QR image are made before the transaction: the reward's stock row stays locked
-    // only for the statements that need it.
-    const code = newPickupCode()
-    const qrDataUrl = await qrDataUrlOf(code)
+    const minResidenceDays = ctx.services.config.community.rewardMinDays
+    // Most callers of a flash sale lose: they are turned away by reads alone, before a transaction is begun.
+    await refuseRedemptionEarly(ctx.services.db, { actor, user: requireUser(ctx), rewardId: params.id, minResidenceDays, now })
+    // The QR image is not drawn here: the redemption's own view draws it (the app opens that view next).
     return transact(async (trx) => {
       const { redemption, reward } = await redeemReward(trx, {
-        actor, rewardId: params.id, code, pickupDays: ctx.services.config.redemptionPickupDays,
-        minResidenceDays: ctx.services.config.community.rewardMinDays, now,
+        actor, rewardId: params.id, code: newPickupCode(), pickupDays: ctx.services.config.redemptionPickupDays,
+        minResidenceDays, now,
       })
-      return presentRedemption(trx, redemption, reward, { as: 'owner', now, qrDataUrl })
+      return presentRedemption(trx, redemption, reward, { as: 'owner', now })
     })
   })
 
@@ -119,7 +122,7 @@ export function mallRoutes(router: AppRouter) {
     const { db } = ctx.services
     const row = await redemptionsRepo.findById(db, params.id)
     if (!row || row.user_id !== actor.id) throw errors.notFound()
-    return presentRedemption(db, row, (await rewardsRepo.findById(db, row.reward_id))!, { as: 'owner', now: new Date() })
+    return presentRedemption(db, row, (await rewardsRepo.findById(db, row.reward_id))!, { as: 'owner', now: new Date(), drawQr: true })
   })
 
   route(router, api.cancelRedemption, async (ctx, { actor, params, transact }) => {

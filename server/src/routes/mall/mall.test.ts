@@ -40,7 +40,9 @@ describe.each(testDatabaseKinds())('rewards mall on %s', (kind) => {
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ status: 'reserved', points: 20, actions: ['cancel'] })
     expect(res.body.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/)
-    expect(res.body.qrDataUrl).toMatch(/^data:image\/png;base64,/)
+    // The QR image is drawn where the code is shown: the redemption's own view.
+    expect(res.body.qrDataUrl).toBeNull()
+    expect((await s.http.get(`/api/redemptions/${res.body.id}`, { token: r.token })).body.qrDataUrl).toMatch(/^data:image\/png;base64,/)
     expect(await balance(r.token)).toBe(30)
     expect((await s.http.get(`/api/rewards/${rewardId}`, { token: r.token })).body.stockRemaining).toBe(2)
 

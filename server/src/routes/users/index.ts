@@ -4,7 +4,7 @@ import { errors } from '../../errors'
 import { authorize } from '../../policies'
 import { presentUser } from '../../presenters'
 import { regionsRepo } from '../../repositories/regions'
-import { usersRepo } from '../../repositories/users'
+import { requireUser } from '../../middleware/authenticate'
 import { route, type AppRouter } from '../define'
 import { privacyRoutes } from './privacy'
 import { staffResidentRoutes } from './residents'
@@ -13,8 +13,7 @@ export function userRoutes(router: AppRouter) {
   route(router, api.me, async (ctx, { actor }) => {
     authorize(actor, 'user.readSelf', undefined)
     const { db } = ctx.services
-    const user = await usersRepo.findById(db, actor.id)
-    if (!user) throw errors.notFound()
+    const user = requireUser(ctx)
     const region = user.region_id ? await regionsRepo.findById(db, user.region_id) : undefined
     return presentUser(user, region)
   })
