@@ -15,7 +15,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/mall',
-      pages: ['pages/list/index', 'pages/detail/index', 'pages/redemptions/index', 'pages/redemption/index'],
+      pages: ['pages/list/index', 'pages/detail/index', 'pages/redemptions/index', 'pages/redemption/index', 'pages/guide/index'],
     },
     {
       root: 'packages/report',

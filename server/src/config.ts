@@ -79,6 +79,7 @@ const EnvSchema = z.object({
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(24 * 60 * 60).default(15 * 60),
   PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   UPLOAD_ORIGINAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -173,7 +174,7 @@ export interface Config {
   /** Signed photo links: the HMAC key and how long a link works. */
   uploadLinks: { secret: string; ttlSeconds: number }
   /** How long personal data is kept before the retention jobs remove it. */
-  retention: { patrolTrackDays: number; uploadOriginalDays: number }
+  retention: { patrolTrackDays: number; uploadOriginalDays: number; idempotencyHours: number }
   /** Days a reserved reward waits for pickup before it expires and refunds. */
   redemptionPickupDays: number
   /**
@@ -319,7 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     uploadLinks: { secret: e.UPLOAD_URL_SECRET, ttlSeconds: e.UPLOAD_URL_TTL_SECONDS },
-    retention: { patrolTrackDays: e.PATROL_TRACK_RETENTION_DAYS, uploadOriginalDays: e.UPLOAD_ORIGINAL_RETENTION_DAYS },
+    retention: { patrolTrackDays: e.PATROL_TRACK_RETENTION_DAYS, uploadOriginalDays: e.UPLOAD_ORIGINAL_RETENTION_DAYS, idempotencyHours: e.IDEMPOTENCY_RETENTION_HOURS },
     redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,
     limits: {
       redisUrl: e.REDIS_URL || null,

@@ -20,6 +20,11 @@ export interface Endpoint {
   response: z.ZodType
   /** Success status, 200 unless said otherwise. */
   status?: number
+  /**
+   * The answer carries credentials (a session's tokens): an Idempotency-Key never stores it, and a retry is
+   * answered by issuing again.
+   */
+  credentials?: true
 }
 
 /** Keeps each endpoint's literal type, so clients and routes see its exact schemas. */

@@ -59,9 +59,9 @@ describe('award policy in the workbench, in Chromium', () => {
     await page.locator('#wb-award-policy').click()
   }
 
-  /** The rules on screen, one line each: kind, category, where from, points, how granted. */
+  /** The rules for a whole kind on screen, one line each: kind, category, where from, points, how granted. */
   async function rulesShown(page: Page) {
-    const rows = page.locator('.policy-rule')
+    const rows = page.locator('.policy-rule[id$="-all"]')
     return (await rows.evaluateAll((els) => els.map((el) => [
       el.querySelector('.policy-rule__kind')?.textContent,
       el.querySelector('.policy-rule__category')?.textContent,
@@ -190,9 +190,12 @@ describe('award policy in the workbench, in Chromium', () => {
 
     expect(await rulesOf(xflId)).toEqual([expect.objectContaining({ kind: 'violation', category_code: '', points: 15 })])
     expect(Boolean((await rulesOf(xflId))[0].auto_approve)).toBe(true)
-    expect((await rulesOf(cityId)).map((r: { kind: string; points: number }) => [r.kind, r.points])).toEqual([
+    expect((await rulesOf(cityId)).filter((r: { category_code: string }) => r.category_code === '').map((r: { kind: string; points: number }) => [r.kind, r.points])).toEqual([
       ['complaint', 5], ['hazard', 20], ['patrol', 10], ['violation', 10],
     ])
+    // 幸福里's rule for every violation is nearer than the city's rule per category: 违章停车 now pays 15.
+    await expect.poll(() => textOf(admin, '#policy-category-illegal_parking .policy-rule__points')).toBe('15 积分')
+    expect(await textOf(admin, '#policy-category-noise .policy-rule__points')).toBe('2 积分')
     const token = await server.http.staffToken('staff')
     const policy = await server.http.get(`/api/admin/award-policy?regionId=${xflId}`, { token })
     expect(policy.body.rules).toContainEqual({ fromRegion: expect.objectContaining({ id: xflId }), kind: 'violation', categoryCode: '', points: 15, autoApprove: true })
@@ -213,5 +216,24 @@ describe('award policy in the workbench, in Chromium', () => {
     expect(await staff.locator('.policy-rule__edit').count()).toBe(0)
     expect(await staff.locator('#policy-monthlyBudget').count()).toBe(0)
     await staff.context().close()
+  })
+
+  it('shows a resident of 幸福里社区 on 积分攻略 what each report pays, the same as the award would, and the caps', async () => {
+    const resident = await openApp()
+    await resident.locator('#dev-login').click()
+    await expect.poll(() => resident.getByText('你好，演示居民').isVisible(), { timeout: 15_000 }).toBe(true)
+    await resident.locator('.weui-tabbar__label').filter({ hasText: /^积分$/ }).click()
+    await resident.locator('#guide-entry').click()
+    await expect.poll(() => textOf(resident, '#guide-category-illegal_parking .guide-row__points'), { timeout: 10_000 }).toBe('+15')
+    expect(await textOf(resident, '#guide-category-noise .guide-row__points')).toBe('+2')
+    expect(await textOf(resident, '#guide-patrol .guide-row__points')).toBe('+10')
+    expect(await textOf(resident, '#guide-daily')).toMatch(/^每日上限：100 积分，已获得 \d+，还可获得 \d+$/)
+    expect(await textOf(resident, '#guide-validity')).toBe('积分获得后 12 个月内有效，过期作废')
+    // What the page shows is what the server pays: the same resolution the award path uses.
+    const token = await server.http.staffToken('staff')
+    const policy = await server.http.get(`/api/admin/award-policy?regionId=${xflId}`, { token })
+    const parking = policy.body.categories.find((c: { code: string }) => c.code === 'illegal_parking')
+    expect(parking.points).toBe(15)
+    await resident.context().close()
   })
 })

@@ -6,6 +6,8 @@ export const MALL_PAGES = {
   detail: '/packages/mall/pages/detail/index',
   redemptions: '/packages/mall/pages/redemptions/index',
   redemption: '/packages/mall/pages/redemption/index',
+  /** 积分攻略: what each report and a patrol earns, and the caps. */
+  guide: '/packages/mall/pages/guide/index',
 } as const
 
 /** Pages of the patrol sub-package (packages/patrol). */

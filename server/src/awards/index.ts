@@ -8,8 +8,9 @@ import type { Queryable, Trx } from '../db/knex'
 import { AppError, errors } from '../errors'
 import { awardPoints, lockResidentAccount, postTransaction, reverseAward } from '../ledger'
 import { chinaDayStart, chinaMonthKey, chinaMonthStart } from '../lib/chinaTime'
-import { noticeAwardDecided } from '../commands/residentNotices'
+import { noticeAwardDecided, noticeAwardReversed } from '../commands/residentNotices'
 import { awardsRepo, type AwardRow } from '../repositories/awards'
+import { categoriesRepo } from '../repositories/categories'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
 
 export type AwardSource = { type: 'report' | 'patrol' | 'manual'; id: string }
@@ -33,6 +34,26 @@ export interface ProposedAward {
   points: number
 }
 
+interface RuleRow {
+  region_id: number
+  kind: string
+  category_code: string
+  points: number
+  auto_approve: number | boolean
+}
+
+/**
+ * The one resolution of what an action earns: among the rules on the region's path, the nearest region's
+ * wins, and at that region a rule for the category comes before the rule for its kind (category_code '').
+ * Awards and every page that shows points (积分规则, 积分攻略) go through here.
+ */
+export function ruleInForce<R extends RuleRow>(rules: R[], path: number[], kind: string, categoryCode: string): R | undefined {
+  const depth = (id: number) => path.indexOf(Number(id))
+  return rules
+    .filter((r) => r.kind === kind && (r.category_code === categoryCode || r.category_code === '') && depth(r.region_id) >= 0)
+    .sort((a, b) => depth(b.region_id) - depth(a.region_id) || (b.category_code === categoryCode ? 1 : 0) - (a.category_code === categoryCode ? 1 : 0))[0]
+}
+
 /** Settings and rules are found on the region or its nearest ancestor that has them. */
 async function policyFor(trx: Trx, regionId: number, kind: AwardKind, categoryCode: string) {
   const region = await regionsRepo.findById(trx, regionId)
@@ -40,10 +61,8 @@ async function policyFor(trx: Trx, regionId: number, kind: AwardKind, categoryCo
   const path = idsOnPath(region.path)
   const depth = (id: number) => path.indexOf(id)
   const settings = (await awardsRepo.settingsFor(trx, path)).sort((a, b) => depth(b.region_id) - depth(a.region_id))[0]
-  const rules = (await awardsRepo.rulesFor(trx, path, kind, categoryCode)).sort(
-    (a, b) => depth(b.region_id) - depth(a.region_id) || (b.category_code === categoryCode ? 1 : 0) - (a.category_code === categoryCode ? 1 : 0),
-  )
-  return { region, settings, rule: rules[0] as { points: number; auto_approve: number | boolean } | undefined }
+  const rule = ruleInForce(await awardsRepo.rulesFor(trx, path, kind, categoryCode), path, kind, categoryCode)
+  return { region, settings, rule }
 }
 
 /**
@@ -192,6 +211,7 @@ export async function clawBackAward(trx: Trx, { source, actorId, reason }: { sou
   if (!award) return { status: 'none', clawedBack: 0, debt: 0 }
   if (award.status === 'pending') {
     if (await awardsRepo.transition(trx, award.id, 'pending', 'rejected', { decidedBy: actorId, note: reason })) {
+      await noticeAwardReversed(trx, (await awardsRepo.findById(trx, award.id))!, { clawedBack: 0, debt: 0 }, reason)
       return { status: 'rejected', clawedBack: 0, debt: 0 }
     }
     // Approved (or rejected) while we looked: go on from what it is now.
@@ -209,6 +229,7 @@ export async function clawBackAward(trx: Trx, { source, actorId, reason }: { sou
     memo: reason,
   })
   if (reversal.shortfall > 0) await awardsRepo.addDebt(trx, award.user_id, reversal.shortfall)
+  await noticeAwardReversed(trx, award, { clawedBack: reversal.clawedBack, debt: reversal.shortfall }, reason)
   return { status: 'reversed', clawedBack: reversal.clawedBack, debt: reversal.shortfall }
 }
 
@@ -217,25 +238,36 @@ export function awardReason(kind: AwardKind, detail: string): string {
 }
 
 /** The award policy in force at a region: settings and rules, each from the nearest region that sets them. */
-export async function awardPolicyAt(db: Queryable, regionId: number) {
+export async function awardPolicyAt(db: Queryable, regionId: number, now = new Date()) {
   const region = await regionsRepo.findById(db, regionId)
   if (!region) throw errors.notFound()
   const path = idsOnPath(region.path)
   const regions = new Map((await regionsRepo.findByIds(db, path)).map((r) => [r.id, r]))
   const ref = (id: number) => {
-    const r = regions.get(id)!
+    const r = regions.get(Number(id))!
     return { id: r.id, name: r.name, level: r.level }
   }
   const depth = (id: number) => path.indexOf(id)
   const settings = (await awardsRepo.settingsFor(db, path)).sort((a, b) => depth(b.region_id) - depth(a.region_id))[0]
   const rules = new Map<string, { fromRegion: ReturnType<typeof ref>; kind: any; categoryCode: string; points: number; autoApprove: boolean }>()
-  const allRules = await db('award_rules').whereIn('region_id', path)
+  const allRules = (await db('award_rules').whereIn('region_id', path)) as RuleRow[]
   for (const rule of allRules.sort((a, b) => depth(b.region_id) - depth(a.region_id))) {
     const key = `${rule.kind}:${rule.category_code}`
     if (!rules.has(key)) {
       rules.set(key, { fromRegion: ref(Number(rule.region_id)), kind: rule.kind, categoryCode: rule.category_code, points: Number(rule.points), autoApprove: Boolean(rule.auto_approve) })
     }
   }
+  // What each offered category pays here, resolved exactly as a closed or verified report is paid.
+  const categories = (await categoriesRepo.list(db)).map((c) => {
+    const rule = ruleInForce(allRules, path, c.kind, c.code)
+    return {
+      code: c.code, name: c.name, kind: c.kind,
+      points: rule ? Number(rule.points) : 0,
+      autoApprove: rule ? Boolean(rule.auto_approve) : false,
+      rule: rule ? { fromRegion: ref(Number(rule.region_id)), categoryCode: rule.category_code } : null,
+    }
+  })
+  const patrol = ruleInForce(allRules, path, 'patrol', '')
   return {
     region: ref(region.id),
     settings: settings
@@ -245,9 +277,32 @@ export async function awardPolicyAt(db: Queryable, regionId: number) {
           dailyCapPerResident: settings.daily_cap_per_resident,
           monthlyCapPerResident: settings.monthly_cap_per_resident,
           pointsValidMonths: settings.points_valid_months,
-          usedThisMonth: await awardsRepo.budgetUsed(db, settings.region_id, chinaMonthKey(new Date())),
+          usedThisMonth: await awardsRepo.budgetUsed(db, settings.region_id, chinaMonthKey(now)),
         }
       : null,
     rules: [...rules.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.categoryCode.localeCompare(b.categoryCode)),
+    categories,
+    patrolPoints: patrol ? Number(patrol.points) : 0,
+  }
+}
+
+/**
+ * 积分攻略: what a resident earns in their community for each kind of report and for a patrol, and the caps
+ * before they reach them (how much of today's and this month's cap is already used).
+ */
+export async function pointsGuideFor(db: Queryable, userId: number, regionId: number, now = new Date()) {
+  const policy = await awardPolicyAt(db, regionId, now)
+  const s = policy.settings
+  return {
+    region: policy.region,
+    categories: policy.categories.map(({ code, name, kind, points, autoApprove }) => ({ code, name, kind, points, autoApprove })),
+    patrolPoints: policy.patrolPoints,
+    limits: {
+      dailyCap: s?.dailyCapPerResident ?? null,
+      monthlyCap: s?.monthlyCapPerResident ?? null,
+      pointsValidMonths: s?.pointsValidMonths ?? null,
+      earnedToday: await awardsRepo.grantedSince(db, userId, chinaDayStart(now)),
+      earnedThisMonth: await awardsRepo.grantedSince(db, userId, chinaMonthStart(now)),
+    },
   }
 }

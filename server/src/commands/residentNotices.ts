@@ -20,6 +20,16 @@ export async function noticeAwardDecided(trx: Trx, award: AwardRow, now = new Da
   })
 }
 
+/** An award taken back (a report found false, a duplicate, a verification overturned), and why. */
+export async function noticeAwardReversed(trx: Trx, award: AwardRow, taken: { clawedBack: number; debt: number }, reason: string, now = new Date()): Promise<void> {
+  const debt = taken.debt > 0 ? `，余额不足的 ${taken.debt} 积分将从之后获得的积分中抵扣` : ''
+  const body = award.status === 'rejected' ? `${award.reason}：积分奖励不再发放（${reason}）` : `${award.reason}：已撤回 ${taken.clawedBack + taken.debt} 积分（${reason}）${debt}`
+  await notify(trx, [award.user_id], {
+    kind: 'award_reversed', ref: `award-reversed:${award.id}`, body,
+    page: NOTICE_PAGES.points, vars: { points: String(taken.clawedBack + taken.debt), reason, debt: String(taken.debt), time: templateTime(now) }, at: now,
+  })
+}
+
 function redemptionVars(redemption: RedemptionRow, reward: RewardRow, now: Date) {
   return { reward: reward.title, place: reward.pickup_place, deadline: templateTime(new Date(redemption.expires_at)), time: templateTime(now) }
 }

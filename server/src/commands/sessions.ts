@@ -42,15 +42,27 @@ export async function startSession(db: Queryable, jwt: Config['jwt'], user: User
  * was copied, and the caller revokes the whole session (RefreshTokenReused). Tokens of a revoked session, or
  * issued before the user's token_version moved on, are refused.
  */
+/** How long after a refresh its retry (same token, same Idempotency-Key) is issued a session again. */
+export const REFRESH_RETRY_WINDOW_MS = 10 * 60 * 1000
+
 export async function rotateRefreshToken(
-  { trx, jwt, refreshToken, now = new Date() }: { trx: Trx; jwt: Config['jwt']; refreshToken: string; now?: Date },
+  { trx, jwt, refreshToken, retryKey = null, now = new Date() }: {
+    trx: Trx; jwt: Config['jwt']; refreshToken: string
+    /** A hash of the request's Idempotency-Key: a retry with the same key is issued again, not taken for reuse. */
+    retryKey?: string | null
+    now?: Date
+  },
 ): Promise<AuthSession> {
   const claims = verifyToken(jwt, refreshToken, 'refresh')
   const token = await refreshTokensRepo.lock(trx, claims.tokenId!)
   if (!token || token.session_id !== claims.sessionId) throw errors.tokenInvalid()
   const session = await sessionsRepo.findById(trx, claims.sessionId)
   if (!session || session.user_id !== claims.userId || session.revoked_at) throw errors.tokenInvalid()
-  if (token.used_at || !(await refreshTokensRepo.markUsed(trx, token.id, now))) throw new RefreshTokenReused(session.id)
+  // A retry of the refresh that spent this token (its answer was lost on the way) is issued a session again;
+  // any other second use means someone holds a copy.
+  const retried = token.used_at !== null && retryKey !== null && token.used_by_key === retryKey &&
+    now.getTime() - token.used_at.getTime() < REFRESH_RETRY_WINDOW_MS
+  if (!retried && (token.used_at || !(await refreshTokensRepo.markUsed(trx, token.id, now, retryKey)))) throw new RefreshTokenReused(session.id)
   const user = await usersRepo.findById(trx, claims.userId)
   if (!user || user.token_version !== claims.version) throw errors.tokenInvalid()
   if (user.disabled) throw errors.accountDisabled()

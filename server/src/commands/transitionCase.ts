@@ -2,7 +2,7 @@ import {
   CASE_TRANSITIONS, actionsFrom, canRegrade, canTransition, rateOutcome, slaHoursFor, type CaseOffer, type CaseActionInput as CaseActionSchema, type CaseStatus,
 } from '@anju/shared'
 import type { z } from 'zod'
-import { proposeAward } from '../awards'
+import { clawBackAward, proposeAward } from '../awards'
 import type { Trx } from '../db/knex'
 import { errors } from '../errors'
 import { can, type Actor } from '../policies'
@@ -58,7 +58,10 @@ async function centreRegion(trx: Trx, c: CaseRow) {
   return ancestors.find((r) => r.level === 'street') ?? ancestors.find((r) => r.level === 'district') ?? ancestors[0]!
 }
 
-/** Points when a violation is verified, a hazard confirmed or a complaint closed (idempotent per case). */
+/**
+ * Points when a violation is verified, a hazard confirmed or a complaint closed (idempotent per case), by the
+ * award rule in force at the case's grid for its category (see ruleInForce).
+ */
 async function proposeAwardFor(trx: Trx, c: CaseRow, actor: Actor) {
   const category = await categoriesRepo.findByCode(trx, c.category_code)
   await proposeAward(trx, {
@@ -67,10 +70,22 @@ async function proposeAwardFor(trx: Trx, c: CaseRow, actor: Actor) {
     kind: c.kind,
     source: { type: 'report', id: String(c.id) },
     categoryCode: c.category_code,
-    ...(category && category.points > 0 ? { points: category.points } : {}),
     proposedBy: actor.role === 'resident' ? null : actor.id,
     reason: `${category?.name ?? c.category_code} ${c.number}`,
   })
+}
+
+/**
+ * Why a report's award no longer stands, when this move says the report was not what it claimed: rejected
+ * (as false, or as a duplicate of another case) after its award, or its verification overturned when a
+ * verified case goes back to the handlers. The award is taken back (see clawBackAward); null otherwise.
+ */
+function clawBackReason(c: CaseRow, input: Input, to: CaseStatus): string | null {
+  if (input.action === 'reject') return input.duplicateOf ? `${c.number} 与 ${input.duplicateOf} 重复` : `${c.number} 不予受理：${input.reason}`
+  if (c.status === 'verified' && (to === 'reopened' || to === 'escalated') && (c.kind === 'violation' || c.kind === 'hazard')) {
+    return `${c.number} 核查结果被推翻，重新办理`
+  }
+  return null
 }
 
 /**
@@ -111,6 +126,13 @@ export async function transitionCase({
     case 'reject':
       note = input.reason
       changes.closed_at = now
+      if (input.duplicateOf) {
+        // Merged into the case it repeats: handlers follow the link; the reporter's award (if any) is taken back.
+        const original = await casesRepo.findByNumber(trx, input.duplicateOf)
+        if (!original || original.id === c.id || !canHandle(actor, original)) throw errors.invalidField('duplicateOf', '没有找到重复的原案件')
+        changes.related_case_id = original.id
+        note = `与 ${original.number} 重复：${input.reason}`
+      }
       break
     case 'dispatch': {
       note = input.note ?? null
@@ -190,6 +212,8 @@ export async function transitionCase({
   const violationOrHazardVerified = action === 'verify' && (c.kind === 'violation' || c.kind === 'hazard')
   const complaintClosed = to === 'closed' && c.kind === 'complaint' && updated.outcome !== 'not_fixed'
   if (violationOrHazardVerified || complaintClosed) await proposeAwardFor(trx, updated, actor)
+  const claim = clawBackReason(c, input, to)
+  if (claim) await clawBackAward(trx, { source: { type: 'report', id: String(c.id) }, actorId: actor.role === 'resident' ? null : actor.id, reason: claim })
   return updated
 }
 

@@ -16,7 +16,9 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000
 export function createDb(config: DatabaseConfig): Db {
   if (config.client === 'sqlite') {
     if (config.filename !== ':memory:') fs.mkdirSync(path.dirname(config.filename), { recursive: true })
-    return knexFactory({
+    // The pool's one connection, so a COMMIT that fails can be rolled back before the pool hands it on.
+    let connection: { inTransaction: boolean; exec(sql: string): void } | undefined
+    const db = knexFactory({
       client: 'better-sqlite3',
       connection: { filename: config.filename },
       useNullAsDefault: true,
@@ -29,6 +31,7 @@ export function createDb(config: DatabaseConfig): Db {
             conn.pragma('foreign_keys = ON')
             conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
             conn.pragma('synchronous = NORMAL')
+            connection = conn
             done(null, conn)
           } catch (err) {
             done(err as Error, conn)
@@ -36,6 +39,13 @@ export function createDb(config: DatabaseConfig): Db {
         },
       },
     })
+    // SQLite keeps a transaction open when its COMMIT fails (a busy database, a deferred constraint), and knex
+    // returns the connection to the pool as it is: every later BEGIN would then fail. knex reports the failed
+    // COMMIT here while the transaction still holds the connection, so rolling back now cannot touch another's.
+    db.on('query-error', (_err: unknown, query: { sql?: string }) => {
+      if (/^COMMIT\b/i.test(query.sql ?? '') && connection?.inTransaction) connection.exec('ROLLBACK')
+    })
+    return db
   }
   return knexFactory({
     client: 'mysql2',

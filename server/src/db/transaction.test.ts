@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/databases'
 import { isRetryableDbError, isUniqueViolation, withTransaction } from './transaction'
+import { dbClientOf } from './knex'
 
 describe.each(testDatabaseKinds())('withTransaction on %s', (kind) => {
   let t: TestDatabase
@@ -122,7 +123,7 @@ describe.each(testDatabaseKinds())('withTransaction on %s', (kind) => {
     await withTransaction(t.db, async (trx) => {
       leaked = trx
     })
-    await expect(leaked!('counters').where({ id: 1 }).update({ n: 999 })).rejects.toThrow(/ended/)
+    await expect(leaked!('counters').where({ id: 1 }).update({ n: 999 })).rejects.toThrow(/already complete/)
     expect((await t.db('counters').where({ id: 1 }).first()).n).not.toBe(999)
   })
 
@@ -154,5 +155,46 @@ describe.each(testDatabaseKinds())('withTransaction on %s', (kind) => {
     expect(deadlocks).toBeGreaterThanOrEqual(1)
     const after = await t.db('counters').orderBy('id')
     expect(after.map((r) => r.n)).toEqual(before.map((r) => r.n + 2))
+  })
+
+  it('runs savepoints opened side by side one after the other: one failing never undoes the other', async () => {
+    const before = (await t.db('counters').where({ id: 1 }).first()).n
+    const outcome = await withTransaction(t.db, async (trx) => {
+      const failing = trx.transaction(async (sub) => {
+        await sub('counters').where({ id: 1 }).increment('n', 100)
+        await new Promise((r) => setTimeout(r, 30))
+        throw new Error('first refused')
+      })
+      const succeeding = trx.transaction(async (sub) => {
+        await sub('counters').where({ id: 1 }).increment('n', 1)
+        return 'second kept'
+      })
+      return Promise.allSettled([failing, succeeding])
+    })
+    expect(outcome.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual(['first refused', 'second kept'])
+    expect((await t.db('counters').where({ id: 1 }).first()).n).toBe(before + 1)
+  })
+
+  it('retries optimistic-commit conflicts: Galera\'s deadlock at COMMIT and TiDB\'s write conflict', () => {
+    expect(isRetryableDbError(Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { errno: 1213 }))).toBe(true)
+    expect(isRetryableDbError(Object.assign(new Error('Write conflict, txnStartTS=1'), { errno: 9007 }))).toBe(true)
+    expect(isRetryableDbError(Object.assign(new Error('Lock wait timeout exceeded'), { errno: 1205 }))).toBe(true)
+    expect(isRetryableDbError(Object.assign(new Error('Duplicate entry'), { errno: 1062 }))).toBe(false)
+  })
+
+  // SQLite checks a deferred foreign key at COMMIT: a real commit that fails.
+  if (kind === 'sqlite') it('reports a failed COMMIT, keeps nothing of it, and leaves the connection usable', async () => {
+    expect(dbClientOf(t.db)).toBe('sqlite')
+    await t.db.schema.createTable('children', (table) => {
+      table.integer('id').primary()
+      table.integer('counter_id').notNullable().references('id').inTable('counters')
+    })
+    await expect(withTransaction(t.db, async (trx) => {
+      await trx.raw('PRAGMA defer_foreign_keys = ON')
+      await trx('children').insert({ id: 1, counter_id: 404 })
+    })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' })
+    expect(await t.db('children').count({ n: '*' }).first()).toMatchObject({ n: 0 })
+    await withTransaction(t.db, async (trx) => trx('children').insert({ id: 2, counter_id: 1 }))
+    expect(await t.db('children').count({ n: '*' }).first()).toMatchObject({ n: 1 })
   })
 })

@@ -179,4 +179,46 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     await t.db('ledger_postings').where({ transaction_id: '00000000-0000-4000-8000-000000000000' }).delete()
     expect((await verifyLedger(t.db)).problems).toEqual([])
   })
+
+  it('refuses a spend the balance cannot cover before writing anything, so catching the refusal commits nothing', async () => {
+    const user = await newResident()
+    await award(user, 5)
+    const before = Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)
+    // No savepoint around the spend: the caller catches the refusal and commits the rest of its work.
+    const code = await tx(async (trx) => codeOf(spendPoints(trx, { idempotencyKey: randomUUID(), userId: user, regionId, points: 6, redemptionId: randomUUID() })))
+    expect(code).toBe('INSUFFICIENT_POINTS')
+    expect(Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)).toBe(before)
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+  })
+
+  it('answers a retried spend as a replay even when the balance is now short', async () => {
+    const user = await newResident()
+    await award(user, 5)
+    const key = randomUUID()
+    const redemptionId = randomUUID()
+    const once = () => tx((trx) => spendPoints(trx, { idempotencyKey: key, userId: user, regionId, points: 5, redemptionId }))
+    const first = await once()
+    expect(await once()).toEqual({ id: first.id, replayed: true })
+    expect(await balanceOf(t.db, user)).toBe(0)
+  })
+
+  it('refuses ledger statements that arrive after their transaction has ended', async () => {
+    const user = await newResident()
+    await award(user, 10)
+    const before = Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)
+    // The work forgets to wait for a posting: the transaction commits while the posting is on its way.
+    let late: Promise<unknown> = Promise.resolve()
+    let leaked: Parameters<Parameters<typeof withTransaction>[1]>[0] | undefined
+    await tx(async (trx) => {
+      leaked = trx
+      late = spendPoints(trx, { idempotencyKey: randomUUID(), userId: user, regionId, points: 3, redemptionId: randomUUID() })
+      late.catch(() => {})
+    })
+    await expect(late).rejects.toThrow(/already ended|already complete/)
+    await expect(spendPoints(leaked!, { idempotencyKey: randomUUID(), userId: user, regionId, points: 3, redemptionId: randomUUID() }))
+      .rejects.toThrow(/already ended|already complete/)
+    expect(Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)).toBe(before)
+    expect(await balanceOf(t.db, user)).toBe(10)
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+  })
 })

@@ -79,7 +79,8 @@ function contentOf(input: TransactionInput): TransactionContent {
  * 3. insert the postings, each linked to its slot's previous chain head;
  * 4. move every slot's balance and chain head in one UPDATE.
  *
- * A resident's balance is read under its lock, so the check that it stays at or above zero cannot race.
+ * A resident's balance is read under its lock, so the check that it stays at or above zero cannot race; it is
+ * made before the transaction row is written, so a refused posting leaves nothing behind.
  */
 export async function postTransaction(trx: Trx, input: TransactionInput): Promise<PostedTransaction> {
   validate(input)
@@ -135,6 +136,15 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     postings: postings.map(({ accountId, amount, seq, prevHash }) => ({ accountId, amount, seq, prevHash })),
   })
 
+  // Checked before anything is written: a caller that catches the refusal (without a savepoint) commits nothing
+  // of it. A retry of a spend that already happened is still a replay, whatever the balance is now.
+  if (postings.some((p) => p.resident && p.balance + p.amount < 0)) {
+    const first = await trx('ledger_transactions').where({ idempotency_key: input.idempotencyKey }).first('id', 'content_hash')
+    if (!first) throw errors.insufficientPoints()
+    if (first.content_hash !== contentHash) throw errors.ledgerKeyConflict()
+    return { id: first.id, replayed: true }
+  }
+
   try {
     await sql.run(INSERT_TRANSACTION, [
       id, input.idempotencyKey, input.kind, input.source.type, input.source.id, awardSource, input.reversesId ?? null,
@@ -151,8 +161,6 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     if (input.reversesId) throw errors.alreadyReversed()
     throw err
   }
-  if (postings.some((p) => p.resident && p.balance + p.amount < 0)) throw errors.insufficientPoints()
-
   await sql.run(
     `INSERT INTO ledger_postings (transaction_id, account_id, amount, account_seq, prev_hash, created_at) VALUES ${postings.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
     postings.flatMap((p) => [id, p.accountId, p.amount, p.seq, p.prevHash, createdAt]),

@@ -5,7 +5,7 @@ import { dbClientOf, type Trx } from '../db/knex'
  * The ledger's statements run on the transaction's own connection, with plain SQL and no query builder:
  * posting is the hottest write in the product, and the builder costs more CPU than the statements. They are
  * prepared once per connection (server-side on MySQL, cached on SQLite). The transaction itself (BEGIN, COMMIT,
- * retries) belongs to the caller's withTransaction.
+ * retries) belongs to the caller's withTransaction; a statement after it has ended is refused.
  */
 export interface LedgerSql {
   dialect: 'mysql' | 'sqlite'
@@ -64,13 +64,24 @@ function sqliteParam(value: unknown): unknown {
   return value
 }
 
+/**
+ * Refuses a statement once the transaction has ended. Its connection is back in the pool by then: a statement
+ * sent anyway would run in autocommit, or inside whatever transaction borrowed the connection next.
+ */
+function stillOpen(trx: Trx): void {
+  if (trx.isCompleted()) throw new Error('the transaction has already ended: ledger statement refused')
+}
+
 export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
+  stillOpen(trx)
   // Inside a knex transaction, acquireConnection answers the transaction's connection.
   const connection = await (trx.client as { acquireConnection(): Promise<unknown> }).acquireConnection()
   if (dbClientOf(trx) === 'mysql') {
     const conn = connection as MysqlConnection
     const execute = async (sql: string, values: unknown[]) => {
+      stillOpen(trx)
       const statement = await mysqlStatement(conn, sql)
+      stillOpen(trx)
       return new Promise<unknown>((resolve, reject) => statement.execute(values, (err, result) => (err ? reject(err) : resolve(result))))
     }
     return {
@@ -91,7 +102,13 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
   return {
     dialect: 'sqlite',
     slotIds: slotIdsOf(trx),
-    all: async <T>(sql: string, params: unknown[]) => statement(sql).all(...params.map(sqliteParam)) as T[],
-    run: async (sql, params) => statement(sql).run(...params.map(sqliteParam)).changes,
+    all: async <T>(sql: string, params: unknown[]) => {
+      stillOpen(trx)
+      return statement(sql).all(...params.map(sqliteParam)) as T[]
+    },
+    run: async (sql, params) => {
+      stillOpen(trx)
+      return statement(sql).run(...params.map(sqliteParam)).changes
+    },
   }
 }

@@ -76,6 +76,18 @@ export function idempotency(): AppMiddleware {
   }
 }
 
+/**
+ * For answers that carry credentials: the key is neither claimed nor its answer stored, so a retry runs again
+ * and is issued afresh. The key stays readable (`ctx.get('Idempotency-Key')`) for the command to recognise
+ * its own retry.
+ */
+export function withoutStoredAnswer(ctx: AppContext): void {
+  const idem = ctx.state.idempotency
+  if (!idem) return
+  idem.recorded = true
+  ctx.state.idempotency = undefined
+}
+
 export interface TransactOptions<S extends z.ZodType> {
   /** Status of a successful answer; stored with it. */
   status: number

@@ -23,7 +23,7 @@ export function presentCategory(row: CategoryRow): CategoryView {
   return {
     code: row.code, kind: row.kind, name: row.name, colour: row.colour,
     responseSlaHours: row.response_sla_hours, resolveSlaHours: row.resolve_sla_hours, routing: row.routing_level,
-    requiredFields: row.required_fields, points: row.points, confidential: row.confidential,
+    requiredFields: row.required_fields, confidential: row.confidential,
   }
 }
 

@@ -85,6 +85,7 @@ export interface CaseChanges {
   outcome?: ResolutionOutcome | null
   rating_satisfied?: boolean | null
   rating_comment?: string | null
+  related_case_id?: number | null
   reopen_count?: number
   accepted_at?: Date
   resolved_at?: Date | null

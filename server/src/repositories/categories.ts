@@ -12,7 +12,6 @@ export const CategoryRow = z.object({
   resolve_sla_hours: z.coerce.number().int(),
   routing_level: RegionLevel,
   required_fields: jsonArray(RequiredField),
-  points: z.coerce.number().int(),
   confidential: flag,
   active: flag,
 })

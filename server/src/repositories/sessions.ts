@@ -18,6 +18,7 @@ export const RefreshTokenRow = z.object({
   session_id: z.string(),
   expires_at: time,
   used_at: time.nullable(),
+  used_by_key: z.string().nullable().default(null),
   created_at: time,
 })
 export type RefreshTokenRow = z.infer<typeof RefreshTokenRow>
@@ -59,8 +60,8 @@ export const refreshTokensRepo = {
     return row ? RefreshTokenRow.parse(row) : undefined
   },
   /** Spends a refresh token; false when it was already spent. */
-  async markUsed(db: Queryable, id: string, now: Date): Promise<boolean> {
-    return (await db('refresh_tokens').where({ id }).whereNull('used_at').update({ used_at: now })) === 1
+  async markUsed(db: Queryable, id: string, now: Date, byKey: string | null = null): Promise<boolean> {
+    return (await db('refresh_tokens').where({ id }).whereNull('used_at').update({ used_at: now, used_by_key: byKey })) === 1
   },
   /** Removes refresh tokens that ran out before `before`. */
   async purgeExpired(db: Queryable, before: Date): Promise<number> {

@@ -5,7 +5,7 @@ import type { AppContext, AppContextExtras, AppState } from '../context'
 import type { Trx } from '../db/knex'
 import { errors } from '../errors'
 import { requireActor } from '../middleware/authenticate'
-import { transact } from '../middleware/idempotency'
+import { transact, withoutStoredAnswer } from '../middleware/idempotency'
 import type { Actor } from '../policies'
 
 export type AppRouter = Router<AppState, AppContextExtras>
@@ -46,6 +46,7 @@ export function route<E extends Endpoint>(
   const status = endpoint.status ?? 200
   const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
   router[method](endpoint.path, async function endpointHandler(ctx) {
+    if (endpoint.credentials) withoutStoredAnswer(ctx)
     const actor = endpoint.auth ? requireActor(ctx) : ctx.state.actor
     const input = {
       params: parseOrThrow(endpoint.params, ctx.params),

@@ -1,7 +1,7 @@
 import { endpoint } from '../endpoint'
 import {
   AwardIdParam, AwardPage, AwardQuery, AwardView, BatchApproveInput, BatchApproveResult, ManualAwardInput,
-  AwardPolicyView, AwardRuleInput, AwardSettingsInput, PageQuery, PointsEntryPage, PointsSummary, RegionIdQuery,
+  AwardPolicyView, AwardRuleInput, AwardSettingsInput, PageQuery, PointsEntryPage, PointsGuide, PointsSummary, RegionIdQuery,
   RejectAwardInput,
 } from '../schemas/points'
 
@@ -13,6 +13,10 @@ export const pointsEndpoints = {
   pointsEntries: endpoint({
     method: 'GET', path: '/api/points/entries', tag: 'points', auth: true,
     summary: '我的积分明细（按时间倒序，游标翻页）', query: PageQuery, response: PointsEntryPage,
+  }),
+  pointsGuide: endpoint({
+    method: 'GET', path: '/api/points/guide', tag: 'points', auth: true,
+    summary: '积分攻略：所在社区各类上报、巡逻可得积分，以及每日/每月上限和已用额度', response: PointsGuide,
   }),
   staffAwards: endpoint({
     method: 'GET', path: '/api/staff/awards', tag: 'awards', auth: true,

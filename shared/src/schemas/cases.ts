@@ -67,7 +67,6 @@ export const CategoryView = z
     resolveSlaHours: z.number().int(),
     routing: RegionLevel.describe('首先受理的区域层级'),
     requiredFields: z.array(RequiredField),
-    points: z.number().int().describe('核实后建议的积分'),
     confidential: z.boolean().describe('保密线索：仅综治中心可见举报人'),
   })
   .meta({ id: 'Category' })
@@ -230,7 +229,11 @@ const photoIds = z.array(z.string().regex(/^[a-f0-9]{32}$/, '照片编号有误'
 export const CaseActionInput = z
   .discriminatedUnion('action', [
     z.object({ action: z.literal('accept'), note: note.optional() }),
-    z.object({ action: z.literal('reject'), reason }),
+    z.object({
+      action: z.literal('reject'),
+      reason,
+      duplicateOf: z.string().trim().regex(/^\d{6}-\d{4}$/, '案件编号有误').optional().describe('重复举报时填原案件编号：并入原案件，已得积分撤回'),
+    }),
     z.object({ action: z.literal('dispatch'), assigneeId: z.number().int().positive('请选择网格员'), note: note.optional() }),
     z.object({ action: z.literal('start'), note: note.optional() }),
     z.object({
@@ -288,7 +291,6 @@ const CategoryFields = z.object({
   resolveSlaHours: slaHours,
   routing: z.enum(['grid', 'community', 'street', 'district']),
   requiredFields: z.array(RequiredField).max(REQUIRED_FIELDS.length).default([]),
-  points: z.number().int().min(0).max(1000),
   confidential: z.boolean().default(false),
   active: z.boolean().default(true),
 })

@@ -176,7 +176,43 @@ export const AwardPolicyView = z
         autoApprove: z.boolean(),
       }),
     ),
+    /** What each offered category pays here: the rule a closed or verified report of it is paid by. */
+    categories: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        kind: z.enum(['violation', 'hazard', 'complaint']),
+        points: z.number().int(),
+        autoApprove: z.boolean(),
+        rule: z.object({ fromRegion: RegionRef, categoryCode: z.string().describe('空为按事项类型的默认规则') }).nullable(),
+      }),
+    ),
+    patrolPoints: z.number().int().describe('一次有效巡逻的积分'),
   })
   .meta({ id: 'AwardPolicy' })
+
+export const PointsGuide = z
+  .object({
+    region: RegionRef,
+    categories: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        kind: z.enum(['violation', 'hazard', 'complaint']),
+        points: z.number().int().describe('核实属实（诉求为办结）后可得积分，0 为不奖励'),
+        autoApprove: z.boolean().describe('true 为自动发放，否则须工作人员审核'),
+      }),
+    ),
+    patrolPoints: z.number().int(),
+    limits: z.object({
+      dailyCap: z.number().int().nullable(),
+      monthlyCap: z.number().int().nullable(),
+      pointsValidMonths: z.number().int().nullable(),
+      earnedToday: z.number().int(),
+      earnedThisMonth: z.number().int(),
+    }),
+  })
+  .meta({ id: 'PointsGuide' })
+export type PointsGuide = z.infer<typeof PointsGuide>
 
 export const RegionIdQuery = z.object({ regionId: z.coerce.number().int().positive('请选择区域') })

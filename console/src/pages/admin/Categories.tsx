@@ -9,7 +9,7 @@ import { useLoad } from '../../hooks'
 type Row = CategoryView & { active: boolean }
 const ROUTING = ['grid', 'community', 'street', 'district'] as const
 
-/** 案件类别: colour, SLA hours, routing, points, required fields and whether residents are offered it. */
+/** 案件类别: colour, SLA hours, routing, required fields and whether residents are offered it. */
 export function CategoriesPage() {
   const state = useLoad(() => call(api.adminCategories), [])
   const [editing, setEditing] = useState<Row | null>(null)
@@ -24,10 +24,10 @@ export function CategoriesPage() {
     if (!editing) return
     setError('')
     try {
-      const { code, name, colour, responseSlaHours, resolveSlaHours, routing, requiredFields, points, confidential, active } = editing
+      const { code, name, colour, responseSlaHours, resolveSlaHours, routing, requiredFields, confidential, active } = editing
       await call(api.updateCategory, {
         params: { code },
-        body: { name, colour, responseSlaHours, resolveSlaHours, routing: routing as (typeof ROUTING)[number], requiredFields, points, confidential, active },
+        body: { name, colour, responseSlaHours, resolveSlaHours, routing: routing as (typeof ROUTING)[number], requiredFields, confidential, active },
         idempotencyKey: key,
       })
       setMessage(`已保存「${name}」；只影响此后提交的案件`)
@@ -57,7 +57,7 @@ export function CategoriesPage() {
               {ROUTING.map((r) => <option key={r} value={r}>{REGION_LEVEL_LABELS[r]}</option>)}
             </select>
           </label>
-          <label>建议积分（积分规则见小程序工作台 → 积分规则）<input type='number' min={0} value={editing.points} onChange={(e) => change({ points: Number(e.target.value) })} /></label>
+          <p className='muted'>举报积分按积分规则发放（小程序工作台 → 积分规则）。</p>
           <label>必填项
             <span>
               <label><input type='checkbox' checked={editing.requiredFields.includes('plate')} onChange={(e) => change({ requiredFields: e.target.checked ? [...editing.requiredFields, 'plate'] : editing.requiredFields.filter((f) => f !== 'plate') })} /> 车牌</label>
@@ -90,7 +90,6 @@ export function CategoriesPage() {
               { key: 'resolve', title: '办结时限（小时）', align: 'right', value: (c) => c.resolveSlaHours },
               { key: 'routing', title: '首先受理', value: (c) => REGION_LEVEL_LABELS[c.routing] },
               { key: 'required', title: '必填', value: (c) => c.requiredFields.map((f) => (f === 'plate' ? '车牌' : '照片')).join('、') },
-              { key: 'points', title: '积分', align: 'right', value: (c) => c.points },
               { key: 'active', title: '状态', value: (c) => (c.active ? '启用' : '停用') },
             ]} />
         )}

@@ -121,6 +121,15 @@ export default function PointsPage() {
           <Text className='shortcut__label'>我的兑换</Text>
           <Text className='shortcut__hint'>领取码与领取状态</Text>
         </View>
+        <View
+          id='guide-entry'
+          className='shortcut'
+          hoverClass='shortcut--pressed'
+          onClick={() => Taro.navigateTo({ url: MALL_PAGES.guide })}
+        >
+          <Text className='shortcut__label'>积分攻略</Text>
+          <Text className='shortcut__hint'>怎样获得积分、上限多少</Text>
+        </View>
       </View>
 
       {error ? (

@@ -14,6 +14,8 @@ import * as outboxDestinations from './20261126_110_outbox_destinations'
 import * as privacy from './20261126_13x_privacy'
 import * as rewardPickupRegions from './20261126_13x_reward_pickup_regions'
 import * as caseAssigneeIndex from './20261126_190_case_assignee_index'
+import * as categoryAwardRules from './20261126_12x_001_category_award_rules'
+import * as idempotencyWithoutCredentials from './20261126_12x_002_idempotency_without_credentials'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -35,6 +37,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_13x_privacy': privacy,
   '20261126_13x_reward_pickup_regions': rewardPickupRegions,
   '20261126_190_case_assignee_index': caseAssigneeIndex,
+  '20261126_12x_001_category_award_rules': categoryAwardRules,
+  '20261126_12x_002_idempotency_without_credentials': idempotencyWithoutCredentials,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,11 +11,12 @@ export interface CategorySeed {
   resolveSlaHours: number
   routing: RegionLevel
   requiredFields: RequiredField[]
+  /** The award rule the category starts with at every top-level region (诉求办结 or 核查属实). */
   points: number
   confidential?: boolean
 }
 
-/** SPEC "Intake: one door in": the seed categories. Admin may change colour, SLA, routing and points. */
+/** SPEC "Intake: one door in": the seed categories. Admin may change colour, SLA and routing; points are award rules. */
 export const SEED_CATEGORIES: CategorySeed[] = [
   { code: 'neighbour_dispute', kind: 'complaint', name: '邻里纠纷', colour: 'green', responseSlaHours: 24, resolveSlaHours: 168, routing: 'community', requiredFields: [], points: 2 },
   { code: 'property', kind: 'complaint', name: '物业管理', colour: 'green', responseSlaHours: 24, resolveSlaHours: 120, routing: 'community', requiredFields: [], points: 2 },
@@ -40,7 +41,10 @@ export const DEMO_GRID_AREAS: Record<string, [number, number][]> = {
   'XT-YT-JSL-HP-G1': [[27.850, 112.936], [27.850, 112.952], [27.858, 112.952], [27.858, 112.936]],
 }
 
-/** Inserts the seed categories that are missing; never overwrites what an admin changed. */
+/**
+ * Inserts the seed categories that are missing, and each one's award rule at every top-level region that has
+ * no rule for it yet; never overwrites what an admin changed.
+ */
 export async function seedCategories(db: Queryable): Promise<void> {
   let order = 0
   for (const c of SEED_CATEGORIES) {
@@ -49,11 +53,20 @@ export async function seedCategories(db: Queryable): Promise<void> {
       .insert({
         code: c.code, kind: c.kind, name: c.name, colour: c.colour,
         response_sla_hours: c.responseSlaHours, resolve_sla_hours: c.resolveSlaHours,
-        routing_level: c.routing, required_fields: JSON.stringify(c.requiredFields), points: c.points,
+        routing_level: c.routing, required_fields: JSON.stringify(c.requiredFields),
         confidential: c.confidential ?? false, active: true, sort_order: order, updated_at: new Date(),
       })
       .onConflict('code')
       .ignore()
+  }
+  const roots = await db('regions').whereNull('parent_id').select('id')
+  for (const root of roots) {
+    for (const c of SEED_CATEGORIES) {
+      await db('award_rules')
+        .insert({ region_id: root.id, kind: c.kind, category_code: c.code, points: c.points, auto_approve: false, updated_at: new Date() })
+        .onConflict(['region_id', 'kind', 'category_code'])
+        .ignore()
+    }
   }
 }
 

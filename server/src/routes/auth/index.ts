@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { api } from '@anju/shared'
 import { RefreshTokenReused, endSession, logOut, rotateRefreshToken } from '../../commands/sessions'
 import { signInStaff, signInWithDevHandle, signInWithWechat } from '../../commands/signIn'
@@ -26,7 +27,9 @@ export function authRoutes(router: AppRouter) {
   route(router, api.refresh, async (ctx, { body, transact }) => {
     const { db, config } = ctx.services
     try {
-      return await transact((trx) => rotateRefreshToken({ trx, jwt: config.jwt, refreshToken: body.refreshToken }))
+      const key = ctx.get('Idempotency-Key')
+      const retryKey = key ? createHash('sha256').update(key).digest('hex') : null
+      return await transact((trx) => rotateRefreshToken({ trx, jwt: config.jwt, refreshToken: body.refreshToken, retryKey }))
     } catch (err) {
       if (!(err instanceof RefreshTokenReused)) throw err
       // A spent refresh token came back: someone holds a copy. End the session for both.

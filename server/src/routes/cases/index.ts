@@ -121,7 +121,7 @@ export function caseRoutes(router: AppRouter) {
 }
 
 /** API field names → columns, for the fields present. */
-function categoryColumns(c: Partial<{ code: string; kind: string; name: string; colour: string; responseSlaHours: number; resolveSlaHours: number; routing: string; requiredFields: string[]; points: number; confidential: boolean; active: boolean }>) {
+function categoryColumns(c: Partial<{ code: string; kind: string; name: string; colour: string; responseSlaHours: number; resolveSlaHours: number; routing: string; requiredFields: string[]; confidential: boolean; active: boolean }>) {
   const row: Record<string, unknown> = {}
   if (c.code !== undefined) row.code = c.code
   if (c.kind !== undefined) row.kind = c.kind
@@ -131,7 +131,6 @@ function categoryColumns(c: Partial<{ code: string; kind: string; name: string; 
   if (c.resolveSlaHours !== undefined) row.resolve_sla_hours = c.resolveSlaHours
   if (c.routing !== undefined) row.routing_level = c.routing
   if (c.requiredFields !== undefined) row.required_fields = c.requiredFields
-  if (c.points !== undefined) row.points = c.points
   if (c.confidential !== undefined) row.confidential = c.confidential
   if (c.active !== undefined) row.active = c.active
   return row

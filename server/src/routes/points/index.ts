@@ -1,4 +1,5 @@
 import { api } from '@anju/shared'
+import { pointsGuideFor } from '../../awards'
 import { pointsExpiringSoon } from '../../awards/expiry'
 import { errors } from '../../errors'
 import { balanceOf, entriesOf, lifetimeEarned } from '../../ledger'
@@ -6,6 +7,7 @@ import { decodeCursor } from '../../lib/keysetCursor'
 import { isoTime } from '../../presenters'
 import { presentEntry } from '../../presenters/points'
 import { awardsRepo } from '../../repositories/awards'
+import { usersRepo } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
 
 export function pointsRoutes(router: AppRouter) {
@@ -20,6 +22,14 @@ export function pointsRoutes(router: AppRouter) {
       expiringSoon: await pointsExpiringSoon(db, actor.id, new Date()),
       pendingAwards: pending.map((a) => ({ id: a.id, kind: a.kind, points: a.points, reason: a.reason, createdAt: isoTime(a.created_at) })),
     }
+  })
+
+  route(router, api.pointsGuide, async (ctx, { actor }) => {
+    const { db } = ctx.services
+    // A resident's own community; staff see what residents of their region would.
+    const regionId = actor.region?.id ?? (await usersRepo.findById(db, actor.id))?.region_id ?? (await db('regions').whereNull('parent_id').orderBy('id').first('id'))?.id
+    if (!regionId) throw errors.notFound()
+    return pointsGuideFor(db, actor.id, Number(regionId))
   })
 
   route(router, api.pointsEntries, async (ctx, { actor, query }) => {

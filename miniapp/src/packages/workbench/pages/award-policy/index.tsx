@@ -104,6 +104,7 @@ export default function AwardPolicyPage() {
           <SettingsInForce policy={policy} />
           {admin ? <AwardSettingsEditor key={`settings-${policy.region.id}`} policy={policy} onSaved={() => void reload()} /> : null}
           <RulesInForce policy={policy} categories={data.categories} onEdit={admin ? pickRule : null} />
+          <PointsByCategory policy={policy} />
           {admin ? (
             <AwardRuleEditor key={`rule-${policy.region.id}`} policy={policy} categories={data.categories} picked={picked} onSaved={() => void reload()} />
           ) : null}
@@ -182,6 +183,33 @@ function RulesInForce({ policy, categories, onEdit }: {
           )
         })
       )}
+    </Section>
+  )
+}
+
+/**
+ * What a report of each category is paid here, as the server resolves it for the award itself: the nearest
+ * region's rule, its rule for the category before its rule for the whole kind. Residents see the same numbers
+ * on 积分攻略.
+ */
+function PointsByCategory({ policy }: { policy: AwardPolicy }) {
+  return (
+    <Section title='各类上报实际积分'>
+      <Text className='muted award-policy__explain'>按上面的规则得出：就近区域的规则优先，同一区域内类别规则优先于“全部类别”</Text>
+      {policy.categories.map((c) => (
+        <View key={c.code} className='policy-rule' id={`policy-category-${c.code}`}>
+          <View className='policy-rule__main'>
+            <Text className='policy-rule__kind'>{AWARD_KIND_LABELS[c.kind]}</Text>
+            <Text className='policy-rule__category'>{c.name}</Text>
+            <Text className='policy-rule__from policy-rule__from--inherited'>
+              {c.rule ? `按「${c.rule.fromRegion.name}」${c.rule.categoryCode ? '类别规则' : '全部类别规则'}` : '没有规则'}
+            </Text>
+          </View>
+          <View className='policy-rule__side'>
+            <Text className='policy-rule__points'>{c.points > 0 ? `${c.points} 积分` : '不奖励'}</Text>
+          </View>
+        </View>
+      ))}
     </Section>
   )
 }
