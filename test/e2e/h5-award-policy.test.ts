@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '../../server/src/db/seeds/demo'
 import { regionsRepo } from '../../server/src/repositories/regions'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { launchChromium, openPhone } from '../support/browser'
+import { saveScreen } from '../support/screens'
 import { pickOption } from '../support/taro'
 
 const H5_BUILD = path.resolve(import.meta.dirname, '../../miniapp/dist/h5')
@@ -229,6 +230,7 @@ describe('award policy in the workbench, in Chromium', () => {
     expect(await textOf(resident, '#guide-patrol .guide-row__points')).toBe('+10')
     expect(await textOf(resident, '#guide-daily')).toMatch(/^每日上限：100 积分，已获得 \d+，还可获得 \d+$/)
     expect(await textOf(resident, '#guide-validity')).toBe('积分获得后 12 个月内有效，过期作废')
+    await saveScreen(resident, 'points-guide', { fullPage: true })
     // What the page shows is what the server pays: the same resolution the award path uses.
     const token = await server.http.staffToken('staff')
     const policy = await server.http.get(`/api/admin/award-policy?regionId=${xflId}`, { token })

@@ -20,6 +20,13 @@ interface Ledger {
   next: string | null
 }
 
+/** The points tab's ways into the mall sub-package. */
+const SHORTCUTS = [
+  { id: 'mall-entry', label: '积分商城', hint: '用积分兑换礼品', url: MALL_PAGES.list },
+  { id: 'redemptions-entry', label: '我的兑换', hint: '领取码与领取状态', url: MALL_PAGES.redemptions },
+  { id: 'guide-entry', label: '积分攻略', hint: '怎样获得积分、上限多少', url: MALL_PAGES.guide },
+]
+
 export default function PointsPage() {
   const session = useRequireSession()
   const [ledger, setLedger] = useState<Ledger | null>(null)
@@ -103,33 +110,18 @@ export default function PointsPage() {
       </View>
 
       <View className='points__shortcuts'>
-        <View
-          id='mall-entry'
-          className='shortcut'
-          hoverClass='shortcut--pressed'
-          onClick={() => Taro.navigateTo({ url: MALL_PAGES.list })}
-        >
-          <Text className='shortcut__label'>积分商城</Text>
-          <Text className='shortcut__hint'>用积分兑换礼品</Text>
-        </View>
-        <View
-          id='redemptions-entry'
-          className='shortcut'
-          hoverClass='shortcut--pressed'
-          onClick={() => Taro.navigateTo({ url: MALL_PAGES.redemptions })}
-        >
-          <Text className='shortcut__label'>我的兑换</Text>
-          <Text className='shortcut__hint'>领取码与领取状态</Text>
-        </View>
-        <View
-          id='guide-entry'
-          className='shortcut'
-          hoverClass='shortcut--pressed'
-          onClick={() => Taro.navigateTo({ url: MALL_PAGES.guide })}
-        >
-          <Text className='shortcut__label'>积分攻略</Text>
-          <Text className='shortcut__hint'>怎样获得积分、上限多少</Text>
-        </View>
+        {SHORTCUTS.map((shortcut) => (
+          <View
+            key={shortcut.id}
+            id={shortcut.id}
+            className='shortcut'
+            hoverClass='shortcut--pressed'
+            onClick={() => Taro.navigateTo({ url: shortcut.url })}
+          >
+            <Text className='shortcut__label'>{shortcut.label}</Text>
+            <Text className='shortcut__hint'>{shortcut.hint}</Text>
+          </View>
+        ))}
       </View>
 
       {error ? (
