@@ -184,6 +184,11 @@ describe('governance console in Chromium', () => {
     const polygons = areas.map((a) => JSON.parse(String(a.polygon)) as LatLng[])
     expect(polygons.length).toBe(gridCount)
     for (const c of checkpoints) expect(polygons.some((p) => pointInPolygon([Number(c.lat), Number(c.lng)], p))).toBe(true)
+    // Replacing one checkpoint's code retires the printed one.
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.locator(`[data-rotate="${checkpoints[0].id}"]`).click()
+    await expect.poll(() => page.locator('#route-notice').textContent(), { timeout: 10_000 }).toContain('「东门岗亭」已换为第 2 版二维码')
+    expect((await db('patrol_checkpoints').where({ id: checkpoints[0].id }).first()).token_version).toBe(2)
     // The printable sheet of the route's codes opens from the list.
     const [sheet] = await Promise.all([page.context().waitForEvent('page'), page.locator('[data-qr-sheet]').first().click()])
     expect(sheet.url()).toMatch(/^blob:/)

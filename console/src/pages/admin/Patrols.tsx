@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react'
-import { api, type PatrolTeamView, type RegionView } from '@anju/shared'
+import { api, type PatrolCheckpointView, type PatrolTeamView, type RegionView } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey, request } from '../../api'
 import { DataTable } from '../../components/DataTable'
 import { eventLatLng, GridMap, type LatLng, type MapShape } from '../../components/GridMap'
@@ -93,7 +93,7 @@ interface DraftCheckpoint {
   at: LatLng
 }
 
-/** One team's routes, and a new route whose checkpoints are clicked onto the community's grid map. */
+/** One team's routes (print their codes, replace one), and a new route whose checkpoints are clicked onto the community's grid map. */
 function TeamRoutes({ team }: { team: PatrolTeamView }) {
   const { from, to } = useScope()
   const routes = useLoad(() => call(api.patrolRoutes, { params: { id: team.id } }), [team.id])
@@ -135,6 +135,17 @@ function TeamRoutes({ team }: { team: PatrolTeamView }) {
       setSaving(false)
     }
   }
+  const rotate = async (c: PatrolCheckpointView) => {
+    if (!window.confirm(`更换「${c.name}」的二维码？已张贴的旧二维码随即失效，需要重新打印张贴。`)) return
+    setError('')
+    try {
+      const next = await call(api.rotateCheckpointToken, { params: { id: c.id } })
+      setMessage(`「${c.name}」已换为第 ${next.tokenVersion} 版二维码，请重新打印`)
+      await routes.reload()
+    } catch (err) {
+      setError(errorMessage(err))
+    }
+  }
   const printSheet = async (routeId: number) => {
     setError('')
     try {
@@ -155,7 +166,16 @@ function TeamRoutes({ team }: { team: PatrolTeamView }) {
               {d.items.map((r) => (
                 <tr key={r.id} data-route={r.name}>
                   <td>{r.name}</td>
-                  <td>{r.checkpoints.map((c) => `${c.seq}. ${c.name}`).join('　')}</td>
+                  <td>
+                    <ul className='checkpoint-codes'>
+                      {r.checkpoints.map((c) => (
+                        <li key={c.id}>
+                          {c.seq}. {c.name} <span className='muted'>签到编号 {c.shortCode} · 第 {c.tokenVersion} 版</span>
+                          <button type='button' className='btn btn--ghost btn--small' data-rotate={c.id} onClick={() => void rotate(c)}>更换二维码</button>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
                   <td><button type='button' className='btn btn--small' data-qr-sheet={r.id} onClick={() => void printSheet(r.id)}>打印二维码</button></td>
                 </tr>
               ))}
