@@ -15,6 +15,7 @@ import { AccountsPage } from './pages/admin/Accounts'
 import { GridAreasPage } from './pages/admin/GridAreas'
 import { CategoriesPage } from './pages/admin/Categories'
 import { IntegrationsPage } from './pages/admin/Integrations'
+import { PatrolsPage } from './pages/admin/Patrols'
 import './styles.css'
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -38,6 +39,7 @@ function App() {
           <Route path='/rankings' element={<RankingsPage />} />
           <Route path='/report' element={<ReportPage />} />
           <Route path='/admin/accounts' element={<AccountsPage />} />
+          <Route path='/admin/patrols' element={<PatrolsPage />} />
           <Route path='/admin/grid-areas' element={<GridAreasPage />} />
           <Route path='/admin/categories' element={<CategoriesPage />} />
           <Route path='/admin/integrations' element={<IntegrationsPage />} />

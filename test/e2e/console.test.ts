@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../server/src/db/seeds/demo'
 import { seedHistory } from '../../server/src/db/seeds/history'
+import { pointInPolygon, type LatLng } from '../../server/src/lib/geo'
 import { regionsRepo } from '../../server/src/repositories/regions'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { saveScreen } from '../support/screens'
@@ -142,5 +143,56 @@ describe('governance console in Chromium', () => {
     await page.locator('[data-toggle="grid-new"]').click()
     await expect.poll(async () => (await server.http.post('/api/auth/staff', { username: 'grid-new', password: 'grid-new-pass-2' })).status, { timeout: 10_000 }).toBe(200)
     await saveScreen(page, 'console-accounts')
+  })
+
+  it('creates a patrol team and a route whose three checkpoints are clicked onto the community\'s grid map', async () => {
+    const { db } = server.database
+    await page.locator('.nav-link').filter({ hasText: '巡逻队' }).click()
+    await page.waitForURL('**/console/admin/patrols**')
+    await expect.poll(() => page.locator('#patrol-teams tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const community = (await regionsRepo.findByCode(db, 'XT-YT-JSL-XFL'))!
+    await page.locator('#team-form input[name="name"]').fill('幸福里夜间巡逻队')
+    await page.locator('#team-form select[name="regionId"]').selectOption(String(community.id))
+    await page.getByRole('button', { name: '新建巡逻队' }).click()
+    await expect.poll(() => page.locator('#team-notice').textContent(), { timeout: 10_000 }).toContain('已新建巡逻队「幸福里夜间巡逻队」')
+    const team = await db('patrol_teams').where({ name: '幸福里夜间巡逻队', region_id: community.id }).first()
+    expect(team).toBeTruthy()
+    // The new team is opened: no routes yet, and the community's grids on the map.
+    await expect.poll(() => page.locator('#team-routes .state--empty').first().textContent(), { timeout: 10_000 }).toContain('还没有路线')
+    const grids = page.locator('#route-map .grid-shape polygon')
+    await expect.poll(() => grids.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const gridCount = await grids.count()
+    await page.locator('#route-map').scrollIntoViewIfNeeded()
+    for (const i of [0, 1, 2]) {
+      const box = (await grids.nth(i % gridCount).boundingBox())!
+      const [fx, fy] = i < gridCount ? [0.5, 0.5] : [0.3, 0.35]
+      await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy)
+      await expect.poll(() => page.locator('#route-map .checkpoint-pin').count()).toBe(i + 1)
+    }
+    const names = ['东门岗亭', '中心广场', '北侧停车场']
+    for (const [i, name] of names.entries()) await page.locator(`[data-checkpoint-name="${i}"]`).fill(name)
+    await page.locator('#route-name').fill('夜间主路线')
+    await saveScreen(page, 'console-patrols')
+    await page.locator('#save-route').click()
+    await expect.poll(() => page.locator('#route-notice').textContent(), { timeout: 10_000 }).toContain('已新建路线「夜间主路线」（3 个检查点）')
+    await expect.poll(() => page.locator('#patrol-routes tbody tr').count(), { timeout: 10_000 }).toBe(1)
+
+    const route = await db('patrol_routes').where({ team_id: team.id, name: '夜间主路线' }).first()
+    const checkpoints = await db('patrol_checkpoints').where({ route_id: route.id }).orderBy('seq')
+    expect(checkpoints.map((c) => c.name)).toEqual(names)
+    const areas = await db('grid_areas').join('regions', 'regions.id', 'grid_areas.region_id').where('regions.parent_id', community.id).select('grid_areas.polygon')
+    const polygons = areas.map((a) => JSON.parse(String(a.polygon)) as LatLng[])
+    expect(polygons.length).toBe(gridCount)
+    for (const c of checkpoints) expect(polygons.some((p) => pointInPolygon([Number(c.lat), Number(c.lng)], p))).toBe(true)
+    // Replacing one checkpoint's code retires the printed one.
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.locator(`[data-rotate="${checkpoints[0].id}"]`).click()
+    await expect.poll(() => page.locator('#route-notice').textContent(), { timeout: 10_000 }).toContain('「东门岗亭」已换为第 2 版二维码')
+    expect((await db('patrol_checkpoints').where({ id: checkpoints[0].id }).first()).token_version).toBe(2)
+    // The printable sheet of the route's codes opens from the list.
+    const [sheet] = await Promise.all([page.context().waitForEvent('page'), page.locator('[data-qr-sheet]').first().click()])
+    expect(sheet.url()).toMatch(/^blob:/)
+    await sheet.close()
+    await saveScreen(page, 'console-patrols-saved')
   })
 })

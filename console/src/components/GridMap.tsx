@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react'
+import { useMemo, useState, type MouseEvent, type ReactNode } from 'react'
 
 export type LatLng = [number, number]
 
@@ -27,6 +27,12 @@ export function projection(points: LatLng[], width: number, height: number, pad 
     toXY: ([lat, lng]: LatLng): [number, number] => [offX + (lng - minLng) * k * scale, offY + (maxLat - lat) * scale],
     toLatLng: (x: number, y: number): LatLng => [maxLat - (y - offY) / scale, minLng + (x - offX) / (k * scale)],
   }
+}
+
+/** The map point under the mouse, for a handler on an element inside the map's SVG (drawn 1:1 with its viewBox). */
+export function eventLatLng(e: MouseEvent<SVGElement>, proj: ReturnType<typeof projection>): LatLng {
+  const box = (e.currentTarget.ownerSVGElement ?? e.currentTarget).getBoundingClientRect()
+  return proj.toLatLng(e.clientX - box.left, e.clientY - box.top)
 }
 
 const centroid = (xy: [number, number][]) => [xy.reduce((s, p) => s + p[0], 0) / xy.length, xy.reduce((s, p) => s + p[1], 0) / xy.length] as const

@@ -11,9 +11,10 @@ const NAV = [
   { to: '/rankings', label: '排行榜' },
   { to: '/report', label: '月度报告' },
 ]
-/** Centres manage the staff accounts under them; the rest is the city administrators'. */
+/** Centres manage the staff accounts and patrol teams under them; the rest is the city administrators'. */
 const ADMIN_NAV: { to: string; label: string; adminOnly?: boolean }[] = [
   { to: '/admin/accounts', label: '工作人员账号' },
+  { to: '/admin/patrols', label: '巡逻队' },
   { to: '/admin/categories', label: '案件类别', adminOnly: true },
   { to: '/admin/grid-areas', label: '网格范围', adminOnly: true },
   { to: '/admin/integrations', label: '网格平台与 Open311', adminOnly: true },

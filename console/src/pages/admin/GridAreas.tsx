@@ -1,7 +1,7 @@
-import { useMemo, useRef, useState, type MouseEvent } from 'react'
+import { useMemo, useState } from 'react'
 import { api } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey } from '../../api'
-import { GridMap, type LatLng, type MapShape } from '../../components/GridMap'
+import { eventLatLng, GridMap, type LatLng, type MapShape } from '../../components/GridMap'
 import { Loaded } from '../../components/States'
 import { ScopeBar } from '../../components/ScopeBar'
 import { useLoad, useScope } from '../../hooks'
@@ -22,7 +22,6 @@ export function GridAreasPage() {
   const [message, setMessage] = useState('')
   const [error, setError] = useState('')
   const [key, setKey] = useState(newIdempotencyKey)
-  const svgBox = useRef<SVGRectElement | null>(null)
   const grids = state.data?.items ?? []
   const current = grids.find((g) => g.id === selected)
   const points = draft ?? current?.polygon ?? []
@@ -52,10 +51,6 @@ export function GridAreasPage() {
       setError(errorMessage(err))
     }
   }
-  const at = (e: MouseEvent, toLatLng: (x: number, y: number) => LatLng): LatLng => {
-    const box = svgBox.current!.getBoundingClientRect()
-    return toLatLng(e.clientX - box.left, e.clientY - box.top)
-  }
   return (
     <div className='page'>
       <ScopeBar title='网格范围' period={false} />
@@ -65,17 +60,17 @@ export function GridAreasPage() {
             <GridMap id='grid-editor' shapes={shapes} extraPoints={frame.length ? frame : points} selected={null} onSelect={choose}>
               {(proj) => (
                 <g>
-                  <rect ref={svgBox} x={0} y={0} width={760} height={520} fill='transparent'
+                  <rect x={0} y={0} width={760} height={520} fill='transparent'
                     style={{ pointerEvents: drawing || dragging !== null ? 'all' : 'none', cursor: drawing ? 'crosshair' : 'default' }}
                     onClick={(e) => {
                       if (!drawing) return
-                      setDraft([...(draft ?? []), at(e, proj.toLatLng)])
+                      setDraft([...(draft ?? []), eventLatLng(e, proj)])
                       setKey(newIdempotencyKey())
                     }}
                     onMouseMove={(e) => {
                       if (dragging === null) return
                       const next = [...points]
-                      next[dragging] = at(e, proj.toLatLng)
+                      next[dragging] = eventLatLng(e, proj)
                       setDraft(next)
                     }}
                     onMouseUp={() => {
