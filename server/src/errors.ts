@@ -20,10 +20,13 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 }
 
 export const errors = {
-  validation: (zodError: z.ZodError) =>
-    new AppError(400, 'VALIDATION_FAILED', undefined, { fields: fieldIssues(zodError) }),
+  /** The message is the first field's own (what a form shows above its button); every field is in the details. */
+  validation: (zodError: z.ZodError) => {
+    const fields = fieldIssues(zodError)
+    return new AppError(400, 'VALIDATION_FAILED', fields[0]?.message, { fields })
+  },
   /** A field that passed its schema but failed a check that needs more than the field itself. */
-  invalidField: (path: string, message: string) => new AppError(400, 'VALIDATION_FAILED', undefined, { fields: [{ path, message }] }),
+  invalidField: (path: string, message: string) => new AppError(400, 'VALIDATION_FAILED', message, { fields: [{ path, message }] }),
   invalidJson: () => new AppError(400, 'INVALID_JSON'),
   bodyTooDeep: () => new AppError(400, 'BODY_TOO_DEEP'),
   unauthenticated: () => new AppError(401, 'UNAUTHENTICATED'),

@@ -119,6 +119,28 @@ describe('handling a case in the h5 build', () => {
     await page.context().close()
   })
 
+  it('lets staff turn a report down as a repeat of another case, which links the two', { timeout: 120_000 }, async () => {
+    const original = (await server.database.db('cases').where({ id: caseId }).first()).number as string
+    const repeat = (await fileReport(server, await server.http.residentToken('repeater'), {
+      categoryCode: 'facility_damage', text: '东门的路灯倒了，电线露在外面', location: { lat: 27.8612, lng: 112.9390, address: '幸福里小区东门' },
+    })).body.case
+    const page = await staffPhone('staff')
+    await page.goto(`${server.url}/#/packages/workbench/pages/case/index?id=${repeat.id}`)
+    await expect.poll(() => page.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('待受理')
+    await page.locator('#wb-note input').fill('同一处路灯，已在办理')
+    await page.locator('#wb-duplicate-of input').fill('999999-9999')
+    await page.locator('#wb-action-reject').click()
+    await expect.poll(() => page.locator('#wb-action-error').textContent(), { timeout: 10_000 }).toBe('没有找到重复的原案件')
+    await page.locator('#wb-duplicate-of input').fill(original)
+    await saveScreen(page, 'workbench-reject-duplicate')
+    await page.locator('#wb-action-reject').click()
+    await expect.poll(() => page.locator('#wb-case-status').textContent(), { timeout: 15_000 }).toBe('不予受理')
+    const row = await server.database.db('cases').where({ id: repeat.id }).first()
+    expect(row.related_case_id).toBe(caseId)
+    expect(await page.locator('.wb-case__note').allTextContents()).toContain(`与 ${original} 重复：同一处路灯，已在办理`)
+    await page.context().close()
+  })
+
   it('lets the grid worker attach the after-photo, which staff see before they verify', { timeout: 120_000 }, async () => {
     const grid = await staffPhone('grid')
     await openCase(grid)

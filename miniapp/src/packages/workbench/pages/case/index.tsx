@@ -37,6 +37,8 @@ export default function WorkbenchCasePage() {
   // How an escalated case really ended when the centre closes it: not fixed unless they say so.
   const [closeOutcome, setCloseOutcome] = useState<ResolutionOutcome>('not_fixed')
   const [text, setText] = useState('')
+  // 不予受理 as a repeat of another case: its number (merged into it; points already given are taken back).
+  const [duplicateOf, setDuplicateOf] = useState('')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   // Photos of the result, uploaded as they are chosen; sent with 处置完成.
@@ -47,6 +49,7 @@ export default function WorkbenchCasePage() {
   // 调整预警等级: the colour chosen and why (the server recomputes the deadlines).
   const [colour, setColour] = useState<CaseColour | null>(null)
   const [colourReason, setColourReason] = useState('')
+  const [regradeError, setRegradeError] = useState('')
 
   const reload = useCallback(async () => {
     try {
@@ -89,7 +92,8 @@ export default function WorkbenchCasePage() {
     if (NEEDS_TEXT[action] && note.length < 2) return setError(`请填写${NEEDS_TEXT[action]}`)
     let body: CaseActionInput
     switch (action) {
-      case 'reject': case 'escalate': body = { action, reason: note }; break
+      case 'reject': body = { action, reason: note, ...(duplicateOf.trim() ? { duplicateOf: duplicateOf.trim() } : {}) }; break
+      case 'escalate': body = { action, reason: note }; break
       case 'close': body = { action, note, ...(item?.status === 'escalated' ? { outcome: closeOutcome } : {}) }; break
       case 'resolve': body = { action, outcome, note, photoIds: resultPhotos.map((p) => p.id) }; break
       case 'dispatch': {
@@ -106,6 +110,7 @@ export default function WorkbenchCasePage() {
       await call(api.caseAction, { params: { id }, body, idempotencyKey: actionKey.current })
       actionKey.current = newIdempotencyKey()
       setText('')
+      setDuplicateOf('')
       if (action === 'resolve') setResultPhotos([])
       Taro.showToast({ title: `已${CASE_ACTION_LABELS[action]}`, icon: 'success' })
       await reload()
@@ -119,10 +124,10 @@ export default function WorkbenchCasePage() {
   }
 
   async function regrade() {
-    setError('')
+    setRegradeError('')
     const reason = colourReason.trim()
-    if (!colour || colour === item?.colour) return setError('请选择新的预警等级')
-    if (reason.length < 2) return setError('请填写调整原因')
+    if (!colour || colour === item?.colour) return setRegradeError('请选择新的预警等级')
+    if (reason.length < 2) return setRegradeError('请填写调整原因')
     setBusy(true)
     try {
       await call(api.regradeCase, { params: { id }, body: { colour, reason }, idempotencyKey: actionKey.current })
@@ -132,7 +137,7 @@ export default function WorkbenchCasePage() {
       Taro.showToast({ title: '已调整预警等级', icon: 'success' })
       await reload()
     } catch (err) {
-      setError(errorMessage(err))
+      setRegradeError(errorMessage(err))
       await reload()
     } finally {
       setBusy(false)
@@ -196,6 +201,17 @@ export default function WorkbenchCasePage() {
             </View>
           ) : null}
           <Input id='wb-note' className='field__input' value={text} placeholder='说明 / 原因' maxlength={500} onInput={(e) => setText(e.detail.value)} />
+          {actions.includes('reject') ? (
+            <Input
+              id='wb-duplicate-of'
+              className='field__input'
+              value={duplicateOf}
+              placeholder='与其他案件重复时，填原案件编号（选填）'
+              maxlength={11}
+              onInput={(e) => setDuplicateOf(e.detail.value)}
+            />
+          ) : null}
+          {error ? <Text className='form-error' id='wb-action-error'>{error}</Text> : null}
           <View className='wb-case__actions'>
             {actions.map((a) => (
               <Button key={a} id={`wb-action-${a}`} className={a === 'reject' ? 'btn btn--danger' : 'btn btn--primary'} disabled={busy} onClick={() => void run(a)}>
@@ -207,7 +223,7 @@ export default function WorkbenchCasePage() {
       ) : null}
       {item.actions.includes('regrade') ? (
         <Section title='调整预警等级'>
-          <Text className='muted'>按新等级重新计算受理、办结时限（红色最紧，绿色最宽）</Text>
+          <Text className='wb-case__hint'>按新等级重新计算受理、办结时限（红色最紧，绿色最宽）</Text>
           <Picker mode='selector' range={CASE_COLOURS.map((c) => CASE_COLOUR_LABELS[c])} onChange={(e) => setColour(CASE_COLOURS[Number(e.detail.value)] ?? null)}>
             <View className='field__input' id='wb-colour'><Text>{`预警等级：${CASE_COLOUR_LABELS[colour ?? item.colour]}`}</Text></View>
           </Picker>
@@ -215,9 +231,10 @@ export default function WorkbenchCasePage() {
           <View className='wb-case__actions'>
             <Button id='wb-regrade' className='btn btn--primary' disabled={busy} onClick={() => void regrade()}>调整预警等级</Button>
           </View>
+          {regradeError ? <Text className='form-error' id='wb-regrade-error'>{regradeError}</Text> : null}
         </Section>
       ) : null}
-      {error ? <Text className='form-error'>{error}</Text> : null}
+      {error && !actions.length ? <Text className='form-error'>{error}</Text> : null}
 
       <Section title='办理过程'>
         {item.timeline.map((e) => (
