@@ -109,6 +109,16 @@ describe('the weapp build in a WeChat-like runtime', () => {
     expect(runtime.errors).toEqual([])
   })
 
+  it('signs in with one tap even when the first wx.login code was already spent (a retry after a lost answer)', async () => {
+    const spent = s.wechat.issueCode(DEMO_VOLUNTEER.openid)
+    expect((await s.http.post('/api/auth/wechat', { code: spent })).status).toBe(200)
+    let codes = 0
+    const runtime = phone({ loginCode: () => (codes++ === 0 ? spent : s.wechat.issueCode(DEMO_VOLUNTEER.openid)) })
+    await signIn(runtime)
+    expect(codes).toBe(2)
+    expect(runtime.errors).toEqual([])
+  })
+
   it('files a report with a GCJ-02 location and a compressed photo uploaded to the API domain', async () => {
     const runtime = phone()
     await signIn(runtime)

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import { api, type AuthSession } from '@anju/shared'
-import { call, errorMessage, getSession, saveAuthSession } from '../../api'
+import { call, errorMessage, getSession, isApiError, saveAuthSession } from '../../api'
 import { Screen } from '../../components/Screen'
 import { Section } from '../../components/Section'
 import { HOME_PAGE } from '../../hooks/session'
@@ -45,8 +45,19 @@ export default function LoginPage() {
     }
   }
 
+  /**
+   * A wx.login code works once. When it turns out spent (the first answer was lost and the request sent again,
+   * or the code sat too long), one fresh code is fetched and tried, so the resident does not have to tap twice.
+   */
   const wechatLogin = () =>
-    signIn('wechat', async () => call(api.wechatLogin, { body: { code: await platform.loginCode() } }))
+    signIn('wechat', async () => {
+      try {
+        return await call(api.wechatLogin, { body: { code: await platform.loginCode() } })
+      } catch (err) {
+        if (!isApiError(err) || err.code !== 'WECHAT_CODE_INVALID') throw err
+        return call(api.wechatLogin, { body: { code: await platform.loginCode() } })
+      }
+    })
   const devLogin = () => signIn('dev', () => call(api.devLogin, { body: { handle } }))
   const staffLogin = () => signIn('staff', () => call(api.staffLogin, { body: { username, password } }))
 
