@@ -1,0 +1,282 @@
+/**
+ * The cluster's correctness run (`npm run cluster:test`, minutes, so not part of `npm test`): brings the topology of
+ * cluster/topology.ts up afresh and, through nginx with the requests spread over the three API nodes,
+ *
+ *   1. report intake: residents file reports at once, each sent twice with one Idempotency-Key, and one resident
+ *      bursts past the hourly limit (the limit is shared by the three API nodes);
+ *   2. a flash redemption: FLASH_RESIDENTS residents (default 2000), each with points for one, race for a reward
+ *      of stock 100; some send their request twice with one key;
+ *   3. the same again with one database node killed (SIGKILL) a third of the way in: the API node behind it
+ *      answers 503, nginx rests it, clients retry with the same key; then the node is started again and rejoins;
+ *
+ * and after each checks: exactly the stock sold, no points spent twice or lost, one outcome per Idempotency-Key,
+ * `ledger:verify` clean on every live node, and the nodes agreeing on every balance and stock figure. Prints a
+ * summary and writes it to bench/results/cluster.json. Exits 1 on the first failed check; `--keep` leaves the
+ * cluster running afterwards.
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadConfig, REPO_ROOT } from '../server/src/config'
+import { createDb, type Db } from '../server/src/db/knex'
+import { verifyLedger } from '../server/src/ledger'
+import { reportBody } from '../server/src/testing/cases'
+import { factories } from '../server/src/testing/factories'
+import { DB_NODES, dbUrl, down, killDbNode, PROXY_URL, restartDbNode, up, WEB_PORTS, WSREP_SYNC_WAIT, wsrepStatus, type DbNode } from './topology'
+
+const FLASH_RESIDENTS = Number(process.env.FLASH_RESIDENTS ?? 2000)
+const FLASH_STOCK = 100
+/** Requests in flight at once from this process. */
+const CONCURRENCY = Number(process.env.CLUSTER_CONCURRENCY ?? 64)
+/** Every n-th resident sends its request twice at once, with one key. */
+const DOUBLE_SEND_EVERY = 10
+
+interface Answer { status: number; body: any; upstream: string; ms: number; tries: number }
+
+const log = (message: string) => console.log(`[cluster:test] ${message}`)
+
+/**
+ * One POST through nginx, retried with the same Idempotency-Key as a client does when the answer is a 5xx or the
+ * key is still in progress elsewhere: the answer that counts is the first that is not.
+ */
+async function post(pathname: string, body: unknown, token: string, key: string): Promise<Answer> {
+  const started = performance.now()
+  for (let tries = 1; ; tries++) {
+    let status = 0
+    let parsed: any
+    let upstream = ''
+    try {
+      const res = await fetch(`${PROXY_URL}${pathname}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      })
+      status = res.status
+      upstream = res.headers.get('x-anju-upstream') ?? ''
+      const text = await res.text()
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        parsed = text
+      }
+    } catch (err) {
+      parsed = String(err)
+    }
+    const retry = status === 0 || status >= 500 || (status === 409 && parsed?.error?.code === 'IDEMPOTENCY_IN_PROGRESS')
+    if (!retry || tries >= 12) return { status, body: parsed, upstream, ms: performance.now() - started, tries }
+    await new Promise((resolve) => setTimeout(resolve, 100 * tries))
+  }
+}
+
+async function pooled<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length)
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const i = next++
+      results[i] = await tasks[i]!()
+    }
+  }))
+  return results
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+function spread(answers: Answer[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const a of answers) {
+    // $upstream_addr lists every node tried ("a, b"); the last one answered.
+    const last = a.upstream.split(',').pop()!.trim() || 'none'
+    counts[last] = (counts[last] ?? 0) + 1
+  }
+  return counts
+}
+
+/** `npm run ledger:verify` against one database node. */
+function ledgerVerifyCli(node: DbNode): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts'), 'ledger:verify'], {
+    cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: dbUrl(node) }, encoding: 'utf8',
+  })
+  assert.equal(result.status, 0, `ledger:verify on ${node.name} failed:\n${result.stdout}${result.stderr}`)
+  return result.stdout.trim().split('\n').pop()!
+}
+
+/** Every balance and stock figure, as one text per node, so the nodes can be compared. */
+async function figures(db: Db): Promise<string> {
+  const accounts = await db('ledger_accounts').orderBy(['account_key', 'slot']).select('account_key', 'slot', 'balance')
+  const rewards = await db('rewards').orderBy('id').select('id', 'stock_remaining')
+  const redemptions = await db('redemptions').count({ n: '*' }).first()
+  return JSON.stringify({ accounts, rewards, redemptions: Number(redemptions!.n) })
+}
+
+async function checkNodesAgree(dbs: Map<DbNode, Db>) {
+  const texts = new Map<string, string>()
+  for (const [node, db] of dbs) {
+    const report = await verifyLedger(db)
+    assert.deepEqual(report.problems, [], `ledger problems on ${node.name}`)
+    texts.set(node.name, await figures(db))
+  }
+  const distinct = new Set(texts.values())
+  assert.equal(distinct.size, 1, `the nodes disagree: ${[...texts.keys()].join(', ')}`)
+  return [...texts.keys()]
+}
+
+/** Checks one Idempotency-Key sent twice got one outcome: the same status and body. */
+function assertOneOutcome(pairs: [Answer, Answer][]) {
+  for (const [a, b] of pairs) {
+    assert.equal(a.status, b.status, `one key, two statuses: ${a.status} ${JSON.stringify(a.body)} / ${b.status} ${JSON.stringify(b.body)}`)
+    assert.deepEqual(a.body, b.body)
+  }
+}
+
+interface FlashResult {
+  residents: number
+  stock: number
+  requests: number
+  seconds: number
+  requests_per_s: number
+  p50_ms: number
+  p99_ms: number
+  retried: number
+  per_api_node: Record<string, number>
+}
+
+/**
+ * FLASH residents race for a reward of `stock`; `during` runs once a third of the requests have been answered.
+ * Checks the outcome on the database nodes in `dbs` (those still serving).
+ */
+async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, residents: number, stock: number, during?: () => Promise<void>): Promise<FlashResult> {
+  const cost = 10
+  log(`making ${residents} residents with ${cost} points each and a reward of stock ${stock} …`)
+  const people = await make.residents(residents, { points: cost })
+  const rewardId = await make.reward({ cost, stock, limit: 1 })
+  const [anyDb] = [...dbs.values()]
+  const pointsBefore = Number((await anyDb!('ledger_accounts').whereLike('account_key', 'resident:%').sum({ s: 'balance' }).first())!.s)
+  let answered = 0
+  let interruption: Promise<void> | undefined
+  const tasks = people.map((p, i) => async () => {
+    const key = `flash-${rewardId}-${p.id}`
+    const send = () => post(`/api/rewards/${rewardId}/redeem`, undefined, p.token, key)
+    const answers = i % DOUBLE_SEND_EVERY === 0 ? await Promise.all([send(), send()]) : [await send()]
+    if (++answered === Math.floor(residents / 3) && during) interruption = during()
+    return answers
+  })
+  const started = performance.now()
+  const results = await pooled(tasks, CONCURRENCY)
+  const seconds = (performance.now() - started) / 1000
+  await interruption
+  const all = results.flat()
+  const unexpected = all.filter((a) => a.status !== 201 && !(a.status === 409 && a.body?.error?.code === 'SOLD_OUT'))
+  assert.deepEqual(unexpected.slice(0, 5).map((a) => `${a.status} ${JSON.stringify(a.body)}`), [], 'answers other than 201 or SOLD_OUT')
+  assertOneOutcome(results.filter((r) => r.length === 2) as [Answer, Answer][])
+  const winners = results.filter((r) => r[0]!.status === 201)
+  assert.equal(winners.length, stock, `sold ${winners.length}, stock ${stock}`)
+  assert.equal(new Set(winners.map((r) => r[0]!.body.id)).size, stock, 'a redemption handed out twice')
+  for (const [node, db] of dbs) {
+    const reward = await db('rewards').where({ id: rewardId }).first()
+    assert.equal(Number(reward.stock_remaining), 0, `stock left on ${node.name}`)
+    const sold = await db('redemptions').where({ reward_id: rewardId }).count({ n: '*' }).first()
+    assert.equal(Number(sold!.n), stock, `redemptions on ${node.name}`)
+    const pointsAfter = Number((await db('ledger_accounts').whereLike('account_key', 'resident:%').sum({ s: 'balance' }).first())!.s)
+    assert.equal(pointsBefore - pointsAfter, stock * cost, `points spent on ${node.name}: ${pointsBefore - pointsAfter}, expected ${stock * cost}`)
+  }
+  const ms = results.map((r) => r[0]!.ms)
+  return {
+    residents, stock, requests: all.length, seconds: Number(seconds.toFixed(1)),
+    requests_per_s: Number((all.length / seconds).toFixed(1)), p50_ms: Math.round(percentile(ms, 50)), p99_ms: Math.round(percentile(ms, 99)),
+    retried: all.filter((a) => a.tries > 1).length, per_api_node: spread(all),
+  }
+}
+
+async function main() {
+  const keep = process.argv.includes('--keep')
+  const startedAt = Date.now()
+  log('stopping any running cluster and starting one afresh …')
+  await down({ log })
+  await up({ fresh: true, log })
+  const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl(DB_NODES[0]!) })
+  const dbs = new Map(DB_NODES.map((node) => [node, createDb({ client: 'mysql', url: dbUrl(node) })] as const))
+  const make = factories(dbs.get(DB_NODES[0]!)!, config)
+  const summary: Record<string, unknown> = {
+    machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared`,
+    topology: `3 MariaDB ${spawnSync('/usr/sbin/mariadbd', ['--version'], { encoding: 'utf8' }).stdout.match(/Ver (\S+)/)?.[1] ?? ''} Galera nodes (wsrep_sync_wait=${WSREP_SYNC_WAIT}), ${WEB_PORTS.length} API nodes, 2 workers, nginx`,
+  }
+  try {
+    // 1. Report intake, with doubled keys and a shared hourly limit.
+    const reporters = await make.residents(60)
+    log('report intake: 60 residents × 2 reports, each sent twice with one key, and one resident sending 30 at once …')
+    const reportTasks = reporters.flatMap((r) => [0, 1].map(() => async () => {
+      const key = `report-${randomUUID()}`
+      const body = reportBody()
+      return Promise.all([post('/api/cases', body, r.token, key), post('/api/cases', body, r.token, key)])
+    }))
+    const burst = reporters[0]!
+    const burstTasks = Array.from({ length: 30 }, () => () => post('/api/cases', reportBody(), burst.token, `burst-${randomUUID()}`))
+    const [pairs, burstAnswers] = await Promise.all([pooled(reportTasks, CONCURRENCY), pooled(burstTasks, 30)])
+    assertOneOutcome(pairs)
+    const created = pairs.map(([a]) => a).filter((a) => a.status === 201)
+    const burstCreated = burstAnswers.filter((a) => a.status === 201).length
+    const limited = burstAnswers.filter((a) => a.status === 429 && a.body?.error?.code === 'RATE_LIMITED').length
+    // The burst's resident also filed its two doubled reports, within the same hour's limit of 10.
+    assert.equal(burstCreated + pairs.slice(0, 2).filter(([a]) => a.status === 201).length, config.gridLoop.reportsPerHour, 'the hourly limit held across API nodes')
+    assert.equal(burstCreated + limited, 30)
+    const db1 = dbs.get(DB_NODES[0]!)!
+    const cases = await db1('cases').whereIn('reporter_id', reporters.map((r) => r.id)).count({ n: '*' }).first()
+    const linked = await db1('case_events').whereIn('actor_id', reporters.map((r) => r.id)).where({ kind: 'follow' }).count({ n: '*' }).first()
+    assert.equal(Number(cases!.n) + Number(linked!.n), created.length + burstCreated, 'one case (or link) per accepted key')
+    summary.reports = { accepted: created.length + burstCreated, rate_limited: limited, per_api_node: spread([...pairs.flat(), ...burstAnswers]) }
+    log(`reports: ${JSON.stringify(summary.reports)}`)
+
+    // 2. A flash redemption over three nodes.
+    const calm = await flash(make, dbs, FLASH_RESIDENTS, FLASH_STOCK)
+    summary.flash = calm
+    log(`flash: ${JSON.stringify(calm)}`)
+    const agreeing = await checkNodesAgree(dbs)
+    const verified = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
+    log(`nodes agree (${agreeing.join(', ')}); ${verified.join('; ')}`)
+
+    // 3. The same with a database node killed a third of the way in.
+    const victim = DB_NODES[2]!
+    const survivors = new Map([...dbs].filter(([node]) => node !== victim))
+    let killedAt = 0
+    const broken = await flash(make, survivors, Math.round(FLASH_RESIDENTS / 2), FLASH_STOCK / 2, async () => {
+      log(`killing ${victim.name} (SIGKILL) mid-run …`)
+      killedAt = Date.now()
+      await killDbNode(victim)
+    })
+    const sizes = await Promise.all([...survivors.keys()].map(async (node) => `${node.name}: size ${(await wsrepStatus(node))?.size}`))
+    log(`flash with ${victim.name} killed: ${JSON.stringify(broken)}; ${sizes.join(', ')}`)
+    const reads = await Promise.all(Array.from({ length: 30 }, async () => (await fetch(`${PROXY_URL}/readyz`)).status))
+    assert.deepEqual(reads.filter((s) => s !== 200), [], 'reads through nginx while a node is down')
+    await dbs.get(victim)!.destroy()
+    await checkNodesAgree(survivors)
+    log(`restarting ${victim.name}: it rejoins and catches up …`)
+    const rejoinStarted = Date.now()
+    await restartDbNode(victim)
+    const rejoinSeconds = (Date.now() - rejoinStarted) / 1000
+    dbs.set(victim, createDb({ client: 'mysql', url: dbUrl(victim) }))
+    await checkNodesAgree(dbs)
+    const verifiedAfter = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
+    summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds }
+    summary.ledger_verify = verifiedAfter
+    summary.total_s = Math.round((Date.now() - startedAt) / 1000)
+    log(`all nodes agree after the rejoin; ${verifiedAfter.join('; ')}`)
+    fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'results', 'cluster.json'), `${JSON.stringify(summary, null, 2)}\n`)
+    console.log(`\n=== cluster test passed ===\n${JSON.stringify(summary, null, 2)}`)
+  } finally {
+    await Promise.all([...dbs.values()].map((db) => db.destroy().catch(() => {})))
+    if (!keep) await down({ log })
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})
