@@ -158,7 +158,7 @@ async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, r
   const people = await make.residents(residents, { points: cost })
   const rewardId = await make.reward({ cost, stock, limit: 1 })
   const [anyDb] = [...dbs.values()]
-  const pointsBefore = Number((await anyDb!('ledger_accounts').whereLike('account_key', 'resident:%').sum({ s: 'balance' }).first())!.s)
+  const pointsBefore = Number((await anyDb!('ledger_accounts').where('account_key', 'like', 'resident:%').sum({ s: 'balance' }).first())!.s)
   let answered = 0
   let interruption: Promise<void> | undefined
   const tasks = people.map((p, i) => async () => {
@@ -184,7 +184,7 @@ async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, r
     assert.equal(Number(reward.stock_remaining), 0, `stock left on ${node.name}`)
     const sold = await db('redemptions').where({ reward_id: rewardId }).count({ n: '*' }).first()
     assert.equal(Number(sold!.n), stock, `redemptions on ${node.name}`)
-    const pointsAfter = Number((await db('ledger_accounts').whereLike('account_key', 'resident:%').sum({ s: 'balance' }).first())!.s)
+    const pointsAfter = Number((await db('ledger_accounts').where('account_key', 'like', 'resident:%').sum({ s: 'balance' }).first())!.s)
     assert.equal(pointsBefore - pointsAfter, stock * cost, `points spent on ${node.name}: ${pointsBefore - pointsAfter}, expected ${stock * cost}`)
   }
   const ms = results.map((r) => r[0]!.ms)
