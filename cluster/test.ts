@@ -3,7 +3,8 @@
  * cluster/topology.ts up afresh and, through nginx with the requests spread over the three API nodes,
  *
  *   1. report intake: residents file reports at once, each sent twice with one Idempotency-Key, and one resident
- *      bursts past the hourly limit (the limit is shared by the three API nodes);
+ *      bursts past the hourly limit (the limit is shared by the three API nodes); then wrong passwords for one
+ *      staff account from all three API nodes at once meet the shared login throttle;
  *   2. a flash redemption: FLASH_RESIDENTS residents (default 2000), each with points for one, race for a reward
  *      of stock 100; some send their request twice with one key;
  *   3. the same again with one database node killed (SIGKILL) a third of the way in: the API node behind it
@@ -25,6 +26,7 @@ import { createDb, type Db } from '../server/src/db/knex'
 import { verifyLedger } from '../server/src/ledger'
 import { reportBody } from '../server/src/testing/cases'
 import { factories } from '../server/src/testing/factories'
+import { spawnAnju } from '../server/src/testing/process'
 import { DB_NODES, dbUrl, down, killDbNode, PROXY_URL, restartDbNode, up, WEB_PORTS, WSREP_SYNC_WAIT, wsrepStatus, type DbNode } from './topology'
 
 const FLASH_RESIDENTS = Number(process.env.FLASH_RESIDENTS ?? 2000)
@@ -42,6 +44,8 @@ const log = (message: string) => console.log(`[cluster:test] ${message}`)
  * One POST through nginx, retried with the same Idempotency-Key as a client does when the answer is a 5xx or the
  * key is still in progress elsewhere: the answer that counts is the first that is not.
  */
+let baseUrl = PROXY_URL
+
 async function post(pathname: string, body: unknown, token: string, key: string): Promise<Answer> {
   const started = performance.now()
   for (let tries = 1; ; tries++) {
@@ -49,7 +53,7 @@ async function post(pathname: string, body: unknown, token: string, key: string)
     let parsed: any
     let upstream = ''
     try {
-      const res = await fetch(`${PROXY_URL}${pathname}`, {
+      const res = await fetch(`${baseUrl}${pathname}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -155,9 +159,11 @@ interface FlashResult {
 async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, residents: number, stock: number, during?: () => Promise<void>): Promise<FlashResult> {
   const cost = 10
   log(`making ${residents} residents with ${cost} points each and a reward of stock ${stock} …`)
+  const [anyDb] = [...dbs.values()]
+  // The points come through real awards; the demo's monthly budgets do not stretch to thousands of residents.
+  await anyDb!('award_settings').update({ monthly_budget: null })
   const people = await make.residents(residents, { points: cost })
   const rewardId = await make.reward({ cost, stock, limit: 1 })
-  const [anyDb] = [...dbs.values()]
   const pointsBefore = Number((await anyDb!('ledger_accounts').where('account_key', 'like', 'resident:%').sum({ s: 'balance' }).first())!.s)
   let answered = 0
   let interruption: Promise<void> | undefined
@@ -195,11 +201,45 @@ async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, r
   }
 }
 
+/**
+ * The same flash against one API node on the stand-alone MariaDB (SINGLE_MYSQL_URL, default TEST_MYSQL_URL's
+ * server or 127.0.0.1:3306), for the numbers to compare; its database is dropped afterwards.
+ */
+async function singleNodeFlash(): Promise<FlashResult> {
+  const server = new URL(process.env.SINGLE_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test')
+  server.pathname = '/anju_cluster_single'
+  const url = server.toString()
+  const admin = createDb({ client: 'mysql', url: process.env.SINGLE_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test' })
+  await admin.raw('DROP DATABASE IF EXISTS anju_cluster_single')
+  await admin.raw('CREATE DATABASE anju_cluster_single CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci')
+  const env = { DATABASE_URL: url, ANJU_DEV_LOGIN: 'true', LOG_LEVEL: 'warn', PORT: '3109', HOST: '127.0.0.1', STATIC_DIR: '', CONSOLE_DIR: '' }
+  const seeded = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts'), 'seed'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' })
+  assert.equal(seeded.status, 0, seeded.stderr)
+  const web = spawnAnju('web', { ...env, LOG_LEVEL: 'info' })
+  const db = createDb({ client: 'mysql', url })
+  try {
+    await web.waitForLog(/Anju listening/)
+    baseUrl = 'http://127.0.0.1:3109'
+    const single: DbNode = { name: 'single', port: Number(server.port || 3306), gcommPort: 0, istPort: 0, sstPort: 0 }
+    return await flash(factories(db, loadConfig({ ...process.env, ...env })), new Map([[single, db]]), FLASH_RESIDENTS, FLASH_STOCK)
+  } finally {
+    baseUrl = PROXY_URL
+    await web.kill()
+    await db.destroy()
+    await admin.raw('DROP DATABASE IF EXISTS anju_cluster_single')
+    await admin.destroy()
+  }
+}
+
 async function main() {
   const keep = process.argv.includes('--keep')
   const startedAt = Date.now()
-  log('stopping any running cluster and starting one afresh …')
+  log('stopping any running cluster …')
   await down({ log })
+  log('the flash on one API node and the stand-alone MariaDB first, for comparison …')
+  const single = await singleNodeFlash()
+  log(`one node: ${JSON.stringify(single)}`)
+  log('starting the cluster afresh …')
   await up({ fresh: true, log })
   const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl(DB_NODES[0]!) })
   const dbs = new Map(DB_NODES.map((node) => [node, createDb({ client: 'mysql', url: dbUrl(node) })] as const))
@@ -234,8 +274,25 @@ async function main() {
     summary.reports = { accepted: created.length + burstCreated, rate_limited: limited, per_api_node: spread([...pairs.flat(), ...burstAnswers]) }
     log(`reports: ${JSON.stringify(summary.reports)}`)
 
+    // Password attempts on one account from three API nodes at once: the shared counters let exactly the
+    // per-account allowance through to the password check, and a counting conflict between nodes is retried.
+    const account = await make.account()
+    const attempts = await pooled(Array.from({ length: 20 }, () => async () => {
+      const res = await fetch(`${PROXY_URL}/api/auth/staff`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: account.username, password: 'not-the-password' }),
+      })
+      return { status: res.status, body: (await res.json()) as any, upstream: res.headers.get('x-anju-upstream') ?? '', ms: 0, tries: 1 }
+    }), 20)
+    const throttled = attempts.filter((a) => a.status === 429 && a.body?.error?.code === 'LOGIN_THROTTLED').length
+    const checked = attempts.filter((a) => a.status === 401).length
+    assert.deepEqual(attempts.filter((a) => a.status !== 401 && a.status !== 429).map((a) => `${a.status} ${JSON.stringify(a.body)}`), [], 'login answers other than 401 or 429')
+    assert.equal(checked, config.limits.login.attemptsPerAccount, `password checks past the limit: ${checked}`)
+    summary.logins = { attempts: attempts.length, password_checked: checked, throttled, per_api_node: spread(attempts) }
+    log(`logins: ${JSON.stringify(summary.logins)}`)
+
     // 2. A flash redemption over three nodes.
     const calm = await flash(make, dbs, FLASH_RESIDENTS, FLASH_STOCK)
+    summary.flash_one_node = single
     summary.flash = calm
     log(`flash: ${JSON.stringify(calm)}`)
     const agreeing = await checkNodesAgree(dbs)

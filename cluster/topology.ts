@@ -18,6 +18,7 @@ const PIDS_DIR = path.join(STATE_DIR, 'pids')
 const LOGS_DIR = path.join(STATE_DIR, 'logs')
 export const UPLOAD_DIR = path.join(STATE_DIR, 'uploads')
 const MARIADBD = '/usr/sbin/mariadbd'
+const NGINX = '/usr/sbin/nginx'
 const GALERA_PROVIDERS = ['/usr/lib/galera/libgalera_smm.so', '/usr/lib/libgalera_smm.so', '/usr/lib/x86_64-linux-gnu/galera/libgalera_smm.so']
 const MAIN = path.join(REPO_ROOT, 'server', 'src', 'main.ts')
 export const DATABASE = 'anju'
@@ -280,6 +281,8 @@ export async function up({ fresh = false, log = console.log }: { fresh?: boolean
   if (recorded().some(alive)) throw new Error('the cluster is already running: `npm run cluster:down` first')
   if (!fs.existsSync(MARIADBD)) throw new Error(`${MARIADBD} not found: install mariadb-server and galera-4`)
   galeraProvider()
+  if (!fs.existsSync(NGINX)) throw new Error(`${NGINX} not found: install the nginx package`)
+  if (spawnSync('rsync', ['--version']).status !== 0) throw new Error('rsync not found: the database nodes use it for state transfer')
   const busy = []
   for (const port of [...DB_NODES.flatMap((n) => [n.port, n.gcommPort, n.istPort, n.sstPort]), ...WEB_PORTS, PROXY_PORT]) {
     if (!(await portFree(port))) busy.push(port)
@@ -333,7 +336,7 @@ export async function up({ fresh = false, log = console.log }: { fresh?: boolean
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(prefix, sub), { recursive: true, mode: 0o777 })
   const conf = path.join(prefix, 'nginx.conf')
   fs.writeFileSync(conf, nginxConfig())
-  const nginx = startDetached('nginx', '/usr/sbin/nginx', ['-p', prefix, '-c', conf], {}, conf)
+  const nginx = startDetached('nginx', NGINX, ['-p', prefix, '-c', conf], {}, conf)
   await waitFor('nginx', () => httpReady(`${PROXY_URL}/readyz`), 30_000, nginx)
   if (!fs.existsSync(path.join(REPO_ROOT, 'miniapp', 'dist', 'h5', 'index.html'))) log('no h5 build yet: `npm run build:h5` and the API nodes serve it at /')
   log(`Anju cluster: ${PROXY_URL}  (API nodes ${WEB_PORTS.join(', ')} on database nodes ${DB_NODES.map((n) => n.port).join(', ')}; logs in .cluster/logs)`)
