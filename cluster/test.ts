@@ -310,6 +310,13 @@ async function main() {
     })
     const sizes = await Promise.all([...survivors.keys()].map(async (node) => `${node.name}: size ${(await wsrepStatus(node))?.size}`))
     log(`flash with ${victim.name} killed: ${JSON.stringify(broken)}; ${sizes.join(', ')}`)
+    const h5 = path.join(REPO_ROOT, 'miniapp', 'dist', 'h5', 'index.html')
+    if (fs.existsSync(h5)) {
+      const page = await fetch(`${PROXY_URL}/`)
+      assert.equal(page.status, 200, 'the h5 app through nginx')
+      assert.match(await page.text(), /<div id="app"|<html/i)
+      summary.h5_through_nginx = 'served'
+    }
     const reads = await Promise.all(Array.from({ length: 30 }, async () => (await fetch(`${PROXY_URL}/readyz`)).status))
     assert.deepEqual(reads.filter((s) => s !== 200), [], 'reads through nginx while a node is down')
     await dbs.get(victim)!.destroy()
