@@ -9,6 +9,8 @@
  *      of stock 100; some send their request twice with one key;
  *   3. the same again with one database node killed (SIGKILL) a third of the way in: the API node behind it
  *      answers 503, nginx rests it, clients retry with the same key; then the node is started again and rejoins;
+ *   4. reports forwarded to a slow grid platform with one of the two workers killed mid-delivery: its leased
+ *      streams are delivered by the other once the leases run out, and the platform acts on each message once;
  *
  * and after each checks: exactly the stock sold, no points spent twice or lost, one outcome per Idempotency-Key,
  * `ledger:verify` clean on every live node, and the nodes agreeing on every balance and stock figure. Prints a
@@ -27,7 +29,9 @@ import { verifyLedger } from '../server/src/ledger'
 import { reportBody } from '../server/src/testing/cases'
 import { factories } from '../server/src/testing/factories'
 import { spawnAnju } from '../server/src/testing/process'
-import { DB_NODES, dbUrl, down, killDbNode, PROXY_URL, restartDbNode, up, WEB_PORTS, WSREP_SYNC_WAIT, wsrepStatus, type DbNode } from './topology'
+import { startFakeGridPlatform } from '../server/src/testing/fakeGridPlatform'
+import { DEMO_PASSWORD } from '../server/src/db/seeds/demo'
+import { DB_NODES, dbUrl, down, killProcess, PROXY_URL, restartDbNode, up, WEB_PORTS, WSREP_SYNC_WAIT, wsrepStatus, type DbNode } from './topology'
 
 const FLASH_RESIDENTS = Number(process.env.FLASH_RESIDENTS ?? 2000)
 const FLASH_STOCK = 100
@@ -231,6 +235,46 @@ async function singleNodeFlash(): Promise<FlashResult> {
   }
 }
 
+/**
+ * Reports forwarded to a slow grid platform by the two workers; worker1 is SIGKILLed once a few have arrived.
+ * Every message ends delivered, and the platform, which dedupes by Idempotency-Key, acts on each once.
+ */
+async function workerKilledMidDelivery(make: ReturnType<typeof factories>, db: Db) {
+  const platform = await startFakeGridPlatform()
+  try {
+    platform.slowMs = 1500
+    platform.script = Array.from({ length: 200 }, () => 'timeout' as const)
+    const login = await fetch(`${PROXY_URL}/api/auth/staff`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+    })
+    assert.equal(login.status, 200, 'admin login')
+    const admin = ((await login.json()) as { accessToken: string }).accessToken
+    const community = await make.regionId('XT-YT-JSL-XFL')
+    const added = await post('/api/admin/grid-platforms', { regionId: community, name: '岳塘区网格化平台', url: platform.url, secret: platform.secret }, admin, `platform-${randomUUID()}`)
+    assert.equal(added.status, 201, `grid platform: ${JSON.stringify(added.body)}`)
+    const residents = await make.residents(30)
+    const filed = await pooled(residents.map((r) => () => post('/api/cases', reportBody(), r.token, `fwd-${randomUUID()}`)), 10)
+    assert.deepEqual(filed.filter((a) => a.status !== 201).map((a) => a.status), [])
+    const forwarded = () => db('outbox_messages').where({ destination: 'grid_platform' })
+    const keys = (await forwarded()).map((r) => r.idempotency_key as string)
+    assert.ok(keys.length >= 30, `messages to the platform: ${keys.length}`)
+    const deadline = Date.now() + 120_000
+    while (platform.received.length < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    log(`killing worker1 (SIGKILL) with ${platform.received.length} of ${keys.length} messages sent …`)
+    await killProcess('worker1')
+    const delivered = async () => Number((await forwarded().where({ status: 'delivered' }).count({ n: '*' }).first())!.n)
+    while ((await delivered()) < keys.length && Date.now() < deadline + 60_000) await new Promise((resolve) => setTimeout(resolve, 500))
+    assert.equal(await delivered(), keys.length, 'every forwarded message delivered after the kill')
+    assert.deepEqual([...platform.processed].sort(), [...keys].sort(), 'each message acted on once')
+    const sentTwice = keys.filter((key) => platform.received.filter((r) => r.idempotencyKey === key).length > 1).length
+    const result = { messages: keys.length, sends: platform.received.length, resent_after_the_kill: sentTwice, acted_on: platform.processed.length }
+    log(`outbox with worker1 killed: ${JSON.stringify(result)}`)
+    return result
+  } finally {
+    await platform.close()
+  }
+}
+
 async function main() {
   const keep = process.argv.includes('--keep')
   const startedAt = Date.now()
@@ -306,7 +350,7 @@ async function main() {
     const broken = await flash(make, survivors, Math.round(FLASH_RESIDENTS / 2), FLASH_STOCK / 2, async () => {
       log(`killing ${victim.name} (SIGKILL) mid-run …`)
       killedAt = Date.now()
-      await killDbNode(victim)
+      await killProcess(victim.name)
     })
     const sizes = await Promise.all([...survivors.keys()].map(async (node) => `${node.name}: size ${(await wsrepStatus(node))?.size}`))
     log(`flash with ${victim.name} killed: ${JSON.stringify(broken)}; ${sizes.join(', ')}`)
@@ -330,6 +374,9 @@ async function main() {
     const verifiedAfter = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
     summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds }
     summary.ledger_verify = verifiedAfter
+
+    // 4. A worker killed mid-delivery: the streams it leased are delivered by the other worker, acted on once.
+    summary.outbox_with_worker_killed = await workerKilledMidDelivery(make, dbs.get(DB_NODES[0]!)!)
     summary.total_s = Math.round((Date.now() - startedAt) / 1000)
     log(`all nodes agree after the rejoin; ${verifiedAfter.join('; ')}`)
     fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'results', 'cluster.json'), `${JSON.stringify(summary, null, 2)}\n`)

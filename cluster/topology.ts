@@ -181,12 +181,12 @@ export async function startDbNode(node: DbNode, { bootstrap, size }: { bootstrap
   }, 180_000, entry)
 }
 
-/** SIGKILLs one database node: a crash, no clean shutdown. */
-export async function killDbNode(node: DbNode) {
-  const entry = recorded().find((e) => e.name === node.name)
-  if (!entry || !alive(entry)) return
+/** SIGKILLs one process `up` started (db1…db3, web1…web3, worker1, worker2): a crash, no clean shutdown. */
+export async function killProcess(name: string) {
+  const entry = recorded().find((e) => e.name === name)
+  if (!entry || !alive(entry)) throw new Error(`${name} is not running`)
   process.kill(entry.pid, 'SIGKILL')
-  await waitFor(`${node.name} to end`, async () => !alive(entry), 30_000)
+  await waitFor(`${name} to end`, async () => !alive(entry), 30_000)
 }
 
 /** The node whose grastate.dat says it may restart the cluster (it stopped last, cleanly). */
