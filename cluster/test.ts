@@ -7,10 +7,10 @@
  *      staff account from all three API nodes at once meet the shared login throttle;
  *   2. a flash redemption: FLASH_RESIDENTS residents (default 2000), each with points for one, race for a reward
  *      of stock 100; some send their request twice with one key;
- *   3. the same again with one database node killed (SIGKILL) a third of the way in: the API node behind it
- *      answers 503, nginx rests it, clients retry with the same key; then the node is started again and rejoins;
- *   4. reports forwarded to a slow grid platform with one of the two workers killed mid-delivery: its leased
+ *   3. reports forwarded to a slow grid platform with one of the two workers killed mid-delivery: its leased
  *      streams are delivered by the other once the leases run out, and the platform acts on each message once;
+ *   4. the flash again with one database node killed (SIGKILL) a third of the way in: the API node behind it
+ *      answers 503, nginx rests it, clients retry with the same key; then the node is started again and rejoins;
  *
  * and after each checks: exactly the stock sold, no points spent twice or lost, one outcome per Idempotency-Key,
  * `ledger:verify` clean on every live node, and the nodes agreeing on every balance and stock figure. Prints a
@@ -343,7 +343,10 @@ async function main() {
     const verified = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
     log(`nodes agree (${agreeing.join(', ')}); ${verified.join('; ')}`)
 
-    // 3. The same with a database node killed a third of the way in.
+    // 3. A worker killed mid-delivery: the streams it leased are delivered by the other worker, acted on once.
+    summary.outbox_with_worker_killed = await workerKilledMidDelivery(make, dbs.get(DB_NODES[0]!)!)
+
+    // 4. The flash again with a database node killed a third of the way in.
     const victim = DB_NODES[2]!
     const survivors = new Map([...dbs].filter(([node]) => node !== victim))
     let killedAt = 0
@@ -374,9 +377,6 @@ async function main() {
     const verifiedAfter = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
     summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds }
     summary.ledger_verify = verifiedAfter
-
-    // 4. A worker killed mid-delivery: the streams it leased are delivered by the other worker, acted on once.
-    summary.outbox_with_worker_killed = await workerKilledMidDelivery(make, dbs.get(DB_NODES[0]!)!)
     summary.total_s = Math.round((Date.now() - startedAt) / 1000)
     log(`all nodes agree after the rejoin; ${verifiedAfter.join('; ')}`)
     fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'results', 'cluster.json'), `${JSON.stringify(summary, null, 2)}\n`)
