@@ -77,9 +77,27 @@ export function dbClientOf(db: Queryable): DbClient {
   return name === 'mysql2' ? 'mysql' : 'sqlite'
 }
 
+/**
+ * Brings the schema up to date. Processes starting together take turns through knex's migration lock; on a
+ * multi-primary cluster two nodes may both take it, and the later commit fails with 1213, so a process that
+ * finds the lock taken or loses that conflict waits and tries again (by then there is usually nothing to run).
+ */
 export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest({ migrationSource })
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.migrate.latest({ migrationSource })
+      return
+    } catch (err) {
+      const e = err as { errno?: number; name?: string }
+      const contended = e.errno === 1213 || e.name === 'MigrationLocked'
+      if (!contended || attempt >= MIGRATE_ATTEMPTS) throw err
+      await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250 * attempt))
+    }
+  }
 }
+
+/** Tries at migrating while other processes hold the lock or win a conflict: about half a minute in all. */
+const MIGRATE_ATTEMPTS = 20
 
 export async function migrateRollbackAll(db: Db): Promise<void> {
   await db.migrate.rollback({ migrationSource }, true)

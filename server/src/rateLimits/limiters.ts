@@ -4,6 +4,7 @@ import {
 } from 'rate-limiter-flexible'
 import type { Config } from '../config'
 import { dbClientOf, type Db } from '../db/knex'
+import { isRetryableDbError } from '../db/transaction'
 import { errors } from '../errors'
 
 /** The table rate-limiter-flexible keeps its counters in on SQLite and MySQL (migration 20261126_14x_001). */
@@ -80,16 +81,27 @@ export function retryAfterSeconds(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000))
 }
 
+/** Attempts at counting when the store's transaction lost a conflict. */
+const CONSUME_ATTEMPTS = 6
+
 /**
  * Consumes `points` of `key`; resolves with true when allowed and false when the limit is reached. A store that
  * cannot be reached is a 503 (SERVICE_UNAVAILABLE), never a free pass.
  */
 export async function tryConsume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
-  try {
-    await limiter.consume(key, points)
-    return { allowed: true }
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return { allowed: false, retryAfter: retryAfterSeconds(err) }
-    throw errors.serviceUnavailable()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await limiter.consume(key, points)
+      return { allowed: true }
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { allowed: false, retryAfter: retryAfterSeconds(err) }
+      // On a multi-primary cluster two nodes counting one key at once is a write-set conflict: the loser's
+      // count was rolled back (error 1213), so counting again is exact.
+      if (attempt < CONSUME_ATTEMPTS && isRetryableDbError(err)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt))
+        continue
+      }
+      throw errors.serviceUnavailable()
+    }
   }
 }

@@ -46,8 +46,9 @@ export const caseEventsRepo = {
       .andWhere('created_at', '>=', since).count({ n: '*' }).first()
     return Number(row?.n ?? 0)
   },
+  /** A case's events in the order they happened (ids only break ties: they are not time-ordered on every engine). */
   async listForCase(db: Queryable, caseId: number) {
-    return (await db('case_events').where({ case_id: caseId }).orderBy('id')).map((r: unknown) => CaseEventRow.parse(r))
+    return (await db('case_events').where({ case_id: caseId }).orderBy([{ column: 'created_at' }, { column: 'id' }])).map((r: unknown) => CaseEventRow.parse(r))
   },
 }
 

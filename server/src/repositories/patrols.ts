@@ -186,8 +186,9 @@ export const checkInsRepo = {
   async findById(db: Queryable, checkInId: number) {
     return one(CheckInRow)(await db('patrol_check_ins').where({ id: checkInId }).first())
   },
+  /** A patrol's check-ins in the order they were made. */
   async ofPatrol(db: Queryable, patrolId: number) {
-    return all(CheckInRow)(await db('patrol_check_ins').where({ patrol_id: patrolId }).orderBy('id'))
+    return all(CheckInRow)(await db('patrol_check_ins').where({ patrol_id: patrolId }).orderBy([{ column: 'checked_at' }, { column: 'id' }]))
   },
   /** Accepted visits per checkpoint since two moments (a day and a week ago), and the latest. */
   async coverage(db: Queryable, checkpointIds: number[], dayStart: Date, weekStart: Date) {

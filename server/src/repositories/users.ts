@@ -49,9 +49,13 @@ export const usersRepo = {
     if (ids.length === 0) return []
     return (await db('users').whereIn('id', [...new Set(ids)])).map((r: unknown) => UserRow.parse(r))
   },
-  /** Locks the user's row until the transaction ends: serialises one account's rate-limited actions. */
+  /**
+   * Locks the user's row until the transaction ends: serialises one account's rate-limited actions. It writes the
+   * row rather than only selecting it FOR UPDATE, because on a multi-primary cluster only a write conflicts
+   * across nodes (the later COMMIT fails with 1213 and the transaction is retried).
+   */
   async lockForUpdate(db: Queryable, id: number) {
-    await db('users').where({ id }).forUpdate().first('id')
+    await db('users').where({ id }).increment('row_guard', 1)
   },
   async findByOpenid(db: Queryable, openid: string) {
     return parse(await db('users').where({ openid }).first())

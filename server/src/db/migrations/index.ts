@@ -16,6 +16,7 @@ import * as rewardPickupRegions from './20261126_13x_reward_pickup_regions'
 import * as caseAssigneeIndex from './20261126_190_case_assignee_index'
 import * as categoryAwardRules from './20261126_12x_001_category_award_rules'
 import * as idempotencyWithoutCredentials from './20261126_12x_002_idempotency_without_credentials'
+import * as userRowGuard from './20261126_19x_user_row_guard'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -39,6 +40,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_190_case_assignee_index': caseAssigneeIndex,
   '20261126_12x_001_category_award_rules': categoryAwardRules,
   '20261126_12x_002_idempotency_without_credentials': idempotencyWithoutCredentials,
+  '20261126_19x_user_row_guard': userRowGuard,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {
