@@ -65,6 +65,21 @@ describe.each(testDatabaseKinds())('mall under concurrency on %s', (kind) => {
     expect(await balanceOf(s.database.db, r!.id)).toBe(90)
   })
 
+  it('answers one Idempotency-Key with the first answer even when the limit and the balance allow only one', async () => {
+    // Repeats that looked the key up before the first committed, then meet its redemption (limit reached, no points
+    // left), still get the first answer, not a refusal.
+    for (let round = 0; round < 5; round++) {
+      const [r] = await residents(1, 10)
+      const rewardId = await s.make.reward({ cost: 10, stock: 50, limit: 1 })
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r!.token, idempotencyKey: `only-one-${round}-0001` })),
+      )
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201))
+      for (const a of answers) expect(a.body).toEqual(answers[0]!.body)
+      expect(await balanceOf(s.database.db, r!.id)).toBe(0)
+    }
+  })
+
   it('lets exactly one of cancel, pickup and expiry win a race on one redemption', async () => {
     for (let round = 0; round < 6; round++) {
       const [r] = await residents(1, 10)

@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import type { AppContext, AppMiddleware } from '../context'
 import type { Trx } from '../db/knex'
 import { isUniqueViolation, withTransaction } from '../db/transaction'
-import { errors } from '../errors'
+import { AppError, errors } from '../errors'
 import { canonicalJson } from '../lib/canonicalJson'
 import { idempotencyKeysRepo, type IdempotencyRow } from '../repositories/idempotencyKeys'
 
@@ -63,6 +63,12 @@ export function idempotency(): AppMiddleware {
       await next()
     } catch (err) {
       if (err instanceof ReplayStored) return replay(ctx, idem, err.row)
+      // Refused by what the same key's first run did (limit reached, points spent): that run committed after this
+      // one looked, which on a multi-primary database nothing else serialises. The first answer is the answer.
+      if (err instanceof AppError && err.status >= 400 && err.status < 500 && !err.code.startsWith('IDEMPOTENCY_')) {
+        const committed = await idempotencyKeysRepo.find(ctx.services.db, scope, key)
+        if (committed && committed.status_code !== 0) return replay(ctx, idem, committed)
+      }
       throw err
     }
     if (!idem.recorded && ctx.status < 400) {
