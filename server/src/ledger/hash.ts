@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto'
 import { DEFAULT_LEDGER_CHAIN_KEY } from '../config'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -44,14 +44,14 @@ export function contentHashOf(content: TransactionContent): string {
  * The key of the chain (LEDGER_CHAIN_KEY). Set once at start-up from the configuration (`main.ts`, `createApp`);
  * whoever can write to the database but does not hold it cannot make an altered row hash right again.
  */
-let chainKey = DEFAULT_LEDGER_CHAIN_KEY
+let chainKey: KeyObject = createSecretKey(Buffer.from(DEFAULT_LEDGER_CHAIN_KEY))
 
 export function setLedgerChainKey(key: string): void {
   if (!key) throw new Error('the ledger chain key cannot be empty')
-  chainKey = key
+  chainKey = createSecretKey(Buffer.from(key))
 }
 
-export function hmacSha256(text: string, key: string = chainKey): string {
+export function hmacSha256(text: string, key: string | KeyObject = chainKey): string {
   return createHmac('sha256', key).update(text).digest('hex')
 }
 
@@ -74,7 +74,7 @@ function postingOrder(a: { accountKey: string; slot: number }, b: { accountKey: 
 }
 
 /** HMAC-SHA256 with the chain key over the canonical JSON of the row (keys written in sorted order). */
-export function transactionHashOf(tx: ChainedTransaction, key: string = chainKey): string {
+export function transactionHashOf(tx: ChainedTransaction, key: string | KeyObject = chainKey): string {
   const postings = [...tx.postings]
     .sort(postingOrder)
     .map((p) => ({ accountKey: p.accountKey, amount: p.amount, prevHash: p.prevHash, seq: p.seq, slot: p.slot }))
