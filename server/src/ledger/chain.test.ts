@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Queryable } from '../db/knex'
+import { migrationSource } from '../db/migrations'
 import { withTransaction } from '../db/transaction'
 import { canonicalJson } from '../lib/canonicalJson'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/databases'
@@ -170,6 +171,18 @@ describe.each(testDatabaseKinds())('ledger chain on %s', (kind) => {
     for (const id of ids) await t.db('ledger_transactions').where({ id }).update({ hash: unkeyed(await chainedOf(t.db, id)) })
     expect(await kinds()).toContain('transaction_hash_mismatch')
     expect(await rechainLedger(t.db)).toBe(ids.length)
+    expect(await kinds()).toEqual([])
+  })
+
+  it('re-chains in the migration step', async () => {
+    const user = await newResident()
+    await award(user, 3)
+    const ids = (await t.db('ledger_transactions').select('id')).map((r) => r.id as string)
+    for (const id of ids) await t.db('ledger_transactions').where({ id }).update({ hash: unkeyed(await chainedOf(t.db, id)) })
+    expect(await kinds()).toContain('transaction_hash_mismatch')
+    const name = '20261126_12x_003_ledger_keyed_chain'
+    await t.db.migrate.down({ migrationSource, name })
+    await t.db.migrate.up({ migrationSource, name })
     expect(await kinds()).toEqual([])
   })
 })
