@@ -160,6 +160,24 @@ describe.each(testDatabaseKinds())('ledger chain on %s', (kind) => {
     expect(read.latest).toEqual(pinned)
   })
 
+  it('replays from a checkpoint when more slots moved than one statement takes, and skips slots that did not', async () => {
+    const users = await Promise.all(Array.from({ length: 130 }, () => newResident()))
+    for (const u of users) await award(u, 2)
+    const checkpoint = await takeCheckpoint(t.db)
+    expect((await verifyLedger(t.db, { checkpoint })).transactions).toBe(0)
+    for (const u of users) await spend(u, 1)
+    const report = await verifyLedger(t.db, { checkpoint })
+    expect(report.problems).toEqual([])
+    expect(report.transactions).toBe(users.length)
+    // An edit after the checkpoint in the last of those statements is still found.
+    const last = await t.db('ledger_postings as p').join('ledger_accounts as a', 'a.id', 'p.account_id')
+      .where('a.account_key', `resident:${users[users.length - 1]}`).orderBy('p.account_seq', 'desc').first('p.transaction_id', 'p.account_id')
+    await t.db('ledger_postings').where({ transaction_id: last.transaction_id, account_id: last.account_id }).update({ amount: 0 })
+    expect((await verifyLedger(t.db, { checkpoint })).problems.map((p) => p.kind)).toContain('transaction_hash_mismatch')
+    await t.db('ledger_postings').where({ transaction_id: last.transaction_id, account_id: last.account_id }).update({ amount: -1 })
+    expect((await verifyLedger(t.db, { checkpoint })).problems).toEqual([])
+  })
+
   it('re-chains stored rows with the key: unkeyed hashes are found, and after re-chaining all verifies', async () => {
     const [a, b] = [await newResident(), await newResident()]
     await award(a, 5)

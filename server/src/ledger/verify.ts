@@ -37,8 +37,8 @@ const BATCH = 1000
 export interface VerifyOptions {
   /**
    * Start from this checkpoint: each slot's chain is replayed only after the checkpointed sequence (whose
-   * posting must still carry the checkpointed hash), and only the transactions with such postings are
-   * rehashed. Without one, everything is replayed, and postings and reversals are checked for dangling
+   * posting must still carry the checkpointed hash; a slot still at that head is only compared with it), and
+   * only the transactions with such postings are rehashed. Without one, everything is replayed, and postings and reversals are checked for dangling
    * references as well.
    */
   checkpoint?: Checkpoint | null
@@ -61,6 +61,45 @@ interface TransactionRow {
 }
 
 const timeOf = (value: Date | number | string) => new Date(value).getTime()
+
+/** Slots per statement when each has its own starting sequence (SQLite limits an expression's depth to 1,000). */
+const RANGE_BATCH = 100
+
+interface SlotPosting {
+  transaction_id: string | null
+  account_id: number
+  amount: number | string
+  account_seq: number
+  prev_hash: string
+  created_at: Date | number | string
+  hash: string | null
+  tx_created_at: Date | number | string | null
+}
+
+/**
+ * The postings of a batch of slots, in chain order, with their transaction's hash and time. From a checkpoint:
+ * for each slot that moved since, from the checkpointed sequence on (that posting anchors the chain); a slot
+ * still at its checkpointed head needs none.
+ */
+async function postingsOf(db: Queryable, slots: { id: number; account_key: string; slot: number; head_seq: number }[], checkpointed: Map<string, CheckpointSlot> | null): Promise<SlotPosting[]> {
+  const query = () =>
+    db('ledger_postings as p')
+      .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
+      .orderBy([{ column: 'p.account_id' }, { column: 'p.account_seq' }])
+      .select('p.transaction_id', 'p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'p.created_at', 't.hash', 't.created_at as tx_created_at')
+  if (!checkpointed) return query().whereIn('p.account_id', slots.map((s) => s.id))
+  const ranges = slots
+    .map((s) => ({ id: s.id, head: Number(s.head_seq), from: checkpointed.get(slotName({ accountKey: s.account_key, slot: Number(s.slot) }))?.seq ?? 0 }))
+    .filter((r) => r.head !== r.from)
+  const out: SlotPosting[] = []
+  for (let i = 0; i < ranges.length; i += RANGE_BATCH) {
+    const chunk = ranges.slice(i, i + RANGE_BATCH)
+    out.push(...(await query().where((w) => {
+      for (const r of chunk) w.orWhere((b) => b.where('p.account_id', r.id).andWhere('p.account_seq', '>=', Math.max(1, r.from)))
+    })))
+  }
+  return out
+}
 
 /**
  * Replays the ledger from its rows and checks every invariant: each transaction balances and hashes (keyed,
@@ -132,16 +171,7 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
     const slots = await db('ledger_accounts').where('id', '>', afterSlot).orderBy('id').limit(BATCH)
     if (slots.length === 0) break
     afterSlot = Number(slots[slots.length - 1].id)
-    const fromSeq = (slot: { account_key: string; slot: number }) =>
-      Math.max(1, checkpointed.get(slotName({ accountKey: slot.account_key, slot: Number(slot.slot) }))?.seq ?? 1)
-    const postings = await db('ledger_postings as p')
-      .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
-      .where((w) => {
-        if (!checkpoint) return void w.whereIn('p.account_id', slots.map((s) => s.id))
-        for (const s of slots) w.orWhere((b) => b.where('p.account_id', s.id).andWhere('p.account_seq', '>=', fromSeq(s)))
-      })
-      .orderBy([{ column: 'p.account_id' }, { column: 'p.account_seq' }])
-      .select('p.transaction_id', 'p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'p.created_at', 't.hash', 't.created_at as tx_created_at')
+    const postings = await postingsOf(db, slots, checkpoint ? checkpointed : null)
     const bySlot = new Map<number, typeof postings>()
     for (const p of postings) {
       const list = bySlot.get(Number(p.account_id)) ?? []
@@ -153,7 +183,7 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
       const subject = `${slot.account_key}#${slot.slot}`
       const from = checkpointed.get(subject)
       checkpointed.delete(subject)
-      let head = from?.hash ?? GENESIS_HASH
+      let head: string | null = from?.hash ?? GENESIS_HASH
       let seq = from?.seq ?? 0
       let balance = from?.balance ?? 0
       if (from && Number(slot.head_seq) < from.seq) {
