@@ -70,8 +70,8 @@ describe('loadConfig', () => {
   })
 
   it('keeps tracks 180 days and photo originals 90 days unless configured', () => {
-    expect(loadConfig({}).retention).toEqual({ patrolTrackDays: 180, uploadOriginalDays: 90 })
-    expect(loadConfig({ PATROL_TRACK_RETENTION_DAYS: '30', UPLOAD_ORIGINAL_RETENTION_DAYS: '7' }).retention).toEqual({ patrolTrackDays: 30, uploadOriginalDays: 7 })
+    expect(loadConfig({}).retention).toEqual({ patrolTrackDays: 180, uploadOriginalDays: 90, idempotencyHours: 24 })
+    expect(loadConfig({ PATROL_TRACK_RETENTION_DAYS: '30', UPLOAD_ORIGINAL_RETENTION_DAYS: '7' }).retention).toEqual({ patrolTrackDays: 30, uploadOriginalDays: 7, idempotencyHours: 24 })
     expect(() => loadConfig({ PATROL_TRACK_RETENTION_DAYS: '0' })).toThrow(/PATROL_TRACK_RETENTION_DAYS/)
   })
 })
