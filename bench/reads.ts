@@ -152,7 +152,7 @@ async function main() {
   // list at once.
   const secrets = {
     JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`, PATROL_TOKEN_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
-    UPLOAD_URL_SECRET: `bench-${randomUUID()}-${randomUUID()}`, WECHAT_APPID: 'wx-bench', WECHAT_SECRET: 'bench',
+    UPLOAD_URL_SECRET: `bench-${randomUUID()}-${randomUUID()}`, LEDGER_CHAIN_KEY: `bench-${randomUUID()}-${randomUUID()}`, WECHAT_APPID: 'wx-bench', WECHAT_SECRET: 'bench',
     WECHAT_API_BASE: 'http://127.0.0.1:9', PUBLIC_BASE_URL: 'https://anju.example.cn',
   }
   const config = loadConfig({ NODE_ENV: 'production', ...secrets })

@@ -39,6 +39,7 @@ import { notificationRoutes } from './routes/notifications'
 import { regionRoutes } from './routes/regions'
 import { systemRoutes } from './routes/system'
 import { userRoutes } from './routes/users'
+import { setLedgerChainKey } from './ledger'
 
 export type AnjuApp = Koa<AppState, AppContextExtras> & { services: Services; close(): Promise<void> }
 
@@ -50,6 +51,7 @@ export function createApp(
   overrides: { db?: Db; logger?: Logger; wechat?: WechatClient; clock?: Clock } = {},
 ): AnjuApp {
   const logger = overrides.logger ?? createLogger(config.logLevel)
+  setLedgerChainKey(config.ledger.chainKey)
   const db = overrides.db ?? createDb(config.database)
   const wechat = overrides.wechat ?? createWechatClient(config.wechat)
   const services: Services = {

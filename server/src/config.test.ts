@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_PATROL_TOKEN_SECRET, DEFAULT_UPLOAD_URL_SECRET, loadConfig, parseDatabaseUrl } from './config'
+import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_LEDGER_CHAIN_KEY, DEFAULT_PATROL_TOKEN_SECRET, DEFAULT_UPLOAD_URL_SECRET, loadConfig, parseDatabaseUrl } from './config'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -8,6 +8,7 @@ const productionEnv = {
   WECHAT_SECRET: 'secret',
   PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42',
   UPLOAD_URL_SECRET: 'a-third-random-secret-for-photo-links-0123456',
+  LEDGER_CHAIN_KEY: 'a-fourth-random-key-for-the-ledger-chain-0123',
   PUBLIC_BASE_URL: 'https://anju.example.cn',
 }
 
@@ -53,6 +54,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...productionEnv, UPLOAD_URL_SECRET: undefined })).toThrow(/UPLOAD_URL_SECRET/)
     expect(() => loadConfig({ ...productionEnv, UPLOAD_URL_SECRET: DEFAULT_UPLOAD_URL_SECRET })).toThrow(/UPLOAD_URL_SECRET/)
     expect(() => loadConfig({ ...productionEnv, UPLOAD_URL_SECRET: 'short' })).toThrow(/UPLOAD_URL_SECRET/)
+    expect(() => loadConfig({ ...productionEnv, LEDGER_CHAIN_KEY: undefined })).toThrow(/LEDGER_CHAIN_KEY/)
+    expect(() => loadConfig({ ...productionEnv, LEDGER_CHAIN_KEY: DEFAULT_LEDGER_CHAIN_KEY })).toThrow(/LEDGER_CHAIN_KEY/)
+    expect(() => loadConfig({ ...productionEnv, LEDGER_CHAIN_KEY: 'short' })).toThrow(/LEDGER_CHAIN_KEY/)
+    expect(loadConfig({}).ledger.chainKey).toBe(DEFAULT_LEDGER_CHAIN_KEY)
     expect(() => loadConfig({ ...productionEnv, PUBLIC_BASE_URL: undefined })).toThrow(/PUBLIC_BASE_URL/)
     expect(() => loadConfig({ ...productionEnv, PUBLIC_BASE_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_BASE_URL/)
     expect(loadConfig({ ...productionEnv, PUBLIC_BASE_URL: 'https://anju.example.cn/gov/' }).publicBaseUrl).toBe('https://anju.example.cn/gov')
@@ -65,15 +70,15 @@ describe('loadConfig', () => {
   })
 
   it('keeps tracks 180 days and photo originals 90 days unless configured', () => {
-    expect(loadConfig({}).retention).toEqual({ patrolTrackDays: 180, uploadOriginalDays: 90 })
-    expect(loadConfig({ PATROL_TRACK_RETENTION_DAYS: '30', UPLOAD_ORIGINAL_RETENTION_DAYS: '7' }).retention).toEqual({ patrolTrackDays: 30, uploadOriginalDays: 7 })
+    expect(loadConfig({}).retention).toEqual({ patrolTrackDays: 180, uploadOriginalDays: 90, idempotencyHours: 24 })
+    expect(loadConfig({ PATROL_TRACK_RETENTION_DAYS: '30', UPLOAD_ORIGINAL_RETENTION_DAYS: '7' }).retention).toEqual({ patrolTrackDays: 30, uploadOriginalDays: 7, idempotencyHours: 24 })
     expect(() => loadConfig({ PATROL_TRACK_RETENTION_DAYS: '0' })).toThrow(/PATROL_TRACK_RETENTION_DAYS/)
   })
 })
 
 describe('assertServableSecrets', () => {
   it('refuses the published development secrets unless the development login or the demo is on', () => {
-    expect(() => assertServableSecrets(loadConfig({}), { demo: false })).toThrow(/JWT_SECRET and PATROL_TOKEN_SECRET/)
+    expect(() => assertServableSecrets(loadConfig({}), { demo: false })).toThrow(/JWT_SECRET and PATROL_TOKEN_SECRET and LEDGER_CHAIN_KEY/)
     expect(() => assertServableSecrets(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }), { demo: false })).toThrow(/PATROL_TOKEN_SECRET/)
     expect(() => assertServableSecrets(loadConfig({ ANJU_DEV_LOGIN: 'true' }), { demo: false })).not.toThrow()
     expect(() => assertServableSecrets(loadConfig({}), { demo: true })).not.toThrow()

@@ -11,6 +11,8 @@ export const DEFAULT_JWT_SECRET = 'anju-development-secret-change-me'
 export const DEFAULT_PATROL_TOKEN_SECRET = 'anju-development-patrol-secret-change-me'
 /** The development key for signed photo links; production refuses to start with it. */
 export const DEFAULT_UPLOAD_URL_SECRET = 'anju-development-upload-url-secret-change-me'
+/** The development key of the ledger's hash chain and checkpoints; production refuses to start with it. */
+export const DEFAULT_LEDGER_CHAIN_KEY = 'anju-development-ledger-chain-key-change-me'
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -76,6 +78,8 @@ const EnvSchema = z.object({
     .optional(),
   TRUST_PROXY: booleanFlag,
   UPLOAD_URL_SECRET: z.string().default(DEFAULT_UPLOAD_URL_SECRET),
+  LEDGER_CHAIN_KEY: z.string().min(1).default(DEFAULT_LEDGER_CHAIN_KEY),
+  LEDGER_CHECKPOINT_FILE: z.string().optional(),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(24 * 60 * 60).default(15 * 60),
   PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   UPLOAD_ORIGINAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -173,6 +177,8 @@ export interface Config {
   trustProxy: boolean
   /** Signed photo links: the HMAC key and how long a link works. */
   uploadLinks: { secret: string; ttlSeconds: number }
+  /** The ledger's HMAC key (hash chain and checkpoints) and the file checkpoints are appended to. */
+  ledger: { chainKey: string; checkpointFile: string }
   /** How long personal data is kept before the retention jobs remove it. */
   retention: { patrolTrackDays: number; uploadOriginalDays: number; idempotencyHours: number }
   /** Days a reserved reward waits for pickup before it expires and refunds. */
@@ -232,6 +238,7 @@ export function developmentSecretsIn(config: Config): string[] {
   const defaults: string[] = []
   if (config.jwt.secret === DEFAULT_JWT_SECRET) defaults.push('JWT_SECRET')
   if (config.patrol.tokenSecret === DEFAULT_PATROL_TOKEN_SECRET) defaults.push('PATROL_TOKEN_SECRET')
+  if (config.ledger.chainKey === DEFAULT_LEDGER_CHAIN_KEY) defaults.push('LEDGER_CHAIN_KEY')
   return defaults
 }
 
@@ -272,6 +279,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (e.ANJU_DEV_LOGIN) problems.push('ANJU_DEV_LOGIN cannot be enabled in production')
     if (!env.UPLOAD_URL_SECRET || e.UPLOAD_URL_SECRET === DEFAULT_UPLOAD_URL_SECRET || e.UPLOAD_URL_SECRET.length < 32) {
       problems.push('UPLOAD_URL_SECRET must be set to a random value of at least 32 characters in production')
+    }
+    if (!env.LEDGER_CHAIN_KEY || e.LEDGER_CHAIN_KEY === DEFAULT_LEDGER_CHAIN_KEY || e.LEDGER_CHAIN_KEY.length < 32) {
+      problems.push('LEDGER_CHAIN_KEY must be set to a random value of at least 32 characters in production')
     }
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL must be set in production (e.g. https://anju.example.cn)')
   }
@@ -320,6 +330,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     uploadLinks: { secret: e.UPLOAD_URL_SECRET, ttlSeconds: e.UPLOAD_URL_TTL_SECONDS },
+    ledger: {
+      chainKey: e.LEDGER_CHAIN_KEY,
+      checkpointFile: e.LEDGER_CHECKPOINT_FILE || path.join(REPO_ROOT, 'data', 'ledger-checkpoints.jsonl'),
+    },
     retention: { patrolTrackDays: e.PATROL_TRACK_RETENTION_DAYS, uploadOriginalDays: e.UPLOAD_ORIGINAL_RETENTION_DAYS, idempotencyHours: e.IDEMPOTENCY_RETENTION_HOURS },
     redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,
     limits: {

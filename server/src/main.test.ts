@@ -32,7 +32,7 @@ describe('main.ts web and the development secrets', () => {
 
   it('serves with real secrets, or with the development login explicitly on', async () => {
     for (const env of <Record<string, string>[]>[
-      { JWT_SECRET: 'a-random-secret-that-is-long-enough-0123456789', PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42' },
+      { JWT_SECRET: 'a-random-secret-that-is-long-enough-0123456789', PATROL_TOKEN_SECRET: 'another-random-secret-that-is-long-enough-42', LEDGER_CHAIN_KEY: 'a-random-ledger-chain-key-that-is-long-enough-7' },
       { ANJU_DEV_LOGIN: 'true' },
     ]) {
       const p = spawnAnju('web', { ...base(), ...env })

@@ -8,7 +8,7 @@ import { seedHistory } from './db/seeds/history'
 import { seedCategories } from './db/seeds/gridLoop'
 import { startJobs } from './jobs'
 import './jobs/all'
-import { verifyLedger } from './ledger'
+import { appendCheckpoint, readCheckpoints, setLedgerChainKey, takeCheckpoint, verifyLedger, type VerifyReport } from './ledger'
 import { createLogger } from './logger'
 import { chinaDate } from './lib/chinaTime'
 import { seedSafetyIndicators } from './safetyIndex'
@@ -18,7 +18,7 @@ import { createWechatClient } from './integrations/wechat'
 import { createMetrics } from './metrics'
 import { mayReadMetrics } from './middleware/metricsAccess'
 
-const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
+const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify [--full] | ledger:checkpoint | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
 
 /** Brings the schema up to date and adds the reference data a working system needs (SPEC's categories). */
 async function migrate(config: Config) {
@@ -134,8 +134,31 @@ function drainOnShutdown(server: Server): () => Promise<void> {
   }
 }
 
+/** Prints a verification's report and answers whether it found nothing wrong. */
+function printLedgerReport(report: VerifyReport): boolean {
+  const from = report.fromCheckpoint ? ` after the checkpoint of ${report.fromCheckpoint}` : ''
+  console.log(`ledger: ${report.transactions} transactions, ${report.postings} postings${from}, ${report.accounts} account slots`)
+  for (const p of report.problems) console.log(`PROBLEM ${p.kind} ${p.subject}: ${p.detail}`)
+  console.log(report.problems.length === 0 ? 'ledger verified: no problems' : `${report.problems.length} problems found`)
+  return report.problems.length === 0
+}
+
+/**
+ * Verifies the ledger from the latest checkpoint signed with the key (everything with `full`, or when there is
+ * none). A line of the checkpoint file that is not signed with the key is itself a problem.
+ */
+async function verifyLedgerCommand(config: Config, db: Db, full: boolean): Promise<VerifyReport> {
+  const file = await readCheckpoints(config.ledger.checkpointFile)
+  const report = await verifyLedger(db, { checkpoint: full ? null : file.latest })
+  for (const line of file.invalidLines) {
+    report.problems.push({ kind: 'checkpoint_invalid', subject: `${config.ledger.checkpointFile}:${line}`, detail: 'not a checkpoint signed with LEDGER_CHAIN_KEY' })
+  }
+  return report
+}
+
 async function main(command: string | undefined) {
   const config = loadConfig()
+  setLedgerChainKey(config.ledger.chainKey)
   switch (command) {
     case 'web':
       return serve(config, { seed: false, withJobs: false })
@@ -180,11 +203,24 @@ async function main(command: string | undefined) {
     case 'ledger:verify': {
       const db = createDb(config.database)
       try {
-        const report = await verifyLedger(db)
-        console.log(`ledger: ${report.transactions} transactions, ${report.postings} postings, ${report.accounts} account slots`)
-        for (const p of report.problems) console.log(`PROBLEM ${p.kind} ${p.subject}: ${p.detail}`)
-        console.log(report.problems.length === 0 ? 'ledger verified: no problems' : `${report.problems.length} problems found`)
-        process.exitCode = report.problems.length === 0 ? 0 : 1
+        process.exitCode = printLedgerReport(await verifyLedgerCommand(config, db, process.argv.includes('--full'))) ? 0 : 1
+      } finally {
+        await db.destroy()
+      }
+      return
+    }
+    case 'ledger:checkpoint': {
+      // The heads are read first, then everything up to now is verified: a checkpoint never signs a ledger with problems.
+      const db = createDb(config.database)
+      try {
+        const checkpoint = await takeCheckpoint(db)
+        if (!printLedgerReport(await verifyLedgerCommand(config, db, false))) {
+          console.log('no checkpoint written')
+          process.exitCode = 1
+          return
+        }
+        await appendCheckpoint(config.ledger.checkpointFile, checkpoint)
+        console.log(`checkpoint of ${checkpoint.slots.length} account slots at ${checkpoint.at} appended to ${config.ledger.checkpointFile}`)
       } finally {
         await db.destroy()
       }

@@ -29,8 +29,10 @@ describe.each(testDatabaseKinds())('stopping with SIGTERM on %s', (kind) => {
 
   it('answers every request in flight before it exits, and commits what it answered', async () => {
     database = await createTestDatabase(kind)
+    // Before seeding: the seeded points are posted with the key the spawned server verifies with.
+    const config = faultConfig(database)
     await seedDemo(database.db)
-    const make = factories(database.db, faultConfig(database))
+    const make = factories(database.db, config)
     const people = await make.residents(40, { points: 20 })
     const rewardId = await make.reward({ cost: 10, stock: 200, limit: 5 })
 

@@ -1,22 +1,28 @@
 import http from 'node:http'
 import { loadConfig, type Config } from '../../server/src/config'
 import type { TestDatabase } from '../../server/src/testing/databases'
+import { setLedgerChainKey } from '../../server/src/ledger'
 
 export const FAULT_JWT_SECRET = 'fault-tests-jwt-secret-0123456789abcdef'
 export const FAULT_PATROL_SECRET = 'fault-tests-patrol-secret-0123456789abcdef'
+export const FAULT_LEDGER_KEY = 'fault-tests-ledger-chain-key-0123456789abcdef'
 
 /** The environment a spawned main.ts needs to share `database` (and its tokens) with the test. */
 export function processEnv(database: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
   const url = database.config.client === 'sqlite' ? `sqlite:${database.config.filename}` : database.config.url
   return {
     DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '', LOG_LEVEL: 'info',
-    JWT_SECRET: FAULT_JWT_SECRET, PATROL_TOKEN_SECRET: FAULT_PATROL_SECRET, ...extra,
+    JWT_SECRET: FAULT_JWT_SECRET, PATROL_TOKEN_SECRET: FAULT_PATROL_SECRET, LEDGER_CHAIN_KEY: FAULT_LEDGER_KEY, ...extra,
   }
 }
 
-/** A config for factories that issue tokens the spawned process accepts. */
+/**
+ * A config for factories that issue tokens the spawned process accepts. This process takes the spawned one's
+ * ledger key too, so the ledger rows either writes verify here.
+ */
 export function faultConfig(database: TestDatabase): Config {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: FAULT_JWT_SECRET, PATROL_TOKEN_SECRET: FAULT_PATROL_SECRET, LOG_LEVEL: 'silent' })
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: FAULT_JWT_SECRET, PATROL_TOKEN_SECRET: FAULT_PATROL_SECRET, LEDGER_CHAIN_KEY: FAULT_LEDGER_KEY, LOG_LEVEL: 'silent' })
+  setLedgerChainKey(config.ledger.chainKey)
   config.database = database.config
   return config
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { canonicalJson } from '../lib/canonicalJson'
-import { contentHashOf, sha256, transactionHashOf, type ChainedTransaction, type TransactionContent } from './hash'
+import { contentHashOf, hmacSha256, sha256, transactionHashOf, type ChainedTransaction, type TransactionContent } from './hash'
 
 /** The same hashes through the general canonical form: what the ledger's hand-ordered versions must always equal. */
 const canonicalHashes = {
@@ -9,7 +9,11 @@ const canonicalHashes = {
     const postings = [...content.postings].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.amount - b.amount))
     return sha256(canonicalJson({ ...content, postings }))
   },
-  transaction: (tx: ChainedTransaction) => sha256(canonicalJson({ ...tx, postings: [...tx.postings].sort((a, b) => a.accountId - b.accountId) })),
+  transaction: (tx: ChainedTransaction) =>
+    hmacSha256(canonicalJson({
+      ...tx,
+      postings: [...tx.postings].sort((a, b) => (a.accountKey < b.accountKey ? -1 : a.accountKey > b.accountKey ? 1 : a.slot - b.slot)),
+    })),
 }
 
 const int = (n: number) => Math.floor(Math.random() * n)
@@ -34,8 +38,13 @@ function randomChained(): ChainedTransaction {
     id: randomUUID(),
     idempotencyKey: pick([randomUUID(), 'award:report:7', '键-1']),
     contentHash: randomUUID().replace(/-/g, ''),
+    awardSource: pick([null, `report:${int(1000)}`]),
     createdAtMs: Date.now() - int(1e9),
-    postings: [3, 1, 2].map((accountId) => ({ accountId: accountId * (1 + int(50)), amount: int(20) - 10, seq: int(1000), prevHash: randomUUID() })),
+    postings: [
+      { accountKey: `resident:${int(100)}`, slot: 0 },
+      { accountKey: 'issuer:3', slot: int(16) },
+      { accountKey: 'issuer:3', slot: 16 + int(16) },
+    ].map((p) => ({ ...p, amount: int(20) - 10, seq: int(1000), prevHash: randomUUID() })),
   }
 }
 
@@ -56,5 +65,13 @@ describe('ledger hashes', () => {
     const chained = randomChained()
     expect(transactionHashOf({ ...chained, postings: [...chained.postings].reverse() })).toBe(transactionHashOf(chained))
     expect(transactionHashOf({ ...chained, createdAtMs: chained.createdAtMs + 1 })).not.toBe(transactionHashOf(chained))
+    expect(transactionHashOf({ ...chained, awardSource: chained.awardSource ? null : 'report:1' })).not.toBe(transactionHashOf(chained))
+    expect(transactionHashOf({ ...chained, postings: chained.postings.map((p, i) => (i ? p : { ...p, slot: p.slot + 1 })) })).not.toBe(transactionHashOf(chained))
+  })
+
+  it('are keyed: the same row hashes differently under another key, and not as the plain SHA-256 of its form', () => {
+    const chained = randomChained()
+    expect(transactionHashOf(chained, 'another key')).not.toBe(transactionHashOf(chained))
+    expect(transactionHashOf(chained)).not.toBe(sha256(canonicalJson({ ...chained, postings: chained.postings })))
   })
 })

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto'
+import { DEFAULT_LEDGER_CHAIN_KEY } from '../config'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -39,24 +40,50 @@ export function contentHashOf(content: TransactionContent): string {
   }))
 }
 
-/** The row as stored, linked to the previous head of every slot it touches. */
+/**
+ * The key of the chain (LEDGER_CHAIN_KEY). Set once at start-up from the configuration (`main.ts`, `createApp`);
+ * whoever can write to the database but does not hold it cannot make an altered row hash right again.
+ */
+let chainKey: KeyObject = createSecretKey(Buffer.from(DEFAULT_LEDGER_CHAIN_KEY))
+
+export function setLedgerChainKey(key: string): void {
+  if (!key) throw new Error('the ledger chain key cannot be empty')
+  chainKey = createSecretKey(Buffer.from(key))
+}
+
+export function hmacSha256(text: string, key: string | KeyObject = chainKey): string {
+  return createHmac('sha256', key).update(text).digest('hex')
+}
+
+/**
+ * The row as stored, linked to the previous head of every slot it touches. Accounts are named by their stable
+ * key and slot (never by row id), so the chain survives a dump and reload; the award source and the posting
+ * time are covered, so neither can be changed or cleared without breaking the hash.
+ */
 export interface ChainedTransaction {
   id: string
   idempotencyKey: string
   contentHash: string
+  awardSource: string | null
   createdAtMs: number
-  postings: { accountId: number; amount: number; seq: number; prevHash: string }[]
+  postings: { accountKey: string; slot: number; amount: number; seq: number; prevHash: string }[]
 }
 
-export function transactionHashOf(tx: ChainedTransaction): string {
+function postingOrder(a: { accountKey: string; slot: number }, b: { accountKey: string; slot: number }): number {
+  return a.accountKey < b.accountKey ? -1 : a.accountKey > b.accountKey ? 1 : a.slot - b.slot
+}
+
+/** HMAC-SHA256 with the chain key over the canonical JSON of the row (keys written in sorted order). */
+export function transactionHashOf(tx: ChainedTransaction, key: string | KeyObject = chainKey): string {
   const postings = [...tx.postings]
-    .sort((a, b) => a.accountId - b.accountId)
-    .map((p) => ({ accountId: p.accountId, amount: p.amount, prevHash: p.prevHash, seq: p.seq }))
-  return sha256(JSON.stringify({
+    .sort(postingOrder)
+    .map((p) => ({ accountKey: p.accountKey, amount: p.amount, prevHash: p.prevHash, seq: p.seq, slot: p.slot }))
+  return hmacSha256(JSON.stringify({
+    awardSource: tx.awardSource,
     contentHash: tx.contentHash,
     createdAtMs: tx.createdAtMs,
     id: tx.id,
     idempotencyKey: tx.idempotencyKey,
     postings,
-  }))
+  }), key)
 }

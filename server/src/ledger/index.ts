@@ -16,7 +16,11 @@ export { accountBalance, balanceOf, entriesOf, expirable, lifetimeEarned } from 
 export type { LedgerEntry } from './statements'
 export { decodeCursor, encodeCursor } from '../lib/keysetCursor'
 export { verifyLedger } from './verify'
-export type { LedgerProblem, VerifyReport } from './verify'
+export type { LedgerProblem, VerifyOptions, VerifyReport } from './verify'
+export { setLedgerChainKey } from './hash'
+export { appendCheckpoint, readCheckpoints, takeCheckpoint } from './checkpoint'
+export type { Checkpoint, CheckpointFile } from './checkpoint'
+export { rechainLedger } from './rechain'
 
 /** Points from a region's issuing account to a resident. One award per source, ever. */
 export function awardPoints(

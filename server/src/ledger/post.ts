@@ -121,6 +121,8 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     const slot = slotByKey.get(c.key)!
     return {
       accountId: Number(slot.id),
+      accountKey: c.key,
+      slot: Number(slot.slot),
       resident: slot.kind === 'resident',
       balance: Number(slot.balance),
       amount: c.posting.amount,
@@ -132,8 +134,9 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     id,
     idempotencyKey: input.idempotencyKey,
     contentHash,
+    awardSource,
     createdAtMs: createdAt.getTime(),
-    postings: postings.map(({ accountId, amount, seq, prevHash }) => ({ accountId, amount, seq, prevHash })),
+    postings,
   })
 
   // Checked before anything is written: a caller that catches the refusal (without a savepoint) commits nothing

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/knex'
+import { slotName, type Checkpoint, type CheckpointSlot } from './checkpoint'
 import { contentHashOf, GENESIS_HASH, transactionHashOf } from './hash'
 
 export interface LedgerProblem {
@@ -14,6 +15,10 @@ export interface LedgerProblem {
     | 'ledger_not_zero'
     | 'dangling_reversal'
     | 'dangling_posting'
+    | 'award_source_mismatch'
+    | 'posting_time_mismatch'
+    | 'checkpoint_mismatch'
+    | 'checkpoint_invalid'
   subject: string
   detail: string
 }
@@ -22,31 +27,97 @@ export interface VerifyReport {
   transactions: number
   postings: number
   accounts: number
+  /** When verification started from a checkpoint: its time (only rows after it were replayed). */
+  fromCheckpoint: string | null
   problems: LedgerProblem[]
 }
 
 const BATCH = 1000
 
+export interface VerifyOptions {
+  /**
+   * Start from this checkpoint: each slot's chain is replayed only after the checkpointed sequence (whose
+   * posting must still carry the checkpointed hash; a slot still at that head is only compared with it), and
+   * only the transactions with such postings are rehashed. Without one, everything is replayed, and postings and reversals are checked for dangling
+   * references as well.
+   */
+  checkpoint?: Checkpoint | null
+}
+
+interface TransactionRow {
+  id: string
+  idempotency_key: string
+  kind: string
+  source_type: string
+  source_id: string
+  award_source: string | null
+  reverses_id: string | null
+  proposed_by: number | null
+  approved_by: number | null
+  memo: string
+  content_hash: string
+  hash: string
+  created_at: Date | number | string
+}
+
+const timeOf = (value: Date | number | string) => new Date(value).getTime()
+
+/** Slots per statement when each has its own starting sequence (SQLite limits an expression's depth to 1,000). */
+const RANGE_BATCH = 100
+
+interface SlotPosting {
+  transaction_id: string | null
+  account_id: number
+  amount: number | string
+  account_seq: number
+  prev_hash: string
+  created_at: Date | number | string
+  hash: string | null
+  tx_created_at: Date | number | string | null
+}
+
 /**
- * Replays the ledger from its rows and checks every invariant: each transaction balances and hashes to
- * what is stored, each slot's chain links posting to posting and ends at the slot's head, every slot's
- * balance is the sum of its postings, no resident is below zero, and all balances sum to zero.
+ * The postings of a batch of slots, in chain order, with their transaction's hash and time. From a checkpoint:
+ * for each slot that moved since, from the checkpointed sequence on (that posting anchors the chain); a slot
+ * still at its checkpointed head needs none.
  */
-export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
+async function postingsOf(db: Queryable, slots: { id: number; account_key: string; slot: number; head_seq: number }[], checkpointed: Map<string, CheckpointSlot> | null): Promise<SlotPosting[]> {
+  const query = () =>
+    db('ledger_postings as p')
+      .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
+      .orderBy([{ column: 'p.account_id' }, { column: 'p.account_seq' }])
+      .select('p.transaction_id', 'p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'p.created_at', 't.hash', 't.created_at as tx_created_at')
+  if (!checkpointed) return query().whereIn('p.account_id', slots.map((s) => s.id))
+  const ranges = slots
+    .map((s) => ({ id: s.id, head: Number(s.head_seq), from: checkpointed.get(slotName({ accountKey: s.account_key, slot: Number(s.slot) }))?.seq ?? 0 }))
+    .filter((r) => r.head !== r.from)
+  const out: SlotPosting[] = []
+  for (let i = 0; i < ranges.length; i += RANGE_BATCH) {
+    const chunk = ranges.slice(i, i + RANGE_BATCH)
+    out.push(...(await query().where((w) => {
+      for (const r of chunk) w.orWhere((b) => b.where('p.account_id', r.id).andWhere('p.account_seq', '>=', Math.max(1, r.from)))
+    })))
+  }
+  return out
+}
+
+/**
+ * Replays the ledger from its rows and checks every invariant: each transaction balances and hashes (keyed,
+ * over its content, award source, time and chain links) to what is stored, each slot's chain links posting to
+ * posting and ends at the slot's head, every slot's balance is the sum of its postings, no resident is below
+ * zero, and all balances sum to zero. From a checkpoint, only what was posted after it is replayed.
+ */
+export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const checkpoint = options.checkpoint ?? null
   const problems: LedgerProblem[] = []
   let transactions = 0
   let postingsSeen = 0
 
-  // 1. Transactions: balance and hashes, a batch at a time in id order.
-  let afterId = ''
-  for (;;) {
-    const txs = await db('ledger_transactions').where('id', '>', afterId).orderBy('id').limit(BATCH)
-    if (txs.length === 0) break
-    afterId = txs[txs.length - 1].id
+  const checkTransactions = async (txs: TransactionRow[]) => {
     const postings = await db('ledger_postings as p')
       .join('ledger_accounts as a', 'a.id', 'p.account_id')
       .whereIn('p.transaction_id', txs.map((t) => t.id))
-      .select('p.transaction_id', 'p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'a.account_key')
+      .select('p.transaction_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'a.account_key', 'a.slot')
     const byTx = new Map<string, typeof postings>()
     for (const p of postings) {
       const list = byTx.get(p.transaction_id) ?? []
@@ -60,6 +131,10 @@ export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
       if (ps.length < 2) problems.push({ kind: 'too_few_postings', subject: tx.id, detail: `${ps.length} postings` })
       const sum = ps.reduce((s, p) => s + Number(p.amount), 0)
       if (sum !== 0) problems.push({ kind: 'unbalanced_transaction', subject: tx.id, detail: `postings sum to ${sum}` })
+      const expectedSource = tx.kind === 'award' ? `${tx.source_type}:${tx.source_id}` : null
+      if ((tx.award_source ?? null) !== expectedSource) {
+        problems.push({ kind: 'award_source_mismatch', subject: tx.id, detail: `award source ${tx.award_source ?? 'empty'}, expected ${expectedSource ?? 'empty'}` })
+      }
       const contentHash = contentHashOf({
         kind: tx.kind,
         sourceType: tx.source_type,
@@ -77,32 +152,17 @@ export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
         id: tx.id,
         idempotencyKey: tx.idempotency_key,
         contentHash: tx.content_hash,
-        createdAtMs: new Date(tx.created_at).getTime(),
-        postings: ps.map((p) => ({ accountId: Number(p.account_id), amount: Number(p.amount), seq: Number(p.account_seq), prevHash: p.prev_hash })),
+        awardSource: tx.award_source ?? null,
+        createdAtMs: timeOf(tx.created_at),
+        postings: ps.map((p) => ({ accountKey: p.account_key, slot: Number(p.slot), amount: Number(p.amount), seq: Number(p.account_seq), prevHash: p.prev_hash })),
       })
-      if (hash !== tx.hash) problems.push({ kind: 'transaction_hash_mismatch', subject: tx.id, detail: 'row or postings altered' })
+      if (hash !== tx.hash) problems.push({ kind: 'transaction_hash_mismatch', subject: tx.id, detail: 'row or postings altered, or hashed without the chain key' })
     }
   }
 
-  // 2. Reversals point at real transactions.
-  const dangling = await db('ledger_transactions as r')
-    .leftJoin('ledger_transactions as o', 'o.id', 'r.reverses_id')
-    .whereNotNull('r.reverses_id')
-    .whereNull('o.id')
-    .select('r.id')
-  for (const r of dangling) problems.push({ kind: 'dangling_reversal', subject: r.id, detail: 'reverses a transaction that does not exist' })
-
-  // 3. No posting points at a transaction or an account that is not there (the tables have no foreign keys).
-  const orphans = await db('ledger_postings as p')
-    .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
-    .leftJoin('ledger_accounts as a', 'a.id', 'p.account_id')
-    .where((w) => w.whereNull('t.id').orWhereNull('a.id'))
-    .select('p.transaction_id', 'p.account_id', 't.id as tx', 'a.id as account')
-  for (const o of orphans) {
-    problems.push({ kind: 'dangling_posting', subject: `${o.transaction_id}/${o.account_id}`, detail: o.tx ? 'its account does not exist' : 'its transaction does not exist' })
-  }
-
-  // 4. Slots: chains, heads and balances, a batch of slots at a time.
+  // 1. Slots: chains, heads and balances, a batch of slots at a time; from a checkpoint, only the postings after it.
+  const checkpointed = new Map<string, CheckpointSlot>((checkpoint?.slots ?? []).map((s) => [slotName(s), s]))
+  const touched = new Set<string>()
   let accounts = 0
   let total = 0
   const residentBalances = new Map<string, number>()
@@ -111,11 +171,7 @@ export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
     const slots = await db('ledger_accounts').where('id', '>', afterSlot).orderBy('id').limit(BATCH)
     if (slots.length === 0) break
     afterSlot = Number(slots[slots.length - 1].id)
-    const postings = await db('ledger_postings as p')
-      .join('ledger_transactions as t', 't.id', 'p.transaction_id')
-      .whereIn('p.account_id', slots.map((s) => s.id))
-      .orderBy([{ column: 'p.account_id' }, { column: 'p.account_seq' }])
-      .select('p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 't.hash')
+    const postings = await postingsOf(db, slots, checkpoint ? checkpointed : null)
     const bySlot = new Map<number, typeof postings>()
     for (const p of postings) {
       const list = bySlot.get(Number(p.account_id)) ?? []
@@ -125,16 +181,29 @@ export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
     for (const slot of slots) {
       accounts++
       const subject = `${slot.account_key}#${slot.slot}`
-      let head = GENESIS_HASH
-      let seq = 0
-      let balance = 0
+      const from = checkpointed.get(subject)
+      checkpointed.delete(subject)
+      let head: string | null = from?.hash ?? GENESIS_HASH
+      let seq = from?.seq ?? 0
+      let balance = from?.balance ?? 0
+      if (from && Number(slot.head_seq) < from.seq) {
+        problems.push({ kind: 'checkpoint_mismatch', subject, detail: `head at ${slot.head_seq}, the checkpoint of ${checkpoint!.at} saw ${from.seq}` })
+      }
       for (const p of bySlot.get(Number(slot.id)) ?? []) {
+        if (from && Number(p.account_seq) === from.seq) {
+          if (p.hash !== from.hash) problems.push({ kind: 'checkpoint_mismatch', subject, detail: `posting ${from.seq} differs from the checkpoint of ${checkpoint!.at}` })
+          continue
+        }
         seq++
         if (Number(p.account_seq) !== seq || p.prev_hash !== head) {
           problems.push({ kind: 'chain_broken', subject, detail: `at posting ${p.account_seq}` })
         }
+        if (p.tx_created_at === null || timeOf(p.created_at) !== timeOf(p.tx_created_at)) {
+          problems.push({ kind: 'posting_time_mismatch', subject, detail: `posting ${p.account_seq} is not dated with its transaction` })
+        }
         head = p.hash
         balance += Number(p.amount)
+        if (checkpoint && p.transaction_id) touched.add(p.transaction_id)
       }
       if (slot.head_hash !== head || Number(slot.head_seq) !== seq) {
         problems.push({ kind: 'slot_head_mismatch', subject, detail: `head ${slot.head_seq} vs ${seq} postings` })
@@ -148,10 +217,47 @@ export async function verifyLedger(db: Queryable): Promise<VerifyReport> {
       }
     }
   }
+  for (const subject of checkpointed.keys()) {
+    problems.push({ kind: 'checkpoint_mismatch', subject, detail: `the slot in the checkpoint of ${checkpoint!.at} is gone` })
+  }
   for (const [key, balance] of residentBalances) {
     if (balance < 0) problems.push({ kind: 'negative_resident_balance', subject: key, detail: `balance ${balance}` })
   }
   if (total !== 0) problems.push({ kind: 'ledger_not_zero', subject: 'ledger', detail: `all balances sum to ${total}` })
 
-  return { transactions, postings: postingsSeen, accounts, problems }
+  // 2. Transactions: balance, award source and hashes; from a checkpoint, those with a posting after it.
+  if (checkpoint) {
+    const ids = [...touched].sort()
+    for (let i = 0; i < ids.length; i += BATCH) {
+      await checkTransactions(await db('ledger_transactions').whereIn('id', ids.slice(i, i + BATCH)).orderBy('id'))
+    }
+    return { transactions, postings: postingsSeen, accounts, fromCheckpoint: checkpoint.at, problems }
+  }
+  let afterId = ''
+  for (;;) {
+    const txs: TransactionRow[] = await db('ledger_transactions').where('id', '>', afterId).orderBy('id').limit(BATCH)
+    if (txs.length === 0) break
+    afterId = txs[txs.length - 1]!.id
+    await checkTransactions(txs)
+  }
+
+  // 3. Reversals point at real transactions.
+  const dangling = await db('ledger_transactions as r')
+    .leftJoin('ledger_transactions as o', 'o.id', 'r.reverses_id')
+    .whereNotNull('r.reverses_id')
+    .whereNull('o.id')
+    .select('r.id')
+  for (const r of dangling) problems.push({ kind: 'dangling_reversal', subject: r.id, detail: 'reverses a transaction that does not exist' })
+
+  // 4. No posting points at a transaction or an account that is not there (the tables have no foreign keys).
+  const orphans = await db('ledger_postings as p')
+    .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .leftJoin('ledger_accounts as a', 'a.id', 'p.account_id')
+    .where((w) => w.whereNull('t.id').orWhereNull('a.id'))
+    .select('p.transaction_id', 'p.account_id', 't.id as tx', 'a.id as account')
+  for (const o of orphans) {
+    problems.push({ kind: 'dangling_posting', subject: `${o.transaction_id}/${o.account_id}`, detail: o.tx ? 'its account does not exist' : 'its transaction does not exist' })
+  }
+
+  return { transactions, postings: postingsSeen, accounts, fromCheckpoint: null, problems }
 }

@@ -17,6 +17,7 @@ import * as caseAssigneeIndex from './20261126_190_case_assignee_index'
 import * as categoryAwardRules from './20261126_12x_001_category_award_rules'
 import * as idempotencyWithoutCredentials from './20261126_12x_002_idempotency_without_credentials'
 import * as userRowGuard from './20261126_19x_user_row_guard'
+import * as ledgerKeyedChain from './20261126_12x_003_ledger_keyed_chain'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -41,6 +42,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_12x_001_category_award_rules': categoryAwardRules,
   '20261126_12x_002_idempotency_without_credentials': idempotencyWithoutCredentials,
   '20261126_19x_user_row_guard': userRowGuard,
+  '20261126_12x_003_ledger_keyed_chain': ledgerKeyedChain,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {
