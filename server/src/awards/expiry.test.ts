@@ -90,7 +90,10 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
 
     // A year on, nothing has lapsed yet; thirteen months on, what was not used has.
     expect(await expirePointsJob.run(services(), new Date(Date.now() + 11 * MONTH))).toEqual({ processed: 0 })
-    expect(await pointsExpiringSoon(db(), r.id, new Date(Date.now() + 11 * MONTH))).toMatchObject({ points: 70 })
+    const home = await db()('users as u').join('regions as g', 'g.id', 'u.region_id').where('u.id', r.id).first('g.path')
+    const resident = { userId: r.id, region: { path: String(home.path) }, balance: await balanceOf(db(), r.id) }
+    expect(await pointsExpiringSoon(db(), resident, new Date(Date.now() + 11 * MONTH))).toMatchObject({ points: 70 })
+    expect(await pointsExpiringSoon(db(), { ...resident, region: null }, new Date(Date.now() + 11 * MONTH))).toBeNull()
     const later = new Date(Date.now() + 13 * MONTH)
     expect((await expirePointsJob.run(services(), later)).processed).toBeGreaterThanOrEqual(1)
     expect(await expirePointsJob.run(services(), later)).toEqual({ processed: 0 })
