@@ -4,7 +4,7 @@
  * setting applies, the resident's community or its nearest ancestor with settings of its own.
  */
 import type { Queryable, Trx } from '../db/knex'
-import { accountKeyOf, balanceOf, expirable, expirePoints, lockResidentAccount } from '../ledger'
+import { accountKeyOf, balanceOf, earnedSince, expirable, expirePoints, lockResidentAccount } from '../ledger'
 import { chinaDayMonthsBefore } from '../lib/chinaTime'
 import { awardsRepo } from '../repositories/awards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
@@ -84,7 +84,9 @@ export async function pointsExpiringSoon(
 ): Promise<{ points: number; before: string } | null> {
   const validity = resident.region ? await validityIn(db, resident.region) : null
   if (!validity) return null
+  if (resident.balance <= 0) return null
   const horizon = new Date(now.getTime() + SOON_DAYS * 24 * 60 * 60 * 1000)
-  const [due] = await expirable(db, { cutoff: chinaDayMonthsBefore(horizon, validity.months).start, residents: [resident.userId], limit: 1 })
-  return due ? { points: Math.min(due.points, resident.balance), before: horizon.toISOString() } : null
+  // Points are used oldest first: whatever of the balance was not earned since the cutoff lapses by then.
+  const due = resident.balance - (await earnedSince(db, resident.userId, chinaDayMonthsBefore(horizon, validity.months).start))
+  return due > 0 ? { points: due, before: horizon.toISOString() } : null
 }

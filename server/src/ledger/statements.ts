@@ -62,6 +62,25 @@ export async function expirable(
   return rows.map((r) => ({ userId: Number(r.userId), points: Number(r.points) }))
 }
 
+/**
+ * What a resident earned since `since` and still holds it from: awards made since then, net of their reversals.
+ * Of a resident's balance, everything beyond this was earned before `since` (points are used oldest first), so
+ * `balance − earnedSince(cutoff)` is what `expirable` answers for one resident, read along the (account_id,
+ * created_at) index over the recent postings only instead of over the resident's whole history.
+ */
+export async function earnedSince(db: Queryable, userId: number, since: Date): Promise<number> {
+  const row = await db('ledger_accounts as a')
+    .join('ledger_postings as p', (j) => j.on('p.account_id', '=', 'a.id').andOnVal('p.created_at', '>=', since))
+    .join('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .leftJoin('ledger_transactions as o', 'o.id', 't.reverses_id')
+    .where({ 'a.account_key': accountKeyOf({ kind: 'resident', userId }), 'a.slot': 0 })
+    .first(db.raw(
+      `COALESCE(SUM(CASE WHEN t.kind = 'award' THEN p.amount WHEN t.kind = 'reversal' AND o.created_at >= ? THEN p.amount ELSE 0 END), 0) AS total`,
+      [since],
+    ))
+  return Number(row?.total ?? 0)
+}
+
 /** The balance of any account, summed over its slots. */
 export async function accountBalance(db: Queryable, accountKey: string): Promise<number> {
   const row = await db('ledger_accounts').where({ account_key: accountKey }).sum({ total: 'balance' }).first()
