@@ -10,8 +10,9 @@
  *   hundred filed by the measured resident, one in fifty assigned to the grid worker wherever it is), and the
  *   daily rollups rebuilt from them.
  *
- * Then the real app listens on a port and each endpoint is called GROWTH_RUNS times in turn over HTTP; the p50s
- * at both sizes are printed side by side with their ratio and written to bench/results/growth.json.
+ * Then the app (createApp, as `web` serves it) listens on a port per size, and each endpoint is called GROWTH_RUNS
+ * times over HTTP, alternating between the sizes request by request; the p50s at the first and last size are
+ * printed side by side with their ratio and written to bench/results/growth.json.
  *
  *   npm run bench:growth   (GROWTH_SIZES=10000,100000 for a quicker run; MySQL from BENCH_MYSQL_URL or
  *                           TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306/test)
@@ -138,78 +139,99 @@ function p50(times: number[]) {
   return Math.round(sorted[Math.floor(sorted.length / 2)]! * 10) / 10
 }
 
-async function measure(size: number) {
+interface Setup {
+  size: number
+  history: number
+  buildSeconds: number
+  endpoints: Record<string, { path: string; token: string }>
+  http: ReturnType<typeof createHttpClient>
+  close(): Promise<void>
+}
+
+/** A city of `size` rows in a schema of its own, and the app listening on it. */
+async function setUp(size: number): Promise<Setup> {
   const database = await createTestDatabase('mysql', { mysqlUrl: MYSQL_URL })
-  try {
-    const now = new Date()
-    let started = performance.now()
-    const config = loadConfig({ NODE_ENV: 'test', STATIC_DIR: '', CONSOLE_DIR: '', LOG_LEVEL: 'silent' })
-    config.database = database.config
-    const { resident, history } = await build(database.db, config, size, now)
-    const buildSeconds = Math.round((performance.now() - started) / 100) / 10
-    console.log(`${size}: built in ${buildSeconds} s (the resident's history: ${history} transactions)`)
-    const app = createApp(config, { db: database.db, logger: pino({ level: 'silent' }) })
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    })
-    try {
-      const http = createHttpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
-      const grid = await http.staffToken('grid')
-      const admin = await http.staffToken('admin')
-      const city = (await database.db('regions').where({ code: 'XT' }).first('id')).id
-      const today = chinaDate(now)
-      const seq = Number((await database.db('ledger_accounts').where({ account_key: `resident:${resident.id}` }).first('head_seq')).head_seq)
-      const endpoints: Record<string, { path: string; token: string }> = {
-        'points history, first page': { path: '/api/points/entries?limit=20', token: resident.token },
-        'points history, middle page': { path: `/api/points/entries?limit=20&cursor=${Math.floor(seq / 2)}`, token: resident.token },
-        'points summary': { path: '/api/points/summary', token: resident.token },
-        'my cases': { path: '/api/my/cases?limit=20', token: resident.token },
-        'grid-worker inbox': { path: '/api/staff/cases?limit=20', token: grid },
-        'console overview, city, month': { path: `/api/console/overview?regionId=${city}&from=${addChinaDays(today, -29)}&to=${today}`, token: admin },
-      }
-      const results: Record<string, { p50Ms: number; items: number | null }> = {}
-      for (const [name, e] of Object.entries(endpoints)) {
-        const first = await http.get(e.path, { token: e.token })
-        if (first.status !== 200) throw new Error(`${name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`)
-        const times: number[] = []
-        for (let i = 0; i < RUNS; i++) {
-          started = performance.now()
-          const res = await http.get(e.path, { token: e.token })
-          times.push(performance.now() - started)
-          if (res.status !== 200) throw new Error(`${name}: ${res.status}`)
-        }
-        results[name] = { p50Ms: p50(times), items: Array.isArray(first.body.items) ? first.body.items.length : null }
-        console.log(`  ${size} ${name}: p50 ${results[name]!.p50Ms} ms`)
-      }
-      return { size, residentTransactions: history, buildSeconds, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10), endpoints: results }
-    } finally {
+  const now = new Date()
+  const started = performance.now()
+  const config = loadConfig({ NODE_ENV: 'test', STATIC_DIR: '', CONSOLE_DIR: '', LOG_LEVEL: 'silent' })
+  config.database = database.config
+  const { resident, history } = await build(database.db, config, size, now)
+  const buildSeconds = Math.round((performance.now() - started) / 100) / 10
+  console.log(`${size}: built in ${buildSeconds} s (the resident's history: ${history} transactions)`)
+  const app = createApp(config, { db: database.db, logger: pino({ level: 'silent' }) })
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const http = createHttpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  const grid = await http.staffToken('grid')
+  const admin = await http.staffToken('admin')
+  const city = (await database.db('regions').where({ code: 'XT' }).first('id')).id
+  const today = chinaDate(now)
+  const seq = Number((await database.db('ledger_accounts').where({ account_key: `resident:${resident.id}` }).first('head_seq')).head_seq)
+  return {
+    size, history, buildSeconds, http,
+    endpoints: {
+      'points history, first page': { path: '/api/points/entries?limit=20', token: resident.token },
+      'points history, middle page': { path: `/api/points/entries?limit=20&cursor=${Math.floor(seq / 2)}`, token: resident.token },
+      'points summary': { path: '/api/points/summary', token: resident.token },
+      'my cases': { path: '/api/my/cases?limit=20', token: resident.token },
+      'grid-worker inbox': { path: '/api/staff/cases?limit=20', token: grid },
+      'console overview, city, month': { path: `/api/console/overview?regionId=${city}&from=${addChinaDays(today, -29)}&to=${today}`, token: admin },
+    },
+    async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
-  } finally {
-    await database.drop()
+      await database.drop()
+    },
   }
 }
 
 async function main() {
-  const runs = []
-  for (const size of SIZES) runs.push(await measure(size))
-  const [small, large] = [runs[0]!, runs[runs.length - 1]!]
-  const rows = Object.keys(small.endpoints).map((name) => {
-    const a = small.endpoints[name]!.p50Ms
-    const b = large.endpoints[name]!.p50Ms
-    return { endpoint: name, smallP50Ms: a, largeP50Ms: b, ratio: Math.round((b / a) * 100) / 100 }
-  })
-  console.log(`\n${'endpoint'.padEnd(32)} ${`p50 at ${small.size}`.padStart(16)} ${`p50 at ${large.size}`.padStart(16)}  ratio`)
-  for (const r of rows) console.log(`${r.endpoint.padEnd(32)} ${`${r.smallP50Ms} ms`.padStart(16)} ${`${r.largeP50Ms} ms`.padStart(16)}  ${r.ratio}`)
-  const out = {
-    measuredAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    runsPerEndpoint: RUNS, sizes: SIZES, rows, runs,
+  const setups: Setup[] = []
+  try {
+    for (const size of SIZES) setups.push(await setUp(size))
+    // Each endpoint at every size in turn, request by request, so background load falls on all sizes alike.
+    const times = setups.map(() => ({}) as Record<string, number[]>)
+    for (const name of Object.keys(setups[0]!.endpoints)) {
+      for (const [k, setup] of setups.entries()) {
+        const e = setup.endpoints[name]!
+        const first = await setup.http.get(e.path, { token: e.token })
+        if (first.status !== 200) throw new Error(`${setup.size} ${name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`)
+        times[k]![name] = []
+      }
+      for (let i = 0; i < RUNS; i++) {
+        for (const [k, setup] of setups.entries()) {
+          const e = setup.endpoints[name]!
+          const started = performance.now()
+          const res = await setup.http.get(e.path, { token: e.token })
+          times[k]![name]!.push(performance.now() - started)
+          if (res.status !== 200) throw new Error(`${setup.size} ${name}: ${res.status}`)
+        }
+      }
+    }
+    const [small, large] = [0, setups.length - 1]
+    const rows = Object.keys(setups[0]!.endpoints).map((name) => {
+      const a = p50(times[small]![name]!)
+      const b = p50(times[large]![name]!)
+      return { endpoint: name, smallP50Ms: a, largeP50Ms: b, ratio: Math.round((b / a) * 100) / 100 }
+    })
+    const [s, l] = [setups[small]!.size, setups[large]!.size]
+    console.log(`\n${'endpoint'.padEnd(32)} ${`p50 at ${s}`.padStart(16)} ${`p50 at ${l}`.padStart(16)}  ratio`)
+    for (const r of rows) console.log(`${r.endpoint.padEnd(32)} ${`${r.smallP50Ms} ms`.padStart(16)} ${`${r.largeP50Ms} ms`.padStart(16)}  ${r.ratio}`)
+    const out = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
+      runsPerEndpoint: RUNS,
+      sizes: setups.map((x) => ({ rows: x.size, residentTransactions: x.history, buildSeconds: x.buildSeconds })),
+      rows,
+    }
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'growth.json')
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
+    console.log(`wrote ${file}`)
+  } finally {
+    for (const setup of setups) await setup.close()
   }
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'growth.json')
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
-  console.log(`wrote ${file}`)
 }
 
 main().catch((err) => {
