@@ -87,6 +87,8 @@ export async function accountBalance(db: Queryable, accountKey: string): Promise
   return Number(row?.total ?? 0)
 }
 
+const FIRST_PAGE = 2 ** 31
+
 /** A page of a resident's entries ends at a position in their account's chain; the next page starts below it. */
 export function decodeEntriesCursor(text: string): number | undefined {
   return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined
@@ -109,7 +111,9 @@ export async function entriesOf(
     .orderBy('p.account_seq', 'desc')
     .limit(limit + 1)
     .select('p.account_seq', 'p.transaction_id', 'p.amount', 'p.created_at', 't.kind', 't.source_type', 't.source_id', 't.memo')
-  if (before !== undefined) q.where('p.account_seq', '<', before)
+    // The first page too is a range on the index (below any INT), so MariaDB walks it backwards and stops at the
+    // page instead of choosing another index of the account's postings and sorting them.
+    .where('p.account_seq', '<', before ?? FIRST_PAGE)
   const rows = await q
   const items = rows.slice(0, limit).map((r) => ({
     transactionId: r.transaction_id as string,
