@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTransaction } from '../db/transaction'
 import { expirePointsJob } from '../jobs/expirePoints'
-import { accountBalance, awardPoints, balanceOf, expirable, refundPoints, reverseAward, spendPoints, verifyLedger } from '../ledger'
+import { accountBalance, awardPoints, balanceOf, earnedSince, expirable, refundPoints, reverseAward, spendPoints, verifyLedger } from '../ledger'
 import { chinaDayMonthsBefore } from '../lib/chinaTime'
 import { usersRepo } from '../repositories/users'
 import { testDatabaseKinds } from '../testing/databases'
@@ -39,7 +39,12 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
     tx((trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: xfl, userId, points, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
   const spend = (userId: number, points: number, redemptionId = randomUUID()) =>
     tx((trx) => spendPoints(trx, { idempotencyKey: `spend:${redemptionId}`, userId, regionId: xfl, points, redemptionId }))
-  const dueAt = async (userId: number, cutoff: Date) => (await expirable(db(), { cutoff, residents: [userId], limit: 1 }))[0]?.points ?? 0
+  /** What lapses at `cutoff`, as the job counts it; the 积分 page's reckoning from the balance must agree. */
+  const dueAt = async (userId: number, cutoff: Date) => {
+    const due = (await expirable(db(), { cutoff, residents: [userId], limit: 1 }))[0]?.points ?? 0
+    expect(Math.max(0, (await balanceOf(db(), userId)) - (await earnedSince(db(), userId, cutoff)))).toBe(due)
+    return due
+  }
   const services = () => ({ db: db(), config: s.config, logger: s.app.services.logger })
   const settings = (body: Record<string, unknown>) =>
     s.http.post('/api/admin/award-settings', { regionId: xfl, monthlyBudget: 20_000, dailyCapPerResident: 100, monthlyCapPerResident: 1_000, ...body }, { token: admin })
@@ -90,7 +95,10 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
 
     // A year on, nothing has lapsed yet; thirteen months on, what was not used has.
     expect(await expirePointsJob.run(services(), new Date(Date.now() + 11 * MONTH))).toEqual({ processed: 0 })
-    expect(await pointsExpiringSoon(db(), r.id, new Date(Date.now() + 11 * MONTH))).toMatchObject({ points: 70 })
+    const home = await db()('users as u').join('regions as g', 'g.id', 'u.region_id').where('u.id', r.id).first('g.path')
+    const resident = { userId: r.id, region: { path: String(home.path) }, balance: await balanceOf(db(), r.id) }
+    expect(await pointsExpiringSoon(db(), resident, new Date(Date.now() + 11 * MONTH))).toMatchObject({ points: 70 })
+    expect(await pointsExpiringSoon(db(), { ...resident, region: null }, new Date(Date.now() + 11 * MONTH))).toBeNull()
     const later = new Date(Date.now() + 13 * MONTH)
     expect((await expirePointsJob.run(services(), later)).processed).toBeGreaterThanOrEqual(1)
     expect(await expirePointsJob.run(services(), later)).toEqual({ processed: 0 })

@@ -4,7 +4,7 @@
  * setting applies, the resident's community or its nearest ancestor with settings of its own.
  */
 import type { Queryable, Trx } from '../db/knex'
-import { accountKeyOf, balanceOf, expirable, expirePoints, lockResidentAccount } from '../ledger'
+import { accountKeyOf, balanceOf, earnedSince, expirable, expirePoints, lockResidentAccount } from '../ledger'
 import { chinaDayMonthsBefore } from '../lib/chinaTime'
 import { awardsRepo } from '../repositories/awards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
@@ -20,7 +20,11 @@ export async function pointsValidityOf(db: Queryable, userId: number): Promise<P
   const user = await db('users').where({ id: userId }).first('region_id')
   if (!user?.region_id) return null
   const region = await regionsRepo.findById(db, Number(user.region_id))
-  if (!region) return null
+  return region ? validityIn(db, region) : null
+}
+
+/** The validity in force in a region (the resident's community), or null when points there never expire. */
+async function validityIn(db: Queryable, region: { path: string }): Promise<PointsValidity | null> {
   const path = idsOnPath(region.path)
   const nearest = (await awardsRepo.settingsFor(db, path)).sort((a, b) => path.indexOf(b.region_id) - path.indexOf(a.region_id))[0]
   return nearest?.points_valid_months ? { regionId: nearest.region_id, months: nearest.points_valid_months } : null
@@ -69,11 +73,20 @@ export async function residentsWithLapsedPoints(db: Queryable, now: Date, limit:
 
 const SOON_DAYS = 30
 
-/** Points that will have lapsed within the next 30 days, for the resident's 积分 page; null when none will. */
-export async function pointsExpiringSoon(db: Queryable, userId: number, now: Date): Promise<{ points: number; before: string } | null> {
-  const validity = await pointsValidityOf(db, userId)
+/**
+ * Points that will have lapsed within the next 30 days, for the resident's 积分 page; null when none will. Takes
+ * what the request already holds: the resident's community (with its path) and their balance.
+ */
+export async function pointsExpiringSoon(
+  db: Queryable,
+  resident: { userId: number; region: { path: string } | null; balance: number },
+  now: Date,
+): Promise<{ points: number; before: string } | null> {
+  const validity = resident.region ? await validityIn(db, resident.region) : null
   if (!validity) return null
+  if (resident.balance <= 0) return null
   const horizon = new Date(now.getTime() + SOON_DAYS * 24 * 60 * 60 * 1000)
-  const [due] = await expirable(db, { cutoff: chinaDayMonthsBefore(horizon, validity.months).start, residents: [userId], limit: 1 })
-  return due ? { points: Math.min(due.points, await balanceOf(db, userId)), before: horizon.toISOString() } : null
+  // Points are used oldest first: whatever of the balance was not earned since the cutoff lapses by then.
+  const due = resident.balance - (await earnedSince(db, resident.userId, chinaDayMonthsBefore(horizon, validity.months).start))
+  return due > 0 ? { points: due, before: horizon.toISOString() } : null
 }

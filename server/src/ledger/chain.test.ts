@@ -76,6 +76,7 @@ describe.each(testDatabaseKinds())('ledger chain on %s', (kind) => {
         const amount = Number(p.amount) * 10
         await t.db('ledger_postings').where({ transaction_id: id, account_id: p.account_id }).update({ amount })
         await t.db('ledger_accounts').where({ id: p.account_id }).increment('balance', amount - Number(p.amount))
+        await t.db('ledger_accounts').where({ id: p.account_id, kind: 'resident' }).increment('earned', amount - Number(p.amount))
       }
       const tx = await t.db('ledger_transactions').where({ id }).first()
       const accounts = await t.db('ledger_postings as p').join('ledger_accounts as a', 'a.id', 'p.account_id').where('p.transaction_id', id).select('a.account_key', 'p.amount')
@@ -90,6 +91,7 @@ describe.each(testDatabaseKinds())('ledger chain on %s', (kind) => {
       for (const p of postings) {
         await t.db('ledger_postings').where({ transaction_id: id, account_id: p.account_id }).update({ amount: p.amount })
         await t.db('ledger_accounts').where({ id: p.account_id }).increment('balance', Number(p.amount) - Number(p.amount) * 10)
+        await t.db('ledger_accounts').where({ id: p.account_id, kind: 'resident' }).increment('earned', Number(p.amount) - Number(p.amount) * 10)
       }
       await t.db('ledger_transactions').where({ id }).update({ content_hash: tx.content_hash })
       await rehashWithout(t.db, id, (c) => transactionHashOf(c))

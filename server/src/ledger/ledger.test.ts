@@ -6,10 +6,11 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../tes
 import { usersRepo } from '../repositories/users'
 import { regionsRepo } from '../repositories/regions'
 import {
-  accountBalance, awardPoints, balanceOf, decodeCursor, entriesOf, lifetimeEarned, postTransaction,
+  accountBalance, awardPoints, balanceOf, decodeEntriesCursor, entriesOf, lifetimeEarned, postTransaction,
   refundPoints, reverseAward, spendPoints, verifyLedger,
 } from './index'
 import { ledgerSql } from './sql'
+import * as residentEarned from '../db/migrations/20261126_200_resident_earned'
 
 describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
   let t: TestDatabase
@@ -129,19 +130,80 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     expect(await balanceOf(t.db, user)).toBe(20)
   })
 
-  it('pages a resident\'s entries newest first with a cursor', async () => {
+  it('pages a resident\'s entries newest first with a cursor, each once, including entries made in one millisecond', async () => {
     const user = await newResident()
-    // A millisecond apart, as entries are in life; within one millisecond the order is by transaction id.
-    for (let i = 1; i <= 5; i++) {
-      await award(user, i)
-      await new Promise((resolve) => setTimeout(resolve, 3))
+    // Awards and spends, many of them within the same millisecond: the order is the account's own.
+    const amounts: number[] = []
+    for (let i = 1; i <= 13; i++) {
+      if (i % 4 === 0) {
+        await spend(user, 1)
+        amounts.push(-1)
+      } else {
+        await award(user, i)
+        amounts.push(i)
+      }
     }
-    const page1 = await entriesOf(t.db, user, { limit: 2 })
-    expect(page1.items.map((e) => e.amount)).toEqual([5, 4])
-    const page2 = await entriesOf(t.db, user, { limit: 2, before: decodeCursor(page1.next!) })
-    const page3 = await entriesOf(t.db, user, { limit: 2, before: decodeCursor(page2.next!) })
-    expect([...page2.items, ...page3.items].map((e) => e.amount)).toEqual([3, 2, 1])
-    expect(page3.next).toBeNull()
+    const seen: number[] = []
+    let next: string | null = null
+    let pages = 0
+    do {
+      const page: Awaited<ReturnType<typeof entriesOf>> = await entriesOf(t.db, user, { limit: 3, before: next ? decodeEntriesCursor(next) : undefined })
+      expect(page.items.length).toBeLessThanOrEqual(3)
+      seen.push(...page.items.map((e) => e.amount))
+      next = page.next
+      pages++
+    } while (next)
+    expect(seen).toEqual([...amounts].reverse())
+    expect(pages).toBe(5)
+    expect(decodeEntriesCursor('0')).toBeUndefined()
+    expect(decodeEntriesCursor('1_x')).toBeUndefined()
+  })
+
+  it('reads a page of entries along the account\'s chain index, never sorting the resident\'s history', async () => {
+    const user = await newResident()
+    for (let i = 0; i < 30; i++) await award(user, 1)
+    const statements: { sql: string; bindings: unknown[] }[] = []
+    const listen = (q: { sql: string; bindings: unknown[] }) => statements.push(q)
+    t.db.on('query', listen)
+    const page = await entriesOf(t.db, user, { limit: 5, before: 20 })
+    const first = await entriesOf(t.db, user, { limit: 5 })
+    t.db.off('query', listen)
+    expect(page.items).toHaveLength(5)
+    expect(page.next).toBe('15')
+    expect(first.next).toBe('26')
+    expect(statements).toHaveLength(2)
+    for (const { sql, bindings } of statements) {
+      if (kind === 'mysql') {
+        const [plan] = await t.db.raw(`EXPLAIN ${sql}`, bindings as never[])
+        const postings = (plan as { table: string; key: string | null; Extra: string | null; rows: number }[]).find((r) => r.table === 'p')!
+        expect(postings.key).toBe('ledger_postings_account_id_account_seq_unique')
+        for (const row of plan as { Extra: string | null }[]) expect(row.Extra ?? '').not.toMatch(/filesort|temporary/i)
+      } else {
+        const plan = (await t.db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as never[])) as { detail: string }[]
+        const details = plan.map((r) => r.detail).join('\n')
+        expect(details).toMatch(/ledger_postings_account_id_account_seq_unique/)
+        expect(details).not.toMatch(/TEMP B-TREE/)
+      }
+    }
+  })
+
+  it('keeps lifetime earnings on the account row, backfilled by its migration and checked by verify', async () => {
+    const user = await newResident()
+    await award(user, 25)
+    const { id } = await award(user, 10)
+    await spend(user, 5)
+    await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
+    expect(await lifetimeEarned(t.db, user)).toBe(25)
+    // Dropped and added again, the column is filled from the postings.
+    await residentEarned.down(t.db)
+    await residentEarned.up(t.db)
+    expect(await lifetimeEarned(t.db, user)).toBe(25)
+    expect((await verifyLedger(t.db)).problems).toEqual([])
+    await t.db('ledger_accounts').where({ account_key: `resident:${user}` }).update({ earned: 26 })
+    expect((await verifyLedger(t.db)).problems).toEqual([
+      { kind: 'earned_mismatch', subject: `resident:${user}#0`, detail: 'earned 26, awards net of reversals sum to 25' },
+    ])
+    await t.db('ledger_accounts').where({ account_key: `resident:${user}` }).update({ earned: 25 })
   })
 
   it('keeps the issuer spread over slots but summing to what it issued', async () => {

@@ -77,7 +77,8 @@ function contentOf(input: TransactionInput): TransactionContent {
  * 2. insert the transaction row, whose unique idempotency key (and, for awards, unique source) turns a
  *    duplicate into a replay of the first result before anything has changed;
  * 3. insert the postings, each linked to its slot's previous chain head;
- * 4. move every slot's balance and chain head in one UPDATE.
+ * 4. move every slot's balance and chain head in one UPDATE (and a resident's lifetime earnings, for awards and
+ *    their reversals).
  *
  * A resident's balance is read under its lock, so the check that it stays at or above zero cannot race; it is
  * made before the transaction row is written, so a refused posting leaves nothing behind.
@@ -169,9 +170,15 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     postings.flatMap((p) => [id, p.accountId, p.amount, p.seq, p.prevHash, createdAt]),
   )
   const cases = postings.map(() => 'WHEN ? THEN ?').join(' ')
+  const earns = input.kind === 'award' || input.kind === 'reversal'
   const updated = await sql.run(
-    `UPDATE ledger_accounts SET balance = balance + CASE id ${cases} END, head_seq = head_seq + 1, head_hash = ? WHERE id IN (${postings.map(() => '?').join(', ')})`,
-    [...postings.flatMap((p) => [p.accountId, p.amount]), hash, ...postings.map((p) => p.accountId)],
+    `UPDATE ledger_accounts SET balance = balance + CASE id ${cases} END, earned = earned + CASE id ${cases} END, head_seq = head_seq + 1, head_hash = ? WHERE id IN (${postings.map(() => '?').join(', ')})`,
+    [
+      ...postings.flatMap((p) => [p.accountId, p.amount]),
+      ...postings.flatMap((p) => [p.accountId, p.resident && earns ? p.amount : 0]),
+      hash,
+      ...postings.map((p) => p.accountId),
+    ],
   )
   if (updated !== postings.length) throw new SlotMoved('a slot moved under its lock')
   return { id, replayed: false }

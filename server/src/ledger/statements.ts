@@ -1,6 +1,5 @@
 import type { Knex } from 'knex'
 import type { Queryable } from '../db/knex'
-import { encodeCursor, type KeysetCursor } from '../lib/keysetCursor'
 import { accountKeyOf } from './accounts'
 
 export interface LedgerEntry {
@@ -13,22 +12,23 @@ export interface LedgerEntry {
   createdAt: Date
 }
 
-/** A resident's balance: the sum of their account (zero when they have none yet). */
-export async function balanceOf(db: Queryable, userId: number): Promise<number> {
-  const row = await db('ledger_accounts').where({ account_key: accountKeyOf({ kind: 'resident', userId }) }).sum({ total: 'balance' }).first()
-  return Number(row?.total ?? 0)
+/** A resident's account as kept on its row: balance, and every point an award credited net of reversals. */
+export async function residentAccountOf(db: Queryable, userId: number): Promise<{ balance: number; earned: number }> {
+  const row = await db('ledger_accounts').where({ account_key: accountKeyOf({ kind: 'resident', userId }), slot: 0 }).first('balance', 'earned')
+  return { balance: Number(row?.balance ?? 0), earned: Number(row?.earned ?? 0) }
 }
 
-/** Every point ever credited to the resident by an award, net of reversals. */
+/** A resident's balance: the sum of their account (zero when they have none yet). */
+export async function balanceOf(db: Queryable, userId: number): Promise<number> {
+  return (await residentAccountOf(db, userId)).balance
+}
+
+/**
+ * Every point ever credited to the resident by an award, net of reversals: the account's `earned` counter, moved
+ * by the same statement that moves its balance (`npm run ledger:verify` checks it against the postings).
+ */
 export async function lifetimeEarned(db: Queryable, userId: number): Promise<number> {
-  const row = await db('ledger_postings as p')
-    .join('ledger_accounts as a', 'a.id', 'p.account_id')
-    .join('ledger_transactions as t', 't.id', 'p.transaction_id')
-    .where('a.account_key', accountKeyOf({ kind: 'resident', userId }))
-    .whereIn('t.kind', ['award', 'reversal'])
-    .sum({ total: 'p.amount' })
-    .first()
-  return Number(row?.total ?? 0)
+  return (await residentAccountOf(db, userId)).earned
 }
 
 /**
@@ -62,31 +62,58 @@ export async function expirable(
   return rows.map((r) => ({ userId: Number(r.userId), points: Number(r.points) }))
 }
 
+/**
+ * What a resident earned since `since` and still holds it from: awards made since then, net of their reversals.
+ * Of a resident's balance, everything beyond this was earned before `since` (points are used oldest first), so
+ * `balance − earnedSince(cutoff)` is what `expirable` answers for one resident, read along the (account_id,
+ * created_at) index over the recent postings only instead of over the resident's whole history.
+ */
+export async function earnedSince(db: Queryable, userId: number, since: Date): Promise<number> {
+  const row = await db('ledger_accounts as a')
+    .join('ledger_postings as p', (j) => j.on('p.account_id', '=', 'a.id').andOnVal('p.created_at', '>=', since))
+    .join('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .leftJoin('ledger_transactions as o', 'o.id', 't.reverses_id')
+    .where({ 'a.account_key': accountKeyOf({ kind: 'resident', userId }), 'a.slot': 0 })
+    .first(db.raw(
+      `COALESCE(SUM(CASE WHEN t.kind = 'award' THEN p.amount WHEN t.kind = 'reversal' AND o.created_at >= ? THEN p.amount ELSE 0 END), 0) AS total`,
+      [since],
+    ))
+  return Number(row?.total ?? 0)
+}
+
 /** The balance of any account, summed over its slots. */
 export async function accountBalance(db: Queryable, accountKey: string): Promise<number> {
   const row = await db('ledger_accounts').where({ account_key: accountKey }).sum({ total: 'balance' }).first()
   return Number(row?.total ?? 0)
 }
 
-/** A resident's entries, newest first, paged by (time, transaction id) rather than by offset. */
+const FIRST_PAGE = 2 ** 31
+
+/** A page of a resident's entries ends at a position in their account's chain; the next page starts below it. */
+export function decodeEntriesCursor(text: string): number | undefined {
+  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined
+}
+
+/**
+ * A resident's entries, newest first, paged by their position in the account's chain (`account_seq`, which the
+ * account's lock makes increase with every posting): the page is read backwards along the (account_id,
+ * account_seq) index and stops after `limit` rows, however long the history is.
+ */
 export async function entriesOf(
   db: Queryable,
   userId: number,
-  { before, limit }: { before?: KeysetCursor; limit: number },
+  { before, limit }: { before?: number; limit: number },
 ): Promise<{ items: LedgerEntry[]; next: string | null }> {
-  const q = db('ledger_postings as p')
-    .join('ledger_accounts as a', 'a.id', 'p.account_id')
+  const q = db('ledger_accounts as a')
+    .join('ledger_postings as p', 'p.account_id', 'a.id')
     .join('ledger_transactions as t', 't.id', 'p.transaction_id')
-    .where('a.account_key', accountKeyOf({ kind: 'resident', userId }))
-    .orderBy([{ column: 'p.created_at', order: 'desc' }, { column: 'p.transaction_id', order: 'desc' }])
+    .where({ 'a.account_key': accountKeyOf({ kind: 'resident', userId }), 'a.slot': 0 })
+    .orderBy('p.account_seq', 'desc')
     .limit(limit + 1)
-    .select('p.transaction_id', 'p.amount', 'p.created_at', 't.kind', 't.source_type', 't.source_id', 't.memo')
-  if (before) {
-    const at = new Date(before.createdAtMs)
-    q.where((w) =>
-      w.where('p.created_at', '<', at).orWhere((w2) => w2.where('p.created_at', '=', at).andWhere('p.transaction_id', '<', before.id)),
-    )
-  }
+    .select('p.account_seq', 'p.transaction_id', 'p.amount', 'p.created_at', 't.kind', 't.source_type', 't.source_id', 't.memo')
+    // The first page too is a range on the index (below any INT), so MariaDB walks it backwards and stops at the
+    // page instead of choosing another index of the account's postings and sorting them.
+    .where('p.account_seq', '<', before ?? FIRST_PAGE)
   const rows = await q
   const items = rows.slice(0, limit).map((r) => ({
     transactionId: r.transaction_id as string,
@@ -97,9 +124,6 @@ export async function entriesOf(
     amount: Number(r.amount),
     createdAt: new Date(r.created_at),
   }))
-  const last = items[items.length - 1]
-  return {
-    items,
-    next: rows.length > limit && last ? encodeCursor({ createdAtMs: last.createdAt.getTime(), id: last.transactionId }) : null,
-  }
+  const last = rows[limit - 1]
+  return { items, next: rows.length > limit && last ? String(last.account_seq) : null }
 }

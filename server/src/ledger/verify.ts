@@ -19,6 +19,7 @@ export interface LedgerProblem {
     | 'posting_time_mismatch'
     | 'checkpoint_mismatch'
     | 'checkpoint_invalid'
+    | 'earned_mismatch'
   subject: string
   detail: string
 }
@@ -224,6 +225,8 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
     if (balance < 0) problems.push({ kind: 'negative_resident_balance', subject: key, detail: `balance ${balance}` })
   }
   if (total !== 0) problems.push({ kind: 'ledger_not_zero', subject: 'ledger', detail: `all balances sum to ${total}` })
+  // A full replay also checks each resident's lifetime counter (one aggregate over every resident posting).
+  if (!checkpoint) problems.push(...(await earnedProblems(db)))
 
   // 2. Transactions: balance, award source and hashes; from a checkpoint, those with a posting after it.
   if (checkpoint) {
@@ -260,4 +263,20 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
   }
 
   return { transactions, postings: postingsSeen, accounts, fromCheckpoint: null, problems }
+}
+
+/** Each resident's `earned` counter against their award and reversal postings, in one aggregate statement. */
+async function earnedProblems(db: Queryable): Promise<LedgerProblem[]> {
+  const rows = await db('ledger_accounts as a')
+    .leftJoin('ledger_postings as p', 'p.account_id', 'a.id')
+    .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .where('a.kind', 'resident')
+    .groupBy('a.id', 'a.account_key', 'a.slot', 'a.earned')
+    .havingRaw(`a.earned <> COALESCE(SUM(CASE WHEN t.kind IN ('award', 'reversal') THEN p.amount ELSE 0 END), 0)`)
+    .select('a.account_key', 'a.slot', 'a.earned', db.raw(`COALESCE(SUM(CASE WHEN t.kind IN ('award', 'reversal') THEN p.amount ELSE 0 END), 0) AS postings`))
+  return rows.map((r) => ({
+    kind: 'earned_mismatch' as const,
+    subject: `${r.account_key}#${r.slot}`,
+    detail: `earned ${r.earned}, awards net of reversals sum to ${r.postings}`,
+  }))
 }

@@ -59,8 +59,17 @@ describe.each(testDatabaseKinds())('SQL statements per request on %s', (kind) =>
   })
 
   it('answers the points summary, the catalogue and a case in a few statements', async () => {
+    // Points expire in the resident's community, so the summary previews what lapses soon.
+    const admin = await s.http.staffToken('admin')
+    const community = (await s.database.db('users').where({ id: resident.id }).first('region_id')).region_id
+    const settings = { regionId: community, monthlyBudget: 20_000, dailyCapPerResident: 100, monthlyCapPerResident: 1_000, pointsValidMonths: 12 }
+    expect((await s.http.post('/api/admin/award-settings', settings, { token: admin })).status).toBe(200)
     const summary = await get('/api/points/summary', resident.token)
-    expect(summary.length).toBeLessThanOrEqual(9)
+    expect(summary.length).toBeLessThanOrEqual(7)
+    expect(summary.some((q) => /\bledger_postings\b/.test(q)), 'the expiry preview runs').toBe(true)
+    // The user and their community come with authentication; the balance and lifetime total are one row.
+    expect(summary.filter((q) => /\b(users|regions)\b/.test(q))).toHaveLength(1)
+    expect(summary.filter((q) => /\bledger_accounts\b/.test(q) && !/\bledger_postings\b/.test(q))).toHaveLength(1)
     const rewards = await get('/api/rewards', resident.token)
     expect(rewards.length).toBeLessThanOrEqual(5)
     const detail = await get(`/api/cases/${caseId}`, staff)

@@ -18,6 +18,7 @@ import * as categoryAwardRules from './20261126_12x_001_category_award_rules'
 import * as idempotencyWithoutCredentials from './20261126_12x_002_idempotency_without_credentials'
 import * as userRowGuard from './20261126_19x_user_row_guard'
 import * as ledgerKeyedChain from './20261126_12x_003_ledger_keyed_chain'
+import * as residentEarned from './20261126_200_resident_earned'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -43,6 +44,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_12x_002_idempotency_without_credentials': idempotencyWithoutCredentials,
   '20261126_19x_user_row_guard': userRowGuard,
   '20261126_12x_003_ledger_keyed_chain': ledgerKeyedChain,
+  '20261126_200_resident_earned': residentEarned,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

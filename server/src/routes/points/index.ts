@@ -2,8 +2,7 @@ import { api } from '@anju/shared'
 import { pointsGuideFor } from '../../awards'
 import { pointsExpiringSoon } from '../../awards/expiry'
 import { errors } from '../../errors'
-import { balanceOf, entriesOf, lifetimeEarned } from '../../ledger'
-import { decodeCursor } from '../../lib/keysetCursor'
+import { decodeEntriesCursor, entriesOf, residentAccountOf } from '../../ledger'
 import { isoTime } from '../../presenters'
 import { presentEntry } from '../../presenters/points'
 import { awardsRepo } from '../../repositories/awards'
@@ -14,12 +13,13 @@ export function pointsRoutes(router: AppRouter) {
   route(router, api.pointsSummary, async (ctx, { actor }) => {
     const { db } = ctx.services
     const pending = await awardsRepo.pendingOf(db, actor.id, 20)
+    const account = await residentAccountOf(db, actor.id)
     return {
-      balance: await balanceOf(db, actor.id),
+      balance: account.balance,
       pending: await awardsRepo.pendingPointsOf(db, actor.id),
-      lifetimeEarned: await lifetimeEarned(db, actor.id),
+      lifetimeEarned: account.earned,
       debt: await awardsRepo.debtOf(db, actor.id),
-      expiringSoon: await pointsExpiringSoon(db, actor.id, new Date()),
+      expiringSoon: await pointsExpiringSoon(db, { userId: actor.id, region: actor.region, balance: account.balance }, new Date()),
       pendingAwards: pending.map((a) => ({ id: a.id, kind: a.kind, points: a.points, reason: a.reason, createdAt: isoTime(a.created_at) })),
     }
   })
@@ -33,7 +33,7 @@ export function pointsRoutes(router: AppRouter) {
   })
 
   route(router, api.pointsEntries, async (ctx, { actor, query }) => {
-    const before = query.cursor ? decodeCursor(query.cursor) : undefined
+    const before = query.cursor ? decodeEntriesCursor(query.cursor) : undefined
     if (query.cursor && !before) throw errors.invalidField('cursor', '翻页参数有误')
     const page = await entriesOf(ctx.services.db, actor.id, { before, limit: query.limit })
     return { items: page.items.map(presentEntry), next: page.next }

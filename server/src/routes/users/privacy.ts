@@ -2,7 +2,7 @@ import { api } from '@anju/shared'
 import { closeAccount, deleteFiles } from '../../commands/personalData'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
-import { balanceOf, decodeCursor, entriesOf } from '../../ledger'
+import { balanceOf, decodeEntriesCursor, entriesOf } from '../../ledger'
 import type { Actor } from '../../policies'
 import { presentEntry } from '../../presenters/points'
 import { presentConsent, presentMyData, type PersonalData } from '../../presenters/privacy'
@@ -21,7 +21,7 @@ async function allEntries(db: Queryable, userId: number) {
   const entries = []
   let next: string | null = null
   do {
-    const page: Awaited<ReturnType<typeof entriesOf>> = await entriesOf(db, userId, { before: next ? decodeCursor(next) : undefined, limit: ENTRY_PAGE })
+    const page: Awaited<ReturnType<typeof entriesOf>> = await entriesOf(db, userId, { before: next ? decodeEntriesCursor(next) : undefined, limit: ENTRY_PAGE })
     entries.push(...page.items.map(presentEntry))
     next = page.next
   } while (next)
