@@ -69,10 +69,10 @@ async function build(db: Db, config: Config, size: number, now: Date) {
     await withTransaction(db, (trx) => {
       if (i % 10 === 9 && balance >= 3) {
         balance -= 3
-        return spendPoints(trx, { idempotencyKey: randomUUID(), userId: resident.id, regionId: xfl, points: 3, redemptionId: randomUUID() })
+        return spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: resident.id, regionId: xfl, points: 3, redemptionId: randomUUID() })
       }
       balance += 5
-      return awardPoints(trx, { idempotencyKey: randomUUID(), regionId: xfl, userId: resident.id, points: 5, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null })
+      return awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: xfl, userId: resident.id, points: 5, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null })
     })
   }
 

@@ -117,18 +117,18 @@ async function ledgerSubject(t: TestDatabase): Promise<Subject> {
   for (let i = 0; i < RESIDENTS; i++) residents.push(await usersRepo.insert(db, { openid: randomUUID(), displayName: 'r', role: 'resident' }))
   // Fund everyone, so redemptions never run short.
   for (const userId of residents) {
-    await withTransaction(db, (trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: pick(regions), userId, points: 1_000_000, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+    await withTransaction(db, (trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: pick(regions), userId, points: 1_000_000, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
   }
   const ops: Record<Scenario, () => Promise<void>> = {
     spread: async () => {
-      await withTransaction(db, (trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: pick(regions), userId: pick(residents), points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+      await withTransaction(db, (trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: pick(regions), userId: pick(residents), points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
     },
     'hot-issuer': async () => {
-      await withTransaction(db, (trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: regions[0]!, userId: pick(residents), points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+      await withTransaction(db, (trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: regions[0]!, userId: pick(residents), points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
     },
     'hot-reward': async () => {
       const id = randomUUID()
-      await withTransaction(db, (trx) => spendPoints(trx, { idempotencyKey: id, userId: pick(residents), regionId: regions[0]!, points: 1, redemptionId: id }))
+      await withTransaction(db, (trx) => spendPoints(trx, { at: new Date(), idempotencyKey: id, userId: pick(residents), regionId: regions[0]!, points: 1, redemptionId: id }))
     },
   }
   return {

@@ -36,9 +36,9 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
   const db = () => s.database.db
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(db(), work)
   const award = (userId: number, points: number) =>
-    tx((trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: xfl, userId, points, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+    tx((trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: xfl, userId, points, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
   const spend = (userId: number, points: number, redemptionId = randomUUID()) =>
-    tx((trx) => spendPoints(trx, { idempotencyKey: `spend:${redemptionId}`, userId, regionId: xfl, points, redemptionId }))
+    tx((trx) => spendPoints(trx, { at: new Date(), idempotencyKey: `spend:${redemptionId}`, userId, regionId: xfl, points, redemptionId }))
   /** What lapses at `cutoff`, as the job counts it; the 积分 page's reckoning from the balance must agree. */
   const dueAt = async (userId: number, cutoff: Date) => {
     const due = (await expirable(db(), { cutoff, residents: [userId], limit: 1 }))[0]?.points ?? 0
@@ -60,12 +60,12 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
     const redemption = randomUUID()
     await spend(r.id, 30, redemption)
     expect(await dueAt(r.id, cutoff)).toBe(70)
-    await tx((trx) => refundPoints(trx, { idempotencyKey: `refund:${redemption}`, userId: r.id, regionId: xfl, points: 30, redemptionId: redemption, actorId: null }))
+    await tx((trx) => refundPoints(trx, { at: new Date(), idempotencyKey: `refund:${redemption}`, userId: r.id, regionId: xfl, points: 30, redemptionId: redemption, actorId: null }))
     expect(await dueAt(r.id, cutoff)).toBe(100)
     // Taking back the recent award leaves the old points as they were; taking back the old one removes them.
-    await tx((trx) => reverseAward(trx, { transactionId: recent.id, idempotencyKey: randomUUID(), actorId: null }))
+    await tx((trx) => reverseAward(trx, { at: new Date(), transactionId: recent.id, idempotencyKey: randomUUID(), actorId: null }))
     expect(await dueAt(r.id, cutoff)).toBe(100)
-    await tx((trx) => reverseAward(trx, { transactionId: old.id, idempotencyKey: randomUUID(), actorId: null }))
+    await tx((trx) => reverseAward(trx, { at: new Date(), transactionId: old.id, idempotencyKey: randomUUID(), actorId: null }))
     expect(await dueAt(r.id, cutoff)).toBe(0)
     expect(await dueAt(r.id, new Date(Date.now() + MONTH))).toBe(0)
   })
@@ -89,7 +89,7 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
     await award(r.id, 100)
     await spend(r.id, 30)
     const elsewhere = await s.make.resident('XT-YT-JSL-HP')
-    await tx((trx) => awardPoints(trx, { idempotencyKey: randomUUID(), regionId: xfl, userId: elsewhere.id, points: 40, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
+    await tx((trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: xfl, userId: elsewhere.id, points: 40, source: { type: 'manual', id: randomUUID() }, proposedBy: null, approvedBy: null }))
     const nowhere = await usersRepo.insert(db(), { openid: randomUUID(), displayName: '无社区', role: 'resident' })
     await award(nowhere, 25)
 

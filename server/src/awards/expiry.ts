@@ -37,7 +37,7 @@ async function validityIn(db: Queryable, region: { path: string }): Promise<Poin
 export async function expireResidentPoints(trx: Trx, userId: number, now: Date): Promise<number> {
   const validity = await pointsValidityOf(trx, userId)
   if (!validity) return 0
-  await lockResidentAccount(trx, userId)
+  await lockResidentAccount(trx, userId, now)
   const cutoff = chinaDayMonthsBefore(now, validity.months)
   const [due] = await expirable(trx, { cutoff: cutoff.start, residents: [userId], limit: 1 })
   const points = Math.min(due?.points ?? 0, await balanceOf(trx, userId))
@@ -51,6 +51,7 @@ export async function expireResidentPoints(trx: Trx, userId: number, now: Date):
     points,
     cutoffDay: cutoff.day,
     memo: `${cutoff.day} 之前获得的积分已过有效期（${validity.months} 个月）`,
+    at: now,
   })
   return points
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { AWARD_KIND_LABELS, type AwardKind } from '@anju/shared'
 import type { Queryable, Trx } from '../db/knex'
 import { AppError, errors } from '../errors'
-import { awardPoints, lockResidentAccount, postTransaction, reverseAward } from '../ledger'
+import { awardPoints, lockResidentAccount, repayDebt, reverseAward } from '../ledger'
 import { chinaDayStart, chinaMonthKey, chinaMonthStart } from '../lib/chinaTime'
 import { noticeAwardDecided, noticeAwardReversed } from '../commands/residentNotices'
 import { awardsRepo, type AwardRow } from '../repositories/awards'
@@ -114,10 +114,9 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
     throw errors.awardAlreadyDecided()
   }
 
-  const resident = { kind: 'resident' as const, userId: award.user_id }
-  await lockResidentAccount(trx, award.user_id)
-
   const now = new Date()
+  await lockResidentAccount(trx, award.user_id, now)
+
   const { settings } = await policyFor(trx, award.funding_region_id, award.kind, '')
   let granted = award.points
   let capNote: string | null = null
@@ -149,6 +148,7 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
     proposedBy: award.proposed_by,
     approvedBy: approverId,
     memo: award.reason,
+    at: now,
   })
   await awardsRepo.setGrant(trx, award.id, granted, posted.id)
   if (capNote) await awardsRepo.transition(trx, award.id, 'approved', 'approved', { note: `${capNote}，按 ${granted} 分发放` })
@@ -157,17 +157,14 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
   const debt = await awardsRepo.debtOf(trx, award.user_id)
   const repay = Math.min(debt, granted)
   if (repay > 0 && (await awardsRepo.repayDebt(trx, award.user_id, repay))) {
-    await postTransaction(trx, {
+    await repayDebt(trx, {
       idempotencyKey: `award-debt:${award.id}`,
-      kind: 'reversal',
+      userId: award.user_id,
+      regionId: award.funding_region_id,
+      points: repay,
       source: { type: award.source_type as AwardSource['type'], id: award.source_id },
-      memo: '抵扣此前撤回的积分',
-      proposedBy: approverId,
-      approvedBy: approverId,
-      postings: [
-        { account: resident, amount: -repay },
-        { account: { kind: 'issuer', regionId: award.funding_region_id }, amount: repay },
-      ],
+      actorId: approverId,
+      at: now,
     })
   }
   return decided(trx, award.id)
@@ -206,7 +203,10 @@ export interface ClawBack {
  * Takes an award back when its report turns out false or a duplicate: a pending one is rejected, a granted
  * one is reversed as far as the balance allows and the rest recorded as a debt. Safe to call twice.
  */
-export async function clawBackAward(trx: Trx, { source, actorId, reason }: { source: AwardSource; actorId: number | null; reason: string }): Promise<ClawBack> {
+export async function clawBackAward(
+  trx: Trx,
+  { source, actorId, reason, now }: { source: AwardSource; actorId: number | null; reason: string; now: Date },
+): Promise<ClawBack> {
   let award = await awardsRepo.findBySource(trx, source)
   if (!award) return { status: 'none', clawedBack: 0, debt: 0 }
   if (award.status === 'pending') {
@@ -227,6 +227,7 @@ export async function clawBackAward(trx: Trx, { source, actorId, reason }: { sou
     idempotencyKey: `clawback:${award.id}`,
     actorId,
     memo: reason,
+    at: now,
   })
   if (reversal.shortfall > 0) await awardsRepo.addDebt(trx, award.user_id, reversal.shortfall)
   await noticeAwardReversed(trx, award, { clawedBack: reversal.clawedBack, debt: reversal.shortfall }, reason)

@@ -82,7 +82,7 @@ export async function redeemReward(
   if (blocked) throw errors.rewardResidenceRequired(blocked.message, { redeemableFrom: blocked.redeemableFrom.toISOString() })
 
   // Serialises this resident's redemptions, so the per-resident limit cannot be passed by two at once.
-  await lockResidentAccount(trx, actor.id)
+  await lockResidentAccount(trx, actor.id, now)
   if ((await redemptionsRepo.countHeld(trx, actor.id, reward.id)) >= reward.per_resident_limit) {
     throw errors.redemptionLimitReached()
   }
@@ -103,6 +103,7 @@ export async function redeemReward(
     points: reward.points_cost,
     redemptionId: id,
     memo: reward.title,
+    at: now,
   })
   const redemption = (await redemptionsRepo.findById(trx, id))!
   // Queued before the stock row is touched, so that row's lock is held only for the last statement.
@@ -112,7 +113,7 @@ export async function redeemReward(
 }
 
 /** Gives back the points and the stock of a redemption that was just closed without pickup. */
-async function giveBack(trx: Trx, redemption: RedemptionRow, actorId: number | null) {
+async function giveBack(trx: Trx, redemption: RedemptionRow, actorId: number | null, now: Date) {
   const reward = (await rewardsRepo.findById(trx, redemption.reward_id))!
   await refundPoints(trx, {
     idempotencyKey: `refund:${redemption.id}`,
@@ -122,6 +123,7 @@ async function giveBack(trx: Trx, redemption: RedemptionRow, actorId: number | n
     redemptionId: redemption.id,
     actorId,
     memo: reward.title,
+    at: now,
   })
   await rewardsRepo.putBackOne(trx, reward.id)
 }
@@ -131,7 +133,7 @@ export async function cancelRedemption(trx: Trx, { actor, redemptionId, now }: {
   const redemption = await redemptionsRepo.findById(trx, redemptionId)
   if (!redemption || redemption.user_id !== actor.id) throw errors.notFound()
   if (!(await redemptionsRepo.close(trx, redemptionId, 'cancelled', actor.id, now))) throw errors.redemptionNotReserved()
-  await giveBack(trx, redemption, actor.id)
+  await giveBack(trx, redemption, actor.id, now)
   return (await redemptionsRepo.findById(trx, redemptionId))!
 }
 
@@ -153,7 +155,7 @@ export async function expireRedemption(trx: Trx, { redemptionId, now }: { redemp
   const redemption = await redemptionsRepo.findById(trx, redemptionId)
   if (!redemption) return false
   if (!(await redemptionsRepo.close(trx, redemptionId, 'expired', null, now))) return false
-  await giveBack(trx, redemption, null)
+  await giveBack(trx, redemption, null, now)
   return true
 }
 

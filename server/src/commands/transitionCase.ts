@@ -213,7 +213,7 @@ export async function transitionCase({
   const complaintClosed = to === 'closed' && c.kind === 'complaint' && updated.outcome !== 'not_fixed'
   if (violationOrHazardVerified || complaintClosed) await proposeAwardFor(trx, updated, actor)
   const claim = clawBackReason(c, input, to)
-  if (claim) await clawBackAward(trx, { source: { type: 'report', id: String(c.id) }, actorId: actor.role === 'resident' ? null : actor.id, reason: claim })
+  if (claim) await clawBackAward(trx, { source: { type: 'report', id: String(c.id) }, actorId: actor.role === 'resident' ? null : actor.id, reason: claim, now })
   return updated
 }
 

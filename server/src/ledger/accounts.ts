@@ -24,9 +24,8 @@ export function accountKeyOf(ref: AccountRef): string {
 }
 
 /** Creates every slot of the account if missing; safe to call concurrently. */
-export async function ensureAccount(db: Queryable, ref: AccountRef): Promise<void> {
+export async function ensureAccount(db: Queryable, ref: AccountRef, now: Date): Promise<void> {
   const key = accountKeyOf(ref)
-  const now = new Date()
   const rows = Array.from({ length: SLOTS[ref.kind] }, (_, slot) => ({
     account_key: key,
     slot,
@@ -52,10 +51,10 @@ export function pickSlot(ref: AccountRef): number {
  * The row is locked with SELECT … FOR UPDATE before any insert is tried: an INSERT IGNORE on an existing row
  * takes a shared lock, and two of those upgrading to exclusive deadlock each other.
  */
-export async function lockResidentAccount(db: Queryable, userId: number): Promise<void> {
+export async function lockResidentAccount(db: Queryable, userId: number, now: Date): Promise<void> {
   const ref: AccountRef = { kind: 'resident', userId }
   const key = accountKeyOf(ref)
   if (await db('ledger_accounts').where({ account_key: key, slot: 0 }).forUpdate().first('id')) return
-  await ensureAccount(db, ref)
+  await ensureAccount(db, ref, now)
   await db('ledger_accounts').where({ account_key: key, slot: 0 }).forUpdate().first('id')
 }

@@ -52,9 +52,9 @@ describe.each(testDatabaseKinds())('ledger chain on %s', (kind) => {
   const newResident = async () => usersRepo.insert(t.db, { openid: randomUUID(), displayName: '居民', role: 'resident' })
   const award = (userId: number, points: number) =>
     withTransaction(t.db, (trx) =>
-      awardPoints(trx, { idempotencyKey: randomUUID(), regionId, userId, points, source: { type: 'report', id: randomUUID() }, proposedBy: staffId, approvedBy: staffId }))
+      awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId, userId, points, source: { type: 'report', id: randomUUID() }, proposedBy: staffId, approvedBy: staffId }))
   const spend = (userId: number, points: number) =>
-    withTransaction(t.db, (trx) => spendPoints(trx, { idempotencyKey: randomUUID(), userId, regionId, points, redemptionId: randomUUID() }))
+    withTransaction(t.db, (trx) => spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId, regionId, points, redemptionId: randomUUID() }))
 
   beforeAll(async () => {
     t = await createTestDatabase(kind)

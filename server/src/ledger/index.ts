@@ -10,8 +10,8 @@ import { postTransaction, type PostedTransaction, type SourceType } from './post
 
 export type { AccountRef } from './accounts'
 export { accountKeyOf, ensureAccount, lockResidentAccount } from './accounts'
-export { postTransaction, SOURCE_TYPES, TRANSACTION_KINDS } from './post'
-export type { PostedTransaction, PostingInput, SourceType, TransactionInput, TransactionKind } from './post'
+export { SOURCE_TYPES, TRANSACTION_KINDS } from './post'
+export type { PostedTransaction, SourceType, TransactionKind } from './post'
 export { accountBalance, balanceOf, decodeEntriesCursor, earnedSince, entriesOf, expirable, lifetimeEarned, residentAccountOf } from './statements'
 export type { LedgerEntry } from './statements'
 export { verifyLedger } from './verify'
@@ -33,10 +33,12 @@ export function awardPoints(
     proposedBy: number | null
     approvedBy: number | null
     memo?: string
+    at: Date
   },
 ): Promise<PostedTransaction> {
   if (!Number.isSafeInteger(a.points) || a.points <= 0) throw new Error('an award is a positive number of points')
   return postTransaction(trx, {
+    at: a.at,
     idempotencyKey: a.idempotencyKey,
     kind: 'award',
     source: a.source,
@@ -53,10 +55,11 @@ export function awardPoints(
 /** Points from a resident into the redemption sink of the reward's region; refused when the balance is short. */
 export function spendPoints(
   trx: Trx,
-  s: { idempotencyKey: string; userId: number; regionId: number; points: number; redemptionId: string; memo?: string },
+  s: { idempotencyKey: string; userId: number; regionId: number; points: number; redemptionId: string; memo?: string; at: Date },
 ): Promise<PostedTransaction> {
   if (!Number.isSafeInteger(s.points) || s.points <= 0) throw new Error('a redemption costs a positive number of points')
   return postTransaction(trx, {
+    at: s.at,
     idempotencyKey: s.idempotencyKey,
     kind: 'redemption',
     source: { type: 'redemption', id: s.redemptionId },
@@ -73,9 +76,10 @@ export function spendPoints(
 /** Gives a redemption's points back (cancelled or expired before pickup). */
 export function refundPoints(
   trx: Trx,
-  r: { idempotencyKey: string; userId: number; regionId: number; points: number; redemptionId: string; actorId: number | null; memo?: string },
+  r: { idempotencyKey: string; userId: number; regionId: number; points: number; redemptionId: string; actorId: number | null; memo?: string; at: Date },
 ): Promise<PostedTransaction> {
   return postTransaction(trx, {
+    at: r.at,
     idempotencyKey: r.idempotencyKey,
     kind: 'refund',
     source: { type: 'redemption', id: r.redemptionId },
@@ -95,10 +99,11 @@ export function refundPoints(
  */
 export function expirePoints(
   trx: Trx,
-  e: { idempotencyKey: string; userId: number; regionId: number; points: number; cutoffDay: string; memo?: string },
+  e: { idempotencyKey: string; userId: number; regionId: number; points: number; cutoffDay: string; memo?: string; at: Date },
 ): Promise<PostedTransaction> {
   if (!Number.isSafeInteger(e.points) || e.points <= 0) throw new Error('an expiry is a positive number of points')
   return postTransaction(trx, {
+    at: e.at,
     idempotencyKey: e.idempotencyKey,
     kind: 'expiry',
     source: { type: 'expiry', id: e.cutoffDay },
@@ -126,7 +131,7 @@ export interface Reversal extends PostedTransaction {
  */
 export async function reverseAward(
   trx: Trx,
-  r: { transactionId: string; idempotencyKey: string; actorId: number | null; memo?: string },
+  r: { transactionId: string; idempotencyKey: string; actorId: number | null; memo?: string; at: Date },
 ): Promise<Reversal> {
   const original = await trx('ledger_transactions').where({ id: r.transactionId }).first()
   if (!original || original.kind !== 'award') throw errors.notFound()
@@ -162,6 +167,7 @@ export async function reverseAward(
     return { id: '', replayed: false, clawedBack: 0, shortfall }
   }
   const posted = await postTransaction(trx, {
+    at: r.at,
     idempotencyKey: r.idempotencyKey,
     kind: 'reversal',
     source: { type: original.source_type, id: original.source_id },
@@ -175,4 +181,28 @@ export async function reverseAward(
     ],
   })
   return { ...posted, clawedBack, shortfall }
+}
+
+/**
+ * Takes what a resident still owes from clawbacks they could not cover out of a new award (`points` at most what
+ * that award granted), back to the issuing account that funded it. Keyed by the award that repays.
+ */
+export function repayDebt(
+  trx: Trx,
+  d: { idempotencyKey: string; userId: number; regionId: number; points: number; source: { type: Exclude<SourceType, 'redemption'>; id: string }; actorId: number | null; at: Date },
+): Promise<PostedTransaction> {
+  if (!Number.isSafeInteger(d.points) || d.points <= 0) throw new Error('a repayment is a positive number of points')
+  return postTransaction(trx, {
+    at: d.at,
+    idempotencyKey: d.idempotencyKey,
+    kind: 'reversal',
+    source: d.source,
+    memo: '抵扣此前撤回的积分',
+    proposedBy: d.actorId,
+    approvedBy: d.actorId,
+    postings: [
+      { account: { kind: 'resident', userId: d.userId }, amount: -d.points },
+      { account: { kind: 'issuer', regionId: d.regionId }, amount: d.points },
+    ],
+  })
 }

@@ -24,7 +24,7 @@ describe.each(testDatabaseKinds())('ledger under concurrency on %s', (kind) => {
   }
   const award = (userId: number, points: number, key = randomUUID()) =>
     withTransaction(t.db, (trx) =>
-      awardPoints(trx, { idempotencyKey: key, regionId, userId, points, source: { type: 'manual', id: key }, proposedBy: staffId, approvedBy: staffId }),
+      awardPoints(trx, { at: new Date(), idempotencyKey: key, regionId, userId, points, source: { type: 'manual', id: key }, proposedBy: staffId, approvedBy: staffId }),
     )
 
   beforeAll(async () => {
@@ -41,7 +41,7 @@ describe.each(testDatabaseKinds())('ledger under concurrency on %s', (kind) => {
     await award(user, 30)
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        outcome(withTransaction(t.db, (trx) => spendPoints(trx, { idempotencyKey: randomUUID(), userId: user, regionId, points: 10, redemptionId: randomUUID() }))),
+        outcome(withTransaction(t.db, (trx) => spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: user, regionId, points: 10, redemptionId: randomUUID() }))),
       ),
     )
     expect(results.filter((r) => r === 'ok')).toHaveLength(3)
@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())('ledger under concurrency on %s', (kind) => {
     const user = await newResident()
     const { id } = await award(user, 15)
     const results = await Promise.all(
-      [1, 2].map(() => outcome(withTransaction(t.db, (trx) => reverseAward(trx, { transactionId: id, idempotencyKey: randomUUID(), actorId: staffId })))),
+      [1, 2].map(() => outcome(withTransaction(t.db, (trx) => reverseAward(trx, { at: new Date(), transactionId: id, idempotencyKey: randomUUID(), actorId: staffId })))),
     )
     expect(results.sort()).toEqual(['ALREADY_REVERSED', 'ok'])
     expect(await balanceOf(t.db, user)).toBe(0)
@@ -80,13 +80,13 @@ describe.each(testDatabaseKinds())('ledger under concurrency on %s', (kind) => {
       if (roll < 0.85) {
         const points = 1 + Math.floor(random() * 25)
         const redemptionId = randomUUID()
-        const r = await outcome(withTransaction(t.db, (trx) => spendPoints(trx, { idempotencyKey: `s-${redemptionId}`, userId, regionId, points, redemptionId })))
+        const r = await outcome(withTransaction(t.db, (trx) => spendPoints(trx, { at: new Date(), idempotencyKey: `s-${redemptionId}`, userId, regionId, points, redemptionId })))
         if (r === 'ok') spent.push({ userId, points, redemptionId })
         return r
       }
       const refund = spent.splice(Math.floor(random() * spent.length), 1)[0]
       if (!refund) return 'nothing'
-      return outcome(withTransaction(t.db, (trx) => refundPoints(trx, { idempotencyKey: `f-${refund.redemptionId}-${i}`, ...refund, regionId, actorId: refund.userId })))
+      return outcome(withTransaction(t.db, (trx) => refundPoints(trx, { at: new Date(), idempotencyKey: `f-${refund.redemptionId}-${i}`, ...refund, regionId, actorId: refund.userId })))
     })
     // 16 callers at a time.
     const queue = [...operations]

@@ -63,7 +63,7 @@ describe.each(testDatabaseKinds())('ledger properties on %s', (kind) => {
           const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(t.db, work)
           switch (o.op) {
             case 'award': {
-              const posted = await tx((trx) => awardPoints(trx, {
+              const posted = await tx((trx) => awardPoints(trx, { at: new Date(),
                 idempotencyKey: randomUUID(), regionId, userId: residents[o.resident]!, points: o.points,
                 source: { type: 'report', id: randomUUID() }, proposedBy: staffId, approvedBy: staffId,
               }))
@@ -72,23 +72,23 @@ describe.each(testDatabaseKinds())('ledger properties on %s', (kind) => {
             }
             case 'spend': {
               const redemptionId = randomUUID()
-              await tx((trx) => spendPoints(trx, { idempotencyKey: randomUUID(), userId: residents[o.resident]!, regionId, points: o.points, redemptionId }))
+              await tx((trx) => spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: residents[o.resident]!, regionId, points: o.points, redemptionId }))
               spends.push({ userId: residents[o.resident]!, points: o.points, redemptionId })
               return
             }
             case 'refund': {
               // Each redemption is refunded at most once, as the mall does.
               const [spend] = spends.splice(o.pick % Math.max(1, spends.length), 1)
-              if (spend) await tx((trx) => refundPoints(trx, { idempotencyKey: randomUUID(), ...spend, regionId, actorId: staffId }))
+              if (spend) await tx((trx) => refundPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), ...spend, regionId, actorId: staffId }))
               return
             }
             case 'expire':
-              await tx((trx) => expirePoints(trx, { idempotencyKey: randomUUID(), userId: residents[o.resident]!, regionId, points: o.points, cutoffDay: '2026-01-01' }))
+              await tx((trx) => expirePoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: residents[o.resident]!, regionId, points: o.points, cutoffDay: '2026-01-01' }))
               return
             case 'reverse': {
               // A full reversal when the points are still there, a clawback of what is left (and a shortfall) when not.
               const id = awards[o.pick % Math.max(1, awards.length)]
-              if (id) await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: randomUUID(), actorId: staffId }))
+              if (id) await tx((trx) => reverseAward(trx, { at: new Date(), transactionId: id, idempotencyKey: randomUUID(), actorId: staffId }))
               return
             }
           }

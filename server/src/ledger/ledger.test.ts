@@ -6,9 +6,10 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../tes
 import { usersRepo } from '../repositories/users'
 import { regionsRepo } from '../repositories/regions'
 import {
-  accountBalance, awardPoints, balanceOf, decodeEntriesCursor, entriesOf, lifetimeEarned, postTransaction,
+  accountBalance, awardPoints, balanceOf, decodeEntriesCursor, entriesOf, lifetimeEarned,
   refundPoints, reverseAward, spendPoints, verifyLedger,
 } from './index'
+import { postTransaction } from './post'
 import { ledgerSql } from './sql'
 import * as residentEarned from '../db/migrations/20261126_200_resident_earned'
 
@@ -19,9 +20,9 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
   const newResident = async () => usersRepo.insert(t.db, { openid: randomUUID(), displayName: '居民', role: 'resident' })
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(t.db, work)
   const award = (userId: number, points: number, sourceId = randomUUID(), key = randomUUID()) =>
-    tx((trx) => awardPoints(trx, { idempotencyKey: key, regionId, userId, points, source: { type: 'manual', id: sourceId }, proposedBy: staffId, approvedBy: staffId }))
+    tx((trx) => awardPoints(trx, { at: new Date(), idempotencyKey: key, regionId, userId, points, source: { type: 'manual', id: sourceId }, proposedBy: staffId, approvedBy: staffId }))
   const spend = (userId: number, points: number, key = randomUUID()) =>
-    tx((trx) => spendPoints(trx, { idempotencyKey: key, userId, regionId, points, redemptionId: randomUUID() }))
+    tx((trx) => spendPoints(trx, { at: new Date(), idempotencyKey: key, userId, regionId, points, redemptionId: randomUUID() }))
   const codeOf = async (p: Promise<unknown>) => {
     try {
       await p
@@ -80,11 +81,11 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
   it('refuses unbalanced or malformed transactions', async () => {
     const user = await newResident()
     await expect(tx((trx) => postTransaction(trx, {
-      idempotencyKey: randomUUID(), kind: 'award', source: { type: 'manual', id: 'x' },
+      at: new Date(), idempotencyKey: randomUUID(), kind: 'award', source: { type: 'manual', id: 'x' },
       postings: [{ account: { kind: 'issuer', regionId }, amount: -5 }, { account: { kind: 'resident', userId: user }, amount: 4 }],
     }))).rejects.toThrow(/sum to zero/)
     await expect(tx((trx) => postTransaction(trx, {
-      idempotencyKey: randomUUID(), kind: 'award', source: { type: 'manual', id: 'y' },
+      at: new Date(), idempotencyKey: randomUUID(), kind: 'award', source: { type: 'manual', id: 'y' },
       postings: [{ account: { kind: 'issuer', regionId }, amount: -1.5 }, { account: { kind: 'resident', userId: user }, amount: 1.5 }],
     }))).rejects.toThrow(/integer/)
   })
@@ -112,12 +113,12 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     const user = await newResident()
     const { id } = await award(user, 40)
     await spend(user, 30)
-    const reversal = await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
+    const reversal = await tx((trx) => reverseAward(trx, { at: new Date(), transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
     expect(reversal).toMatchObject({ clawedBack: 10, shortfall: 30, replayed: false })
     expect(await balanceOf(t.db, user)).toBe(0)
-    const replay = await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
+    const replay = await tx((trx) => reverseAward(trx, { at: new Date(), transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
     expect(replay).toMatchObject({ id: reversal.id, clawedBack: 10, shortfall: 30, replayed: true })
-    expect(await codeOf(tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: randomUUID(), actorId: staffId })))).toBe('ALREADY_REVERSED')
+    expect(await codeOf(tx((trx) => reverseAward(trx, { at: new Date(), transactionId: id, idempotencyKey: randomUUID(), actorId: staffId })))).toBe('ALREADY_REVERSED')
     expect(await lifetimeEarned(t.db, user)).toBe(30)
   })
 
@@ -125,8 +126,8 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     const user = await newResident()
     await award(user, 20)
     const redemptionId = randomUUID()
-    await tx((trx) => spendPoints(trx, { idempotencyKey: `r-${redemptionId}`, userId: user, regionId, points: 15, redemptionId }))
-    await tx((trx) => refundPoints(trx, { idempotencyKey: `f-${redemptionId}`, userId: user, regionId, points: 15, redemptionId, actorId: user }))
+    await tx((trx) => spendPoints(trx, { at: new Date(), idempotencyKey: `r-${redemptionId}`, userId: user, regionId, points: 15, redemptionId }))
+    await tx((trx) => refundPoints(trx, { at: new Date(), idempotencyKey: `f-${redemptionId}`, userId: user, regionId, points: 15, redemptionId, actorId: user }))
     expect(await balanceOf(t.db, user)).toBe(20)
   })
 
@@ -192,7 +193,7 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     await award(user, 25)
     const { id } = await award(user, 10)
     await spend(user, 5)
-    await tx((trx) => reverseAward(trx, { transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
+    await tx((trx) => reverseAward(trx, { at: new Date(), transactionId: id, idempotencyKey: `rev-${id}`, actorId: staffId }))
     expect(await lifetimeEarned(t.db, user)).toBe(25)
     // Dropped and added again, the column is filled from the postings.
     await residentEarned.down(t.db)
@@ -247,7 +248,7 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     await award(user, 5)
     const before = Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)
     // No savepoint around the spend: the caller catches the refusal and commits the rest of its work.
-    const code = await tx(async (trx) => codeOf(spendPoints(trx, { idempotencyKey: randomUUID(), userId: user, regionId, points: 6, redemptionId: randomUUID() })))
+    const code = await tx(async (trx) => codeOf(spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: user, regionId, points: 6, redemptionId: randomUUID() })))
     expect(code).toBe('INSUFFICIENT_POINTS')
     expect(Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)).toBe(before)
     expect((await verifyLedger(t.db)).problems).toEqual([])
@@ -258,7 +259,7 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     await award(user, 5)
     const key = randomUUID()
     const redemptionId = randomUUID()
-    const once = () => tx((trx) => spendPoints(trx, { idempotencyKey: key, userId: user, regionId, points: 5, redemptionId }))
+    const once = () => tx((trx) => spendPoints(trx, { at: new Date(), idempotencyKey: key, userId: user, regionId, points: 5, redemptionId }))
     const first = await once()
     expect(await once()).toEqual({ id: first.id, replayed: true })
     expect(await balanceOf(t.db, user)).toBe(0)
@@ -273,11 +274,11 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     let leaked: Parameters<Parameters<typeof withTransaction>[1]>[0] | undefined
     await tx(async (trx) => {
       leaked = trx
-      late = spendPoints(trx, { idempotencyKey: randomUUID(), userId: user, regionId, points: 3, redemptionId: randomUUID() })
+      late = spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: user, regionId, points: 3, redemptionId: randomUUID() })
       late.catch(() => {})
     })
     await expect(late).rejects.toThrow(/already ended|already complete/)
-    await expect(spendPoints(leaked!, { idempotencyKey: randomUUID(), userId: user, regionId, points: 3, redemptionId: randomUUID() }))
+    await expect(spendPoints(leaked!, { at: new Date(), idempotencyKey: randomUUID(), userId: user, regionId, points: 3, redemptionId: randomUUID() }))
       .rejects.toThrow(/already ended|already complete/)
     expect(Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)).toBe(before)
     expect(await balanceOf(t.db, user)).toBe(10)

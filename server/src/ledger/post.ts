@@ -28,6 +28,8 @@ export interface TransactionInput {
   approvedBy?: number | null
   /** For a reversal: the transaction it corrects. */
   reversesId?: string | null
+  /** When it is posted: the caller's clock (the request's or the job's time), never read inside the ledger. */
+  at: Date
 }
 
 export interface PostedTransaction {
@@ -88,7 +90,7 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
   const content = contentOf(input)
   const contentHash = contentHashOf(content)
   const id = randomUUID()
-  const createdAt = new Date()
+  const createdAt = input.at
   const awardSource = input.kind === 'award' ? `${input.source.type}:${input.source.id}` : null
   const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
 
@@ -113,7 +115,7 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     // First use of an account: create only what is missing (an INSERT IGNORE on an existing row would take a
     // shared lock on it and wait behind whoever holds it), then lock again.
     const present = new Set(slots.map((s) => s.account_key as string))
-    for (const c of chosen) if (!present.has(c.key)) await ensureAccount(trx, c.posting.account)
+    for (const c of chosen) if (!present.has(c.key)) await ensureAccount(trx, c.posting.account, createdAt)
     slots = await byKey()
   }
   for (const s of slots) sql.slotIds.set(`${s.account_key}#${s.slot}`, Number(s.id))

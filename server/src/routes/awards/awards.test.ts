@@ -128,10 +128,10 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     const rewardId = await s.make.reward({ cost: 6 })
     expect((await s.http.post(`/api/rewards/${rewardId}/redeem`, undefined, { token: r.token })).status).toBe(201)
 
-    const clawed = await withTransaction(s.database.db, (trx) => clawBackAward(trx, { source: { type: 'report', id: 'case-9' }, actorId: null, reason: '经核实为虚假举报' }))
+    const clawed = await withTransaction(s.database.db, (trx) => clawBackAward(trx, { source: { type: 'report', id: 'case-9' }, actorId: null, reason: '经核实为虚假举报', now: new Date() }))
     expect(clawed).toEqual({ status: 'reversed', clawedBack: 4, debt: 6 })
     expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 0, debt: 6, lifetimeEarned: 6 })
-    expect(await withTransaction(s.database.db, (trx) => clawBackAward(trx, { source: { type: 'report', id: 'case-9' }, actorId: null, reason: '再次' }))).toMatchObject({ status: 'reversed', clawedBack: 0 })
+    expect(await withTransaction(s.database.db, (trx) => clawBackAward(trx, { source: { type: 'report', id: 'case-9' }, actorId: null, reason: '再次', now: new Date() }))).toMatchObject({ status: 'reversed', clawedBack: 0 })
 
     const { awardId: later } = await propose(r.id, 'case-10')
     await s.http.post(`/api/staff/awards/${later}/approve`, undefined, { token: staff })
