@@ -11,10 +11,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's message, then what each field lacks (the first field's message is already the server's). */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    const fields = (err.details as { fields?: { message: string }[] } | undefined)?.fields
-    return fields?.length ? `${err.message}：${fields.map((f) => f.message).join('；')}` : err.message
+    const fields = ((err.details as { fields?: { message: string }[] } | undefined)?.fields ?? []).map((f) => f.message)
+    const more = [...new Set(fields)].filter((m) => m !== err.message)
+    return more.length ? `${err.message}：${more.join('；')}` : err.message
   }
   return err instanceof Error && err.message ? err.message : '请求失败，请稍后再试'
 }

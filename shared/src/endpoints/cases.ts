@@ -55,7 +55,7 @@ export const casesEndpoints = {
   }),
   createCategory: endpoint({
     method: 'POST', path: '/api/admin/categories', tag: 'cases', auth: true, status: 201,
-    summary: '新增类别（颜色、受理和办结时限、流转层级、必填项、积分）', body: CategoryInput, response: CategoryView,
+    summary: '新增类别（颜色、受理和办结时限、流转层级、必填项）；举报积分在积分规则中设置', body: CategoryInput, response: CategoryView,
   }),
   updateCategory: endpoint({
     method: 'PUT', path: '/api/admin/categories/:code', tag: 'cases', auth: true,
