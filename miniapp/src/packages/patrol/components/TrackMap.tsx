@@ -3,7 +3,7 @@ import { Map, View } from '@tarojs/components'
 
 /** Copied next to the sub-package's pages by the weapp build (config/index.ts); drawn by scripts/make-map-markers.mjs. */
 const MARKER_DONE = '/packages/patrol/assets/checkpoint-done.png'
-const MARKER_TODO = '/packages/patrol/assets/checkpoint.png'
+const MARKER_PENDING = '/packages/patrol/assets/checkpoint.png'
 
 interface Point {
   lat: number
@@ -28,7 +28,7 @@ export function TrackMap({ points, checkpoints }: { points: Point[]; checkpoints
         includePoints={all.map((p) => ({ latitude: p.lat, longitude: p.lng }))}
         polyline={[{ points: points.map((p) => ({ latitude: p.lat, longitude: p.lng })), color: '#1677ff', width: 4 }] as never}
         markers={checkpoints.map((c, i) => ({
-          id: i, latitude: c.lat, longitude: c.lng, title: c.name, width: 24, height: 24, iconPath: c.done ? MARKER_DONE : MARKER_TODO,
+          id: i, latitude: c.lat, longitude: c.lng, title: c.name, width: 24, height: 24, iconPath: c.done ? MARKER_DONE : MARKER_PENDING,
           callout: { content: `${c.done ? '✓' : '○'} ${c.name}`, display: 'ALWAYS' },
         })) as never}
         onError={() => undefined}

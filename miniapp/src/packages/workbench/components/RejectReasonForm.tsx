@@ -20,7 +20,7 @@ export function RejectReasonForm({ busy, onCancel, onConfirm }: Props) {
   return (
     <View className='reject-form'>
       <Textarea
-        className='wb-textarea reject-form__textarea'
+        className='textarea-box wb-textarea reject-form__textarea'
         value={reason}
         placeholder='请填写驳回原因（至少 2 个字），居民会看到'
         maxlength={200}

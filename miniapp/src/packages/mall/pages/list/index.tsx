@@ -185,7 +185,7 @@ function CommunityChooser({ current, onChosen, onCancel }: {
       {moving ? (
         <Textarea
           id='community-reason'
-          className='community__reason'
+          className='textarea-box community__reason'
           value={reason}
           placeholder='更换原因，例如：已搬家到新社区'
           maxlength={COMMUNITY_CHANGE_REASON_MAX}

@@ -164,7 +164,7 @@ export default function NewReportPage() {
       <Section title='描述'>
         <Textarea
           id='report-text'
-          className='report__textarea'
+          className='textarea-box report__textarea'
           value={d.text}
           maxlength={500}
           placeholder='请描述发生了什么（5–500 字）'

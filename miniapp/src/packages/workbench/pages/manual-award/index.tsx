@@ -105,7 +105,7 @@ export default function ManualAwardPage() {
           <Text className='field__label'>奖励原因</Text>
           <Textarea
             id='manual-reason'
-            className='wb-textarea'
+            className='textarea-box wb-textarea'
             value={reason}
             placeholder='例如：帮助走失老人回家（居民会在积分明细中看到）'
             maxlength={200}

@@ -130,7 +130,7 @@ export default function RewardFormPage() {
           <Text className='field__label'>礼品介绍（选填）</Text>
           <Textarea
             id='rf-description'
-            className='wb-textarea'
+            className='textarea-box wb-textarea'
             value={draft.description}
             placeholder='规格、用途等，居民在礼品详情中看到'
             maxlength={2000}
@@ -205,7 +205,7 @@ export default function RewardFormPage() {
           <Text className='field__label'>领取说明（选填）</Text>
           <Textarea
             id='rf-instructions'
-            className='wb-textarea reward-form__textarea'
+            className='textarea-box wb-textarea reward-form__textarea'
             value={draft.pickupInstructions}
             placeholder='例如 工作日 9:00–17:00 凭领取码领取'
             maxlength={255}
