@@ -22,13 +22,20 @@ async function storedSession(page: Page): Promise<Stored | null> {
   return (parsed.data ?? parsed) as Stored
 }
 
-async function replaceStoredAccessToken(page: Page, token: string) {
-  await page.evaluate(([key, next]) => {
-    const storage = (globalThis as unknown as { localStorage: Storage }).localStorage
-    const parsed = JSON.parse(storage.getItem(key!)!)
+/**
+ * Puts `token` in the stored session as the next launch of the app reads it. The running app may still write
+ * its own session to storage (after GET /api/me, say), so the swap happens at the start of the next load, before
+ * the app's scripts run, and only once.
+ */
+async function replaceStoredAccessTokenAtNextLoad(page: Page, token: string) {
+  await page.context().addInitScript(([key, next]) => {
+    const scope = globalThis as unknown as { localStorage: Storage; sessionStorage: Storage }
+    if (scope.sessionStorage.getItem('test.token-replaced')) return
+    scope.sessionStorage.setItem('test.token-replaced', '1')
+    const parsed = JSON.parse(scope.localStorage.getItem(key!)!)
     const session = parsed.data ?? parsed
     session.accessToken = next
-    storage.setItem(key!, JSON.stringify(parsed))
+    scope.localStorage.setItem(key!, JSON.stringify(parsed))
   }, [SESSION_KEY, token])
 }
 
@@ -116,10 +123,11 @@ describe('account and session on the h5 build', () => {
     const expired = jwt.sign({ typ: 'access', ver: claims.ver, sid: claims.sid }, server.config.jwt.secret, {
       algorithm: 'HS256', issuer: 'anju', subject: claims.sub, expiresIn: -60,
     })
-    await replaceStoredAccessToken(page, expired)
+    await replaceStoredAccessTokenAtNextLoad(page, expired)
     // The mall's list asks for the rewards and the balance at once: both meet the expired token.
     await page.goto(`${server.url}/#/packages/mall/pages/list/index`)
     await page.reload()
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem('test.token-replaced'))).toBe('1')
     await expect.poll(() => page.locator('#mall-balance').textContent(), { timeout: 15_000 }).toMatch(/^\d+$/)
     const after = (await storedSession(page))!
     expect(after.refreshToken).not.toBe(before.refreshToken)
