@@ -75,7 +75,8 @@ describe('offline and unknown pages, in Chromium', () => {
     await page.locator('#offline-back').click()
     await expect.poll(() => notice().count()).toBe(0)
     await expect.poll(hashPath).toBe('/pages/cases/index')
-    expect(await selectedTab()).toBe('我的诉求')
+    // switchTab moves the address first and the tab bar's highlight a moment later.
+    await expect.poll(selectedTab).toBe('我的诉求')
     expect(await visiblePage('.section__title').first().textContent()).toBe('我的诉求')
 
     // A page of a sub-package, opened from a page that is not a tab, goes back the same way.
