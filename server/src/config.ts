@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   UPLOAD_URL_SECRET: z.string().default(DEFAULT_UPLOAD_URL_SECRET),
   LEDGER_CHAIN_KEY: z.string().min(1).default(DEFAULT_LEDGER_CHAIN_KEY),
   LEDGER_CHECKPOINT_FILE: z.string().optional(),
+  /** How often the worker verifies the ledger and appends a checkpoint; 0 leaves it to `ledger:checkpoint`. */
+  LEDGER_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(24 * 60 * 60).default(15 * 60),
   PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   UPLOAD_ORIGINAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -177,8 +179,11 @@ export interface Config {
   trustProxy: boolean
   /** Signed photo links: the HMAC key and how long a link works. */
   uploadLinks: { secret: string; ttlSeconds: number }
-  /** The ledger's HMAC key (hash chain and checkpoints) and the file checkpoints are appended to. */
-  ledger: { chainKey: string; checkpointFile: string }
+  /**
+   * The ledger's HMAC key (hash chain and checkpoints), the file checkpoints are appended to, and how often the
+   * worker appends one (minutes; 0: never, only `ledger:checkpoint`).
+   */
+  ledger: { chainKey: string; checkpointFile: string; checkpointMinutes: number }
   /** How long personal data is kept before the retention jobs remove it. */
   retention: { patrolTrackDays: number; uploadOriginalDays: number; idempotencyHours: number }
   /** Days a reserved reward waits for pickup before it expires and refunds. */
@@ -333,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledger: {
       chainKey: e.LEDGER_CHAIN_KEY,
       checkpointFile: e.LEDGER_CHECKPOINT_FILE || path.join(REPO_ROOT, 'data', 'ledger-checkpoints.jsonl'),
+      checkpointMinutes: e.LEDGER_CHECKPOINT_INTERVAL_MINUTES,
     },
     retention: { patrolTrackDays: e.PATROL_TRACK_RETENTION_DAYS, uploadOriginalDays: e.UPLOAD_ORIGINAL_RETENTION_DAYS, idempotencyHours: e.IDEMPOTENCY_RETENTION_HOURS },
     redemptionPickupDays: e.REDEMPTION_PICKUP_DAYS,

@@ -8,7 +8,7 @@ import { seedHistory } from './db/seeds/history'
 import { seedCategories } from './db/seeds/gridLoop'
 import { startJobs } from './jobs'
 import './jobs/all'
-import { appendCheckpoint, readCheckpoints, setLedgerChainKey, takeCheckpoint, verifyLedger, type VerifyReport } from './ledger'
+import { checkpointLedger, setLedgerChainKey, verifyFromCheckpoints, type VerifyReport } from './ledger'
 import { createLogger } from './logger'
 import { chinaDate } from './lib/chinaTime'
 import { seedSafetyIndicators } from './safetyIndex'
@@ -143,19 +143,6 @@ function printLedgerReport(report: VerifyReport): boolean {
   return report.problems.length === 0
 }
 
-/**
- * Verifies the ledger from the latest checkpoint signed with the key (everything with `full`, or when there is
- * none). A line of the checkpoint file that is not signed with the key is itself a problem.
- */
-async function verifyLedgerCommand(config: Config, db: Db, full: boolean): Promise<VerifyReport> {
-  const file = await readCheckpoints(config.ledger.checkpointFile)
-  const report = await verifyLedger(db, { checkpoint: full ? null : file.latest })
-  for (const line of file.invalidLines) {
-    report.problems.push({ kind: 'checkpoint_invalid', subject: `${config.ledger.checkpointFile}:${line}`, detail: 'not a checkpoint signed with LEDGER_CHAIN_KEY' })
-  }
-  return report
-}
-
 async function main(command: string | undefined) {
   const config = loadConfig()
   setLedgerChainKey(config.ledger.chainKey)
@@ -203,24 +190,23 @@ async function main(command: string | undefined) {
     case 'ledger:verify': {
       const db = createDb(config.database)
       try {
-        process.exitCode = printLedgerReport(await verifyLedgerCommand(config, db, process.argv.includes('--full'))) ? 0 : 1
+        process.exitCode = printLedgerReport(await verifyFromCheckpoints(db, config.ledger.checkpointFile, process.argv.includes('--full'))) ? 0 : 1
       } finally {
         await db.destroy()
       }
       return
     }
     case 'ledger:checkpoint': {
-      // The heads are read first, then everything up to now is verified: a checkpoint never signs a ledger with problems.
       const db = createDb(config.database)
       try {
-        const checkpoint = await takeCheckpoint(db)
-        if (!printLedgerReport(await verifyLedgerCommand(config, db, false))) {
+        const { report, written } = await checkpointLedger(db, config.ledger.checkpointFile, new Date())
+        printLedgerReport(report)
+        if (!written) {
           console.log('no checkpoint written')
           process.exitCode = 1
           return
         }
-        await appendCheckpoint(config.ledger.checkpointFile, checkpoint)
-        console.log(`checkpoint of ${checkpoint.slots.length} account slots at ${checkpoint.at} appended to ${config.ledger.checkpointFile}`)
+        console.log(`checkpoint of ${written.slots.length} account slots at ${written.at} appended to ${config.ledger.checkpointFile}`)
       } finally {
         await db.destroy()
       }

@@ -17,7 +17,7 @@ export type { LedgerEntry } from './statements'
 export { verifyLedger } from './verify'
 export type { LedgerProblem, VerifyOptions, VerifyReport } from './verify'
 export { setLedgerChainKey } from './hash'
-export { appendCheckpoint, readCheckpoints, takeCheckpoint } from './checkpoint'
+export { appendCheckpoint, checkpointLedger, readCheckpoints, takeCheckpoint, verifyFromCheckpoints } from './checkpoint'
 export type { Checkpoint, CheckpointFile } from './checkpoint'
 export { rechainLedger } from './rechain'
 

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import os from 'node:os'
 import path from 'node:path'
 import { REPO_ROOT } from '../config'
 
@@ -20,7 +22,8 @@ export const COMPILED_MAIN = path.join(REPO_ROOT, 'server', 'dist', 'main.js')
 
 /**
  * Runs `main.ts <command>` as its own process with exactly `env` (plus PATH and HOME): the real entry point,
- * for tests of start-up checks, signals and crashes.
+ * for tests of start-up checks, signals and crashes. Ledger checkpoints go to a file of the process's own unless
+ * `env` names one, never to the repository's data/ beside the demo's.
  */
 export function spawnAnju(command: string, env: Record<string, string>, { compiled = false }: { compiled?: boolean } = {}): AnjuProcess {
   // `node --import tsx` for the sources: the tsx command would stand between us and the process and SIGKILL it
@@ -28,7 +31,12 @@ export function spawnAnju(command: string, env: Record<string, string>, { compil
   const args = compiled ? [COMPILED_MAIN, command] : ['--import', 'tsx', MAIN, command]
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LEDGER_CHECKPOINT_FILE: path.join(os.tmpdir(), `anju-checkpoints-${randomUUID()}.jsonl`),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let text = ''
