@@ -171,7 +171,7 @@ describe('h5 patrol in Chromium', () => {
     await awardsRepo.insert(server.database.db, {
       id: awardId, region_id: walked.region_id, funding_region_id: walked.region_id, user_id: walked.user_id, kind: 'patrol',
       source_type: 'patrol', source_id: String(walked.id), points: 10, status: 'pending', reason: '有效巡逻', proposed_by: null,
-    })
+    }, new Date())
 
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 }, locale: 'zh-CN',

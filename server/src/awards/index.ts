@@ -26,6 +26,8 @@ export interface ProposeAwardInput {
   categoryCode?: string
   proposedBy: number | null
   reason: string
+  /** When: the request's or the job's clock (caps and budgets count by China day and month of it). */
+  now: Date
 }
 
 export interface ProposedAward {
@@ -89,11 +91,11 @@ export async function proposeAward(trx: Trx, input: ProposeAwardInput): Promise<
     status: 'pending',
     reason: input.reason.slice(0, 255),
     proposed_by: input.proposedBy,
-  })
+  }, input.now)
   if (rule && Boolean(rule.auto_approve) && input.kind !== 'manual') {
     try {
       // In a savepoint: if the budget has run out, the award stays pending and the caller's work stands.
-      const award = await trx.transaction(async (sub) => grant(sub, (await awardsRepo.findById(sub, id))!, null))
+      const award = await trx.transaction(async (sub) => grant(sub, (await awardsRepo.findById(sub, id))!, null, input.now))
       return { awardId: id, status: award.status, points }
     } catch (err) {
       if (!(err instanceof AppError)) throw err
@@ -107,14 +109,13 @@ export async function proposeAward(trx: Trx, input: ProposeAwardInput): Promise<
  * Grants a pending award. The resident's account row is locked first, so caps are checked against a total
  * no other approval can change meanwhile; the budget is taken in one guarded update.
  */
-async function grant(trx: Trx, award: AwardRow, approverId: number | null): Promise<AwardRow> {
+async function grant(trx: Trx, award: AwardRow, approverId: number | null, now: Date): Promise<AwardRow> {
   if (award.status !== 'pending') throw errors.awardAlreadyDecided()
   if (award.kind === 'manual' && (approverId === null || approverId === award.proposed_by)) throw errors.awardSelfApproval()
-  if (!(await awardsRepo.transition(trx, award.id, 'pending', 'approved', { decidedBy: approverId }))) {
+  if (!(await awardsRepo.transition(trx, award.id, 'pending', 'approved', { decidedBy: approverId }, now))) {
     throw errors.awardAlreadyDecided()
   }
 
-  const now = new Date()
   await lockResidentAccount(trx, award.user_id, now)
 
   const { settings } = await policyFor(trx, award.funding_region_id, award.kind, '')
@@ -131,7 +132,7 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
     if (room < granted) [granted, capNote] = [Math.max(0, room), '已达每月积分上限']
   }
   if (granted === 0) {
-    await awardsRepo.transition(trx, award.id, 'approved', 'rejected', { note: capNote, grantedPoints: 0 })
+    await awardsRepo.transition(trx, award.id, 'approved', 'rejected', { note: capNote, grantedPoints: 0 }, now)
     return decided(trx, award.id)
   }
   if (settings?.monthly_budget != null) {
@@ -151,7 +152,7 @@ async function grant(trx: Trx, award: AwardRow, approverId: number | null): Prom
     at: now,
   })
   await awardsRepo.setGrant(trx, award.id, granted, posted.id)
-  if (capNote) await awardsRepo.transition(trx, award.id, 'approved', 'approved', { note: `${capNote}，按 ${granted} 分发放` })
+  if (capNote) await awardsRepo.transition(trx, award.id, 'approved', 'approved', { note: `${capNote}，按 ${granted} 分发放` }, now)
 
   // Points clawed back earlier that the resident could not cover come out of this award.
   const debt = await awardsRepo.debtOf(trx, award.user_id)
@@ -178,16 +179,16 @@ async function decided(trx: Trx, awardId: string): Promise<AwardRow> {
 }
 
 /** A staff member approves an award (never their own manual proposal). Two at once post it once. */
-export async function approveAward(trx: Trx, { awardId, approverId }: { awardId: string; approverId: number }): Promise<AwardRow> {
+export async function approveAward(trx: Trx, { awardId, approverId, now }: { awardId: string; approverId: number; now: Date }): Promise<AwardRow> {
   const award = await awardsRepo.findById(trx, awardId)
   if (!award) throw errors.notFound()
-  return grant(trx, award, approverId)
+  return grant(trx, award, approverId, now)
 }
 
-export async function rejectAward(trx: Trx, { awardId, actorId, note }: { awardId: string; actorId: number; note: string }): Promise<AwardRow> {
+export async function rejectAward(trx: Trx, { awardId, actorId, note, now }: { awardId: string; actorId: number; note: string; now: Date }): Promise<AwardRow> {
   const award = await awardsRepo.findById(trx, awardId)
   if (!award) throw errors.notFound()
-  if (!(await awardsRepo.transition(trx, awardId, 'pending', 'rejected', { decidedBy: actorId, note }))) {
+  if (!(await awardsRepo.transition(trx, awardId, 'pending', 'rejected', { decidedBy: actorId, note }, now))) {
     throw errors.awardAlreadyDecided()
   }
   return decided(trx, awardId)
@@ -210,14 +211,14 @@ export async function clawBackAward(
   let award = await awardsRepo.findBySource(trx, source)
   if (!award) return { status: 'none', clawedBack: 0, debt: 0 }
   if (award.status === 'pending') {
-    if (await awardsRepo.transition(trx, award.id, 'pending', 'rejected', { decidedBy: actorId, note: reason })) {
+    if (await awardsRepo.transition(trx, award.id, 'pending', 'rejected', { decidedBy: actorId, note: reason }, now)) {
       await noticeAwardReversed(trx, (await awardsRepo.findById(trx, award.id))!, { clawedBack: 0, debt: 0 }, reason)
       return { status: 'rejected', clawedBack: 0, debt: 0 }
     }
     // Approved (or rejected) while we looked: go on from what it is now.
     award = (await awardsRepo.findById(trx, award.id))!
   }
-  if (award.status !== 'approved' || !(await awardsRepo.transition(trx, award.id, 'approved', 'reversed', { note: reason }))) {
+  if (award.status !== 'approved' || !(await awardsRepo.transition(trx, award.id, 'approved', 'reversed', { note: reason }, now))) {
     const now = (await awardsRepo.findById(trx, award.id))!
     return { status: now.status, clawedBack: 0, debt: 0 }
   }
@@ -239,7 +240,7 @@ export function awardReason(kind: AwardKind, detail: string): string {
 }
 
 /** The award policy in force at a region: settings and rules, each from the nearest region that sets them. */
-export async function awardPolicyAt(db: Queryable, regionId: number, now = new Date()) {
+export async function awardPolicyAt(db: Queryable, regionId: number, now: Date) {
   const region = await regionsRepo.findById(db, regionId)
   if (!region) throw errors.notFound()
   const path = idsOnPath(region.path)
@@ -291,7 +292,7 @@ export async function awardPolicyAt(db: Queryable, regionId: number, now = new D
  * 积分攻略: what a resident earns in their community for each kind of report and for a patrol, and the caps
  * before they reach them (how much of today's and this month's cap is already used).
  */
-export async function pointsGuideFor(db: Queryable, userId: number, regionId: number, now = new Date()) {
+export async function pointsGuideFor(db: Queryable, userId: number, regionId: number, now: Date) {
   const policy = await awardPolicyAt(db, regionId, now)
   const s = policy.settings
   return {

@@ -210,7 +210,7 @@ async function closeAndJudge(
   if (judgement.rewardable) {
     const award = await proposeAward(trx, {
       userId: patrol.user_id, regionId: patrol.region_id, kind: 'patrol',
-      source: { type: 'patrol', id: String(patrol.id) }, proposedBy: null, reason: '有效巡逻',
+      source: { type: 'patrol', id: String(patrol.id) }, proposedBy: null, reason: '有效巡逻', now,
     })
     rewarded = award.status !== 'no_rule'
   }

@@ -62,7 +62,7 @@ async function centreRegion(trx: Trx, c: CaseRow) {
  * Points when a violation is verified, a hazard confirmed or a complaint closed (idempotent per case), by the
  * award rule in force at the case's grid for its category (see ruleInForce).
  */
-async function proposeAwardFor(trx: Trx, c: CaseRow, actor: Actor) {
+async function proposeAwardFor(trx: Trx, c: CaseRow, actor: Actor, now: Date) {
   const category = await categoriesRepo.findByCode(trx, c.category_code)
   await proposeAward(trx, {
     userId: c.reporter_id,
@@ -72,6 +72,7 @@ async function proposeAwardFor(trx: Trx, c: CaseRow, actor: Actor) {
     categoryCode: c.category_code,
     proposedBy: actor.role === 'resident' ? null : actor.id,
     reason: `${category?.name ?? c.category_code} ${c.number}`,
+    now,
   })
 }
 
@@ -211,7 +212,7 @@ export async function transitionCase({
 
   const violationOrHazardVerified = action === 'verify' && (c.kind === 'violation' || c.kind === 'hazard')
   const complaintClosed = to === 'closed' && c.kind === 'complaint' && updated.outcome !== 'not_fixed'
-  if (violationOrHazardVerified || complaintClosed) await proposeAwardFor(trx, updated, actor)
+  if (violationOrHazardVerified || complaintClosed) await proposeAwardFor(trx, updated, actor, now)
   const claim = clawBackReason(c, input, to)
   if (claim) await clawBackAward(trx, { source: { type: 'report', id: String(c.id) }, actorId: actor.role === 'resident' ? null : actor.id, reason: claim, now })
   return updated

@@ -43,19 +43,18 @@ export const awardsRepo = {
   async findBySource(db: Queryable, source: { type: string; id: string }) {
     return parse(await db('awards').where({ source_type: source.type, source_id: source.id }).first())
   },
-  async insert(db: Queryable, row: Omit<AwardRow, 'granted_points' | 'decided_by' | 'decision_note' | 'ledger_transaction_id' | 'decided_at' | 'created_at'>) {
-    const now = new Date()
+  async insert(db: Queryable, row: Omit<AwardRow, 'granted_points' | 'decided_by' | 'decision_note' | 'ledger_transaction_id' | 'decided_at' | 'created_at'>, now: Date) {
     await db('awards').insert({ ...row, created_at: now, updated_at: now })
   },
-  /** Moves an award out of `from`; false when someone else moved it first. */
+  /** Moves an award out of `from` at `now`; false when someone else moved it first. */
   async transition(
     db: Queryable,
     id: string,
     from: AwardRow['status'],
     to: AwardRow['status'],
-    fields: { decidedBy?: number | null; note?: string | null; grantedPoints?: number | null; ledgerTransactionId?: string | null } = {},
+    fields: { decidedBy?: number | null; note?: string | null; grantedPoints?: number | null; ledgerTransactionId?: string | null },
+    now: Date,
   ): Promise<boolean> {
-    const now = new Date()
     const row: Record<string, unknown> = { status: to, updated_at: now }
     if (fields.decidedBy !== undefined) {
       row.decided_by = fields.decidedBy

@@ -68,9 +68,9 @@ export function factories(db: Db, config: Config) {
           if (points > 0) {
             const proposed = await proposeAward(trx, {
               userId: user.id, regionId: region, kind: 'manual', source: { type: 'manual', id: randomUUID() },
-              points, proposedBy: proposer, reason: '测试奖励',
+              points, proposedBy: proposer, reason: '测试奖励', now,
             })
-            await approveAward(trx, { awardId: proposed.awardId, approverId: approver })
+            await approveAward(trx, { awardId: proposed.awardId, approverId: approver, now })
           }
           out.push({ id: user.id, token: (await startSession(trx, config.jwt, user, now)).accessToken })
         }
@@ -85,9 +85,9 @@ export function factories(db: Db, config: Config) {
       return withTransaction(db, async (trx) => {
         const proposed = await proposeAward(trx, {
           userId: userIdToCredit, regionId: region, kind: 'manual', source: { type: 'manual', id: randomUUID() },
-          points, proposedBy: proposer, reason: '测试奖励',
+          points, proposedBy: proposer, reason: '测试奖励', now: new Date(),
         })
-        return approveAward(trx, { awardId: proposed.awardId, approverId: approver })
+        return approveAward(trx, { awardId: proposed.awardId, approverId: approver, now: new Date() })
       })
     },
     /** A reward in `community`, open now. */

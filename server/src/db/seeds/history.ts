@@ -318,9 +318,9 @@ async function seedAwards(db: Db, closed: { caseId: number; reporterId: number; 
     await withTransaction(db, async (trx) => {
       const proposed = await proposeAward(trx, {
         userId: c.reporterId, regionId: c.gridId, kind: c.kind as never, source: { type: 'report', id: String(c.caseId) },
-        categoryCode: c.code, proposedBy: null, reason: `案件 ${c.number}`,
+        categoryCode: c.code, proposedBy: null, reason: `案件 ${c.number}`, now: new Date(),
       })
-      if (proposed.status === 'pending') await approveAward(trx, { awardId: proposed.awardId, approverId: admin.id })
+      if (proposed.status === 'pending') await approveAward(trx, { awardId: proposed.awardId, approverId: admin.id, now: new Date() })
     }).catch(() => undefined) // a cap or budget reached: that award stays unpaid, like in life
   }
 }

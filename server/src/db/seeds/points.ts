@@ -54,12 +54,12 @@ export async function seedPoints(db: Db): Promise<void> {
     if (resident.region_id === null) await usersRepo.update(trx, resident.id, { regionId: xfl.id })
     const welcome = await proposeAward(trx, {
       userId: resident.id, regionId: xfl.id, kind: 'manual', source: { type: 'manual', id: 'seed-welcome-demo' },
-      points: 500, proposedBy: staff.id, reason: '好人好事：协助社区开展消防安全宣传',
+      points: 500, proposedBy: staff.id, reason: '好人好事：协助社区开展消防安全宣传', now: new Date(),
     })
-    if (welcome.status === 'pending') await approveAward(trx, { awardId: welcome.awardId, approverId: admin.id })
+    if (welcome.status === 'pending') await approveAward(trx, { awardId: welcome.awardId, approverId: admin.id, now: new Date() })
     await proposeAward(trx, {
       userId: resident.id, regionId: xfl.id, kind: 'manual', source: { type: 'manual', id: 'seed-pending-demo' },
-      points: 30, proposedBy: staff.id, reason: '好人好事：帮助走失老人回家',
+      points: 30, proposedBy: staff.id, reason: '好人好事：帮助走失老人回家', now: new Date(),
     })
   })
 }

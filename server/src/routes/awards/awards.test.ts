@@ -25,7 +25,7 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     return withTransaction(s.database.db, async (trx) =>
       proposeAward(trx, {
         userId, regionId, kind: kindOf, source: { type: 'report', id: sourceId },
-        proposedBy: null, reason: '违法举报核实：违停',
+        proposedBy: null, reason: '违法举报核实：违停', now: new Date(),
       }),
     )
   }
@@ -108,7 +108,7 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     expect((await s.http.get('/api/points/summary', { token: r.token })).body.balance).toBe(150)
     const region = await s.make.regionId('XT-YT-JSL-XFL')
     const big = await withTransaction(s.database.db, (trx) =>
-      proposeAward(trx, { userId: r.id, regionId: region, kind: 'hazard', source: { type: 'report', id: 'case-6b' }, points: 95, proposedBy: null, reason: '隐患线索确认' }),
+      proposeAward(trx, { userId: r.id, regionId: region, kind: 'hazard', source: { type: 'report', id: 'case-6b' }, points: 95, proposedBy: null, reason: '隐患线索确认', now: new Date() }),
     )
     expect((await s.http.post(`/api/staff/awards/${big.awardId}/approve`, undefined, { token: staff })).body.grantedPoints).toBe(95)
     const { awardId } = await propose(r.id, 'case-7')
@@ -175,5 +175,38 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     expect(policy.body.settings.usedThisMonth).toBe(12)
     // An auto-approved award past the budget waits as pending; the caller's own work is not undone.
     expect(await propose(r.id, 'patrol-auto-2', 'patrol', 'XT-YT-JSL-HP')).toMatchObject({ status: 'pending', points: 12 })
+  })
+})
+
+describe.each(testDatabaseKinds())('award caps by the service clock on %s', (kind) => {
+  let s: TestServer
+  let now = new Date()
+  beforeAll(async () => {
+    s = await startTestServer(kind, { clock: { now: () => now } })
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  it('counts a day by the time the service runs on, and records each decision at that time', async () => {
+    const staff = await s.http.staffToken('staff')
+    const r = await s.make.resident()
+    const regionId = await s.make.regionId('XT-YT-JSL-XFL')
+    const propose = (sourceId: string, points?: number) =>
+      withTransaction(s.database.db, (trx) =>
+        proposeAward(trx, { userId: r.id, regionId, kind: 'violation', source: { type: 'report', id: sourceId }, points, proposedBy: null, reason: '违法举报核实', now }))
+    const approve = async (awardId: string) => (await s.http.post(`/api/staff/awards/${awardId}/approve`, undefined, { token: staff })).body
+
+    now = new Date(Date.now() + 3 * 86_400_000)
+    expect(await approve((await propose('cap-1', 100)).awardId)).toMatchObject({ status: 'approved', grantedPoints: 100 })
+    expect(await approve((await propose('cap-2')).awardId)).toMatchObject({ status: 'rejected', grantedPoints: 0 })
+
+    now = new Date(now.getTime() + 86_400_000)
+    const next = (await propose('cap-3')).awardId
+    expect((await approve(next)).grantedPoints).toBeGreaterThan(0)
+    const row = await s.database.db('awards').where({ id: next }).first('decided_at', 'ledger_transaction_id')
+    expect(new Date(row.decided_at).getTime()).toBe(now.getTime())
+    const posted = await s.database.db('ledger_transactions').where({ id: row.ledger_transaction_id }).first('created_at')
+    expect(new Date(posted.created_at).getTime()).toBe(now.getTime())
   })
 })

@@ -47,7 +47,7 @@ export function awardRoutes(router: AppRouter) {
   route(router, api.approveAward, async (ctx, { actor, params, transact }) => {
     await reviewable(ctx.services.db, actor, params.id)
     return transact(async (trx) => {
-      const award = await approveAward(trx, { awardId: params.id, approverId: actor.id })
+      const award = await approveAward(trx, { awardId: params.id, approverId: actor.id, now: ctx.services.clock.now() })
       return (await presentAwards(trx, actor, [award]))[0]!
     })
   })
@@ -55,7 +55,7 @@ export function awardRoutes(router: AppRouter) {
   route(router, api.rejectAward, async (ctx, { actor, params, body, transact }) => {
     await reviewable(ctx.services.db, actor, params.id)
     return transact(async (trx) => {
-      const award = await rejectAward(trx, { awardId: params.id, actorId: actor.id, note: body.reason })
+      const award = await rejectAward(trx, { awardId: params.id, actorId: actor.id, note: body.reason, now: ctx.services.clock.now() })
       return (await presentAwards(trx, actor, [award]))[0]!
     })
   })
@@ -68,7 +68,7 @@ export function awardRoutes(router: AppRouter) {
           // Each award in its own savepoint: one refusal does not undo the others.
           const award = await trx.transaction(async (one) => {
             await reviewable(one, actor, id)
-            return approveAward(one, { awardId: id, approverId: actor.id })
+            return approveAward(one, { awardId: id, approverId: actor.id, now: ctx.services.clock.now() })
           })
           results.push({ id, ok: true, award: (await presentAwards(trx, actor, [award]))[0] })
         } catch (err) {
@@ -96,6 +96,7 @@ export function awardRoutes(router: AppRouter) {
         points: body.points,
         proposedBy: actor.id,
         reason: awardReason('manual', body.reason),
+        now: ctx.services.clock.now(),
       })
       const award = (await awardsRepo.findById(trx, proposed.awardId))!
       return (await presentAwards(trx, actor, [award]))[0]!
@@ -113,7 +114,7 @@ export function awardRoutes(router: AppRouter) {
   route(router, api.awardPolicy, async (ctx, { actor, query }) => {
     requireReviewer(actor)
     await scopedRegion(ctx.services.db, actor, query.regionId, 'award.review')
-    return awardPolicyAt(ctx.services.db, query.regionId)
+    return awardPolicyAt(ctx.services.db, query.regionId, ctx.services.clock.now())
   })
 
   route(router, api.setAwardRule, async (ctx, { actor, body, transact }) => {
@@ -121,7 +122,7 @@ export function awardRoutes(router: AppRouter) {
     await scopedRegion(ctx.services.db, actor, body.regionId, 'award.configure')
     return transact(async (trx) => {
       await awardsRepo.upsertRule(trx, { region_id: body.regionId, kind: body.kind, category_code: body.categoryCode, points: body.points, auto_approve: body.autoApprove })
-      return awardPolicyAt(trx, body.regionId)
+      return awardPolicyAt(trx, body.regionId, ctx.services.clock.now())
     })
   })
 
@@ -136,7 +137,7 @@ export function awardRoutes(router: AppRouter) {
         monthly_cap_per_resident: body.monthlyCapPerResident,
         points_valid_months: body.pointsValidMonths,
       })
-      return awardPolicyAt(trx, body.regionId)
+      return awardPolicyAt(trx, body.regionId, ctx.services.clock.now())
     })
   })
 }

@@ -29,7 +29,7 @@ export function pointsRoutes(router: AppRouter) {
     // A resident's own community; staff see what residents of their region would.
     const regionId = actor.region?.id ?? (await usersRepo.findById(db, actor.id))?.region_id ?? (await db('regions').whereNull('parent_id').orderBy('id').first('id'))?.id
     if (!regionId) throw errors.notFound()
-    return pointsGuideFor(db, actor.id, Number(regionId))
+    return pointsGuideFor(db, actor.id, Number(regionId), ctx.services.clock.now())
   })
 
   route(router, api.pointsEntries, async (ctx, { actor, query }) => {
