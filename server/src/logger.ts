@@ -42,8 +42,13 @@ function serializeError(err: unknown): unknown {
   }
 }
 
-/** Structured JSON logs with no personal data: secrets and identifiers redacted, database errors without values. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Structured JSON logs with no personal data: secrets and identifiers redacted, database errors without values.
+ * By default to stdout without blocking: a line is handed to the kernel as soon as the previous write is done,
+ * so a quiet process logs at once and a busy one writes many request lines per system call instead of one
+ * each. pino flushes what is still queued when the process exits.
+ */
+export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
   return pino({
     level,
     base: { service: 'anju' },
