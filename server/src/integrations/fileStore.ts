@@ -135,7 +135,9 @@ export function createS3FileStore(config: S3StoreConfig, { timeoutMs = S3_TIMEOU
       try {
         res = await send('HEAD', `${bucketUrl}/`)
       } catch (err) {
-        throw new ConfigError(`UPLOAD_STORE: ${where} could not be used: ${(err as Error).message} (${String((err as Error).cause ?? '')})`)
+        let cause = err as Error
+        while (cause.cause instanceof Error) cause = cause.cause
+        throw new ConfigError(`UPLOAD_STORE: ${where} could not be reached: ${cause.message}`)
       }
       await res.body?.cancel()
       if (res.ok) return
@@ -148,7 +150,7 @@ export function createS3FileStore(config: S3StoreConfig, { timeoutMs = S3_TIMEOU
             'and get, put and delete its objects',
         )
       }
-      throw new ConfigError(`UPLOAD_STORE: ${where} answered ${res.status} to HEAD`)
+      throw new ConfigError(`UPLOAD_STORE: ${where} answered ${res.status}${res.status === 400 ? ' (often a wrong region: check region=)' : ''}`)
     },
   }
 }

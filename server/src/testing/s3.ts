@@ -20,8 +20,7 @@ export interface FakeS3 {
   bucket: string
   /** UPLOAD_STORE for a bucket on this server (its own by default). */
   storeUrl(options?: { bucket?: string; accessKey?: string; secret?: string; region?: string }): string
-  /** Requests answered so far, as "METHOD /path". */
-  requests: string[]
+  /** Stops the server; a second call does nothing. */
   close(): Promise<void>
 }
 
@@ -60,7 +59,6 @@ export async function startFakeS3({ bucket = 'anju-test' }: { bucket?: string } 
     credentials: { accessKeyId: FAKE_S3_ACCESS_KEY, secretAccessKey: FAKE_S3_SECRET },
     region: FAKE_S3_REGION, service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false,
   })
-  const requests: string[] = []
 
   /** The reason S3 would refuse the request's authentication, or null when it is signed with our secret. */
   async function refusal(req: http.IncomingMessage, body: Buffer): Promise<[number, string, string] | null> {
@@ -98,10 +96,11 @@ export async function startFakeS3({ bucket = 'anju-test' }: { bucket?: string } 
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks)
-      requests.push(`${req.method} ${req.url}`)
       refusal(req, body).then((refused) => {
         if (refused) {
-          res.writeHead(refused[0], { 'Content-Type': 'application/xml' }).end(req.method === 'HEAD' ? undefined : xmlError(refused[1], refused[2]))
+          // As S3 does, an answer about the wrong region names the bucket's.
+          const region = refused[1] === 'AuthorizationHeaderMalformed' ? { 'x-amz-bucket-region': FAKE_S3_REGION } : {}
+          res.writeHead(refused[0], { 'Content-Type': 'application/xml', ...region }).end(req.method === 'HEAD' ? undefined : xmlError(refused[1], refused[2]))
           return
         }
         const forward = http.request({ host: '127.0.0.1', port: storePort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -117,10 +116,11 @@ export async function startFakeS3({ bucket = 'anju-test' }: { bucket?: string } 
   const { port } = front.address() as AddressInfo
 
   return {
-    endpoint: `http://127.0.0.1:${port}`, bucket, requests,
+    endpoint: `http://127.0.0.1:${port}`, bucket,
     storeUrl: (o = {}) =>
       `s3+http://${o.accessKey ?? FAKE_S3_ACCESS_KEY}:${o.secret ?? FAKE_S3_SECRET}@127.0.0.1:${port}/${o.bucket ?? bucket}?region=${o.region ?? FAKE_S3_REGION}`,
     async close() {
+      if (!front.listening) return
       await new Promise((resolve) => front.close(resolve))
       front.closeAllConnections()
       await store.close()
