@@ -7,7 +7,7 @@ import { createDb, type Db } from './db/knex'
 import { errors } from './errors'
 import { createWechatClient, type WechatClient } from './integrations/wechat'
 import { createContentChecker } from './integrations/contentCheck'
-import { createFileStore, type FileStore } from './integrations/fileStore'
+import { createFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
 import { createPhotoLinks } from './lib/photoLinks'
 import { createLogger } from './logger'
@@ -48,7 +48,7 @@ const API_PREFIXES = ['/api/', '/healthz', '/readyz', '/open311/', '/metrics']
 /** Builds the app without listening. Pass `db` to share a connection (tests); otherwise one is opened. */
 export function createApp(
   config: Config,
-  overrides: { db?: Db; logger?: Logger; wechat?: WechatClient; clock?: Clock; files?: FileStore } = {},
+  overrides: { db?: Db; logger?: Logger; wechat?: WechatClient; clock?: Clock } = {},
 ): AnjuApp {
   const logger = overrides.logger ?? createLogger(config.logLevel)
   setLedgerChainKey(config.ledger.chainKey)
@@ -56,7 +56,7 @@ export function createApp(
   const wechat = overrides.wechat ?? createWechatClient(config.wechat)
   const services: Services = {
     config, db, logger, wechat,
-    files: overrides.files ?? createFileStore(config.gridLoop.uploadStore),
+    files: createFileStore(config.gridLoop.uploadStore),
     photoLinks: createPhotoLinks(config),
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,
