@@ -133,7 +133,7 @@ export function createS3FileStore(config: S3StoreConfig, { timeoutMs = S3_TIMEOU
     async check() {
       let res: Response
       try {
-        res = await send('HEAD', `${bucketUrl}/`)
+        res = await send('HEAD', config.pathStyle ? bucketUrl : `${bucketUrl}/`)
       } catch (err) {
         let cause = err as Error
         while (cause.cause instanceof Error) cause = cause.cause
