@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,14 +10,17 @@ import { REPO_ROOT } from '../server/src/config'
 /**
  * Anju as a cluster on one machine, without containers: three MariaDB nodes replicating with Galera (synchronous,
  * multi-primary), three stateless API processes (`main.ts web`), each on its own database node, two workers, and
- * nginx balancing the API processes on one port. Everything lives under `.cluster/` and every process started is
- * written down there, so `down` stops exactly those.
+ * nginx balancing the API processes on one port. Photos are kept in one directory every process shares, or, with
+ * CLUSTER_UPLOAD_STORE=s3, in a bucket on a local S3-compatible server (s3rver) the way separate machines would share
+ * them. Everything lives under `.cluster/` and every process started is written down there, so `down` stops exactly those.
  */
 
 export const STATE_DIR = path.join(REPO_ROOT, '.cluster')
 const PIDS_DIR = path.join(STATE_DIR, 'pids')
 const LOGS_DIR = path.join(STATE_DIR, 'logs')
 export const UPLOAD_DIR = path.join(STATE_DIR, 'uploads')
+/** Where the cluster's S3-compatible server keeps its buckets. */
+const S3_DIR = path.join(STATE_DIR, 's3')
 const MARIADBD = '/usr/sbin/mariadbd'
 const NGINX = '/usr/sbin/nginx'
 const GALERA_PROVIDERS = ['/usr/lib/galera/libgalera_smm.so', '/usr/lib/libgalera_smm.so', '/usr/lib/x86_64-linux-gnu/galera/libgalera_smm.so']
@@ -39,6 +43,17 @@ export const DB_NODES: DbNode[] = [1, 2, 3].map((n) => ({
 export const WEB_PORTS = [3101, 3102, 3103]
 export const PROXY_PORT = Number(process.env.CLUSTER_PORT ?? 8088)
 export const PROXY_URL = `http://127.0.0.1:${PROXY_PORT}`
+/** The local S3-compatible server, its bucket and its built-in credentials (a development topology). */
+const S3_PORT = 4569
+const S3_BUCKET = 'anju-photos'
+const S3_STORE = `s3+http://S3RVER:S3RVER@127.0.0.1:${S3_PORT}/${S3_BUCKET}`
+
+/** Where the API nodes and workers keep photos: `local` (one shared directory, the default) or `s3`. */
+export function clusterUploadStore(): 'local' | 's3' {
+  const chosen = process.env.CLUSTER_UPLOAD_STORE || 'local'
+  if (chosen !== 'local' && chosen !== 's3') throw new Error('CLUSTER_UPLOAD_STORE must be local or s3')
+  return chosen
+}
 
 export const dbUrl = (node: DbNode) => `mysql://root@127.0.0.1:${node.port}/${DATABASE}`
 
@@ -181,7 +196,7 @@ export async function startDbNode(node: DbNode, { bootstrap, size }: { bootstrap
   }, 180_000, entry)
 }
 
-/** SIGKILLs one process `up` started (db1…db3, web1…web3, worker1, worker2): a crash, no clean shutdown. */
+/** SIGKILLs one process `up` started (db1…db3, web1…web3, worker1, worker2, s3): a crash, no clean shutdown. */
 export async function killProcess(name: string) {
   const entry = recorded().find((e) => e.name === name)
   if (!entry || !alive(entry)) throw new Error(`${name} is not running`)
@@ -246,7 +261,7 @@ ${upstreams}
 function appEnv(node: DbNode, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: dbUrl(node),
-    UPLOAD_DIR,
+    ...(clusterUploadStore() === 's3' ? { UPLOAD_STORE: S3_STORE } : { UPLOAD_DIR }),
     PUBLIC_BASE_URL: PROXY_URL,
     TRUST_PROXY: 'true',
     // A development topology: the development login lets the h5 app sign in without WeChat.
@@ -269,6 +284,17 @@ async function httpReady(url: string): Promise<boolean> {
   }
 }
 
+async function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer()
@@ -279,12 +305,13 @@ async function portFree(port: number): Promise<boolean> {
 
 export async function up({ fresh = false, log = console.log }: { fresh?: boolean; log?: (m: string) => void } = {}) {
   if (recorded().some(alive)) throw new Error('the cluster is already running: `npm run cluster:down` first')
+  const store = clusterUploadStore()
   if (!fs.existsSync(MARIADBD)) throw new Error(`${MARIADBD} not found: install mariadb-server and galera-4`)
   galeraProvider()
   if (!fs.existsSync(NGINX)) throw new Error(`${NGINX} not found: install the nginx package`)
   if (spawnSync('rsync', ['--version']).status !== 0) throw new Error('rsync not found: the database nodes use it for state transfer')
   const busy = []
-  for (const port of [...DB_NODES.flatMap((n) => [n.port, n.gcommPort, n.istPort, n.sstPort]), ...WEB_PORTS, PROXY_PORT]) {
+  for (const port of [...DB_NODES.flatMap((n) => [n.port, n.gcommPort, n.istPort, n.sstPort]), ...WEB_PORTS, PROXY_PORT, ...(store === 's3' ? [S3_PORT] : [])]) {
     if (!(await portFree(port))) busy.push(port)
   }
   if (busy.length) throw new Error(`ports in use: ${busy.join(', ')}`)
@@ -322,7 +349,15 @@ export async function up({ fresh = false, log = console.log }: { fresh?: boolean
     fs.writeFileSync(seededMarker, new Date().toISOString())
   }
 
-  fs.writeFileSync(path.join(STATE_DIR, 'README'), 'State of `npm run cluster:up`: database nodes, uploads, logs and the pids `npm run cluster:down` stops.\n')
+  fs.writeFileSync(path.join(STATE_DIR, 'README'), 'State of `npm run cluster:up`: database nodes, uploads (uploads/ or the buckets in s3/), logs and the pids `npm run cluster:down` stops.\n')
+  if (store === 's3') {
+    // s3rver is a development dependency (the tests use it too); it creates the bucket when it is missing.
+    log(`starting the S3-compatible server on ${S3_PORT} (bucket ${S3_BUCKET} in .cluster/s3) …`)
+    const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js')
+    fs.mkdirSync(S3_DIR, { recursive: true })
+    const s3 = startDetached('s3', process.execPath, [bin, '-d', S3_DIR, '-a', '127.0.0.1', '-p', String(S3_PORT), '--configure-bucket', S3_BUCKET, '--silent'], {}, S3_DIR)
+    await waitFor('s3', () => tcpOpen(S3_PORT), 30_000, s3)
+  }
   const webs = DB_NODES.map((node, i) =>
     startDetached(`web${i + 1}`, process.execPath, ['--import', 'tsx', MAIN, 'web'], appEnv(node, { PORT: String(WEB_PORTS[i]), HOST: '127.0.0.1' }), MAIN))
   // Two workers on two database nodes: outbox streams are leased, other jobs act through guarded updates.
@@ -339,15 +374,20 @@ export async function up({ fresh = false, log = console.log }: { fresh?: boolean
   const nginx = startDetached('nginx', NGINX, ['-p', prefix, '-c', conf], {}, conf)
   await waitFor('nginx', () => httpReady(`${PROXY_URL}/readyz`), 30_000, nginx)
   if (!fs.existsSync(path.join(REPO_ROOT, 'miniapp', 'dist', 'h5', 'index.html'))) log('no h5 build yet: `npm run build:h5` and the API nodes serve it at /')
-  log(`Anju cluster: ${PROXY_URL}  (API nodes ${WEB_PORTS.join(', ')} on database nodes ${DB_NODES.map((n) => n.port).join(', ')}; logs in .cluster/logs)`)
+  const photos = store === 's3' ? `photos in bucket ${S3_BUCKET} at 127.0.0.1:${S3_PORT}` : 'photos in .cluster/uploads'
+  log(`Anju cluster: ${PROXY_URL}  (API nodes ${WEB_PORTS.join(', ')} on database nodes ${DB_NODES.map((n) => n.port).join(', ')}; ${photos}; logs in .cluster/logs)`)
 }
 
-/** Stops what `up` started, nginx and the Node processes first, then the database nodes one by one (the last stays safe to bootstrap). */
+/**
+ * Stops what `up` started: nginx and the Node processes first, then the S3-compatible server (once no process is
+ * left to store a photo), then the database nodes one by one (the last stays safe to bootstrap).
+ */
 export async function down({ log = console.log }: { log?: (m: string) => void } = {}) {
   const entries = recorded()
-  const order = ['nginx', 'web1', 'web2', 'web3', 'worker1', 'worker2', 'db3', 'db2', 'db1']
+  const order = ['nginx', 'web1', 'web2', 'web3', 'worker1', 'worker2', 's3', 'db3', 'db2', 'db1']
   entries.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
-  const groups = [entries.filter((e) => !e.name.startsWith('db')), ...entries.filter((e) => e.name.startsWith('db')).map((e) => [e])]
+  const last = (e: Started) => e.name === 's3' || e.name.startsWith('db')
+  const groups = [entries.filter((e) => !last(e)), ...entries.filter(last).map((e) => [e])]
   for (const group of groups) {
     const running = group.filter(alive)
     for (const e of running) process.kill(e.pid, 'SIGTERM')

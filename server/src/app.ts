@@ -7,7 +7,7 @@ import { createDb, type Db } from './db/knex'
 import { errors } from './errors'
 import { createWechatClient, type WechatClient } from './integrations/wechat'
 import { createContentChecker } from './integrations/contentCheck'
-import { createLocalFileStore } from './integrations/fileStore'
+import { createFileStore } from './integrations/fileStore'
 import { systemClock, type Clock } from './lib/clock'
 import { createPhotoLinks } from './lib/photoLinks'
 import { createLogger } from './logger'
@@ -56,7 +56,7 @@ export function createApp(
   const wechat = overrides.wechat ?? createWechatClient(config.wechat)
   const services: Services = {
     config, db, logger, wechat,
-    files: createLocalFileStore(config.gridLoop.uploadDir),
+    files: createFileStore(config.gridLoop.uploadStore),
     photoLinks: createPhotoLinks(config),
     contentCheck: createContentChecker(config, logger),
     clock: overrides.clock ?? systemClock,

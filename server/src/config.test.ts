@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_LEDGER_CHAIN_KEY, DEFAULT_PATROL_TOKEN_SECRET, DEFAULT_UPLOAD_URL_SECRET, loadConfig, parseDatabaseUrl } from './config'
+import { assertServableSecrets, ConfigError, DEFAULT_JWT_SECRET, DEFAULT_LEDGER_CHAIN_KEY, DEFAULT_PATROL_TOKEN_SECRET, DEFAULT_UPLOAD_URL_SECRET, loadConfig, parseDatabaseUrl, parseUploadStore } from './config'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -67,6 +67,48 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '4000' }).publicBaseUrl).toBe('http://localhost:4000')
     expect(loadConfig({}).trustProxy).toBe(false)
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+  })
+
+  it('keeps photos in a local directory unless UPLOAD_STORE names an S3-compatible bucket', () => {
+    expect(loadConfig({}).gridLoop.uploadStore).toEqual({ kind: 'local', dir: expect.stringMatching(/data\/uploads$/) })
+    expect(loadConfig({ UPLOAD_DIR: '/srv/anju/uploads' }).gridLoop.uploadStore).toEqual({ kind: 'local', dir: '/srv/anju/uploads' })
+    expect(loadConfig({ UPLOAD_STORE: 's3://AKID:wJalr%2FK7%2BMDENG@oss-cn-hangzhou.aliyuncs.com/anju-photos?region=oss-cn-hangzhou' }).gridLoop.uploadStore).toEqual({
+      kind: 's3', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com', bucket: 'anju-photos', region: 'oss-cn-hangzhou',
+      accessKeyId: 'AKID', secretAccessKey: 'wJalr/K7+MDENG', pathStyle: false,
+    })
+    // An address or localhost is asked path-style; a plain-HTTP server is named s3+http.
+    expect(parseUploadStore('s3+http://minio:minio-secret@127.0.0.1:9000/anju', undefined)).toEqual({
+      kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'anju', region: 'us-east-1', accessKeyId: 'minio', secretAccessKey: 'minio-secret', pathStyle: true,
+    })
+    expect(parseUploadStore('s3://k:s@minio.internal:9000/anju?path_style=true', undefined)).toMatchObject({ endpoint: 'https://minio.internal:9000', pathStyle: true })
+  })
+
+  it('refuses an upload store it cannot use, saying what is wrong and never repeating the secret', () => {
+    const refusals: [string, RegExp][] = [
+      ['https://k:s@s3.amazonaws.com/anju', /s3:\/\/ACCESS_KEY:SECRET@host/],
+      ['s3://s3.amazonaws.com/anju', /access key and the secret are both needed/],
+      ['s3://k@s3.amazonaws.com/anju', /access key and the secret are both needed/],
+      ['s3://k:s@s3.amazonaws.com/', /bucket/],
+      ['s3://k:s@s3.amazonaws.com/Anju_Photos', /bucket/],
+      ['s3://k:s@s3.amazonaws.com/anju/photos', /bucket/],
+      ['s3://k:s@s3.amazonaws.com/anju?regoin=cn-north-1', /unknown option regoin/],
+      ['s3://k:s@s3.amazonaws.com/anju?region=China North', /region/],
+      ['s3://k:s@s3.amazonaws.com/anju?path_style=yes', /path_style must be true or false/],
+      ['s3+http://k:s@127.0.0.1:9000/anju?path_style=false', /IP address or localhost.*path_style=true/],
+      ['s3://k:s%ZZ@s3.amazonaws.com/anju', /percent-encoded/],
+    ]
+    for (const [store, message] of refusals) {
+      expect(() => loadConfig({ UPLOAD_STORE: store }), store).toThrow(ConfigError)
+      expect(() => loadConfig({ UPLOAD_STORE: store }), store).toThrow(message)
+    }
+    try {
+      loadConfig({ UPLOAD_STORE: 's3://AKID:very-secret-value@s3.amazonaws.com/x' })
+      expect.unreachable()
+    } catch (err) {
+      expect((err as Error).message).toMatch(/bucket/)
+      expect((err as Error).message).not.toContain('very-secret-value')
+    }
+    expect(() => loadConfig({ UPLOAD_STORE: 's3://k:s@s3.amazonaws.com/anju', UPLOAD_DIR: '/srv/uploads' })).toThrow(/UPLOAD_STORE or UPLOAD_DIR, not both/)
   })
 
   it('keeps tracks 180 days and photo originals 90 days unless configured', () => {

@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   PATROL_DAILY_REWARD_CAP: z.coerce.number().int().min(0).max(50).default(2),
   PATROL_STALE_HOURS: z.coerce.number().min(1).max(72).default(6),
   UPLOAD_DIR: z.string().optional(),
+  UPLOAD_STORE: z.string().optional(),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   REPORTS_PER_HOUR: z.coerce.number().int().positive().default(10),
   REPORTS_PER_DAY: z.coerce.number().int().positive().default(30),
@@ -156,7 +157,8 @@ export interface Config {
   logLevel: string
   /** Reports, photos and forwarding to external grid platforms. */
   gridLoop: {
-    uploadDir: string
+    /** Where uploaded photos live: a local directory, or an S3-compatible bucket every process shares. */
+    uploadStore: UploadStoreConfig
     uploadMaxBytes: number
     reportsPerHour: number
     reportsPerDay: number
@@ -227,6 +229,69 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+export type UploadStoreConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3'
+      /** Scheme, host and port of the S3 API, e.g. https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000. */
+      endpoint: string
+      bucket: string
+      region: string
+      accessKeyId: string
+      secretAccessKey: string
+      /** Buckets addressed as endpoint/bucket/key rather than bucket.host/key. */
+      pathStyle: boolean
+    }
+
+const UPLOAD_STORE_FORMAT = 'UPLOAD_STORE must look like s3://ACCESS_KEY:SECRET@host[:port]/bucket[?region=…&path_style=true] (s3+http:// for a server without TLS)'
+/** S3's rule for bucket names that work in both addressing styles. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+const S3_OPTIONS = new Set(['region', 'path_style'])
+
+/**
+ * Reads UPLOAD_STORE (empty: the local directory UPLOAD_DIR). Messages never repeat the value, which holds a secret.
+ * Keys and secrets with characters a URL reserves (AWS secrets often have / and +) are written percent-encoded.
+ */
+export function parseUploadStore(store: string | undefined, dir: string | undefined): UploadStoreConfig {
+  if (!store) return { kind: 'local', dir: path.resolve(dir ?? path.join(REPO_ROOT, 'data', 'uploads')) }
+  if (dir) throw new ConfigError('UPLOAD_DIR is for the local store only: set UPLOAD_STORE or UPLOAD_DIR, not both')
+  let url: URL
+  try {
+    url = new URL(store)
+  } catch {
+    throw new ConfigError(UPLOAD_STORE_FORMAT)
+  }
+  if (url.protocol !== 's3:' && url.protocol !== 's3+http:') throw new ConfigError(UPLOAD_STORE_FORMAT)
+  if (!url.hostname) throw new ConfigError(`${UPLOAD_STORE_FORMAT}: the host is missing`)
+  let accessKeyId: string, secretAccessKey: string
+  try {
+    accessKeyId = decodeURIComponent(url.username)
+    secretAccessKey = decodeURIComponent(url.password)
+  } catch {
+    throw new ConfigError('UPLOAD_STORE: the access key or secret is not correctly percent-encoded')
+  }
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError(`${UPLOAD_STORE_FORMAT}: the access key and the secret are both needed`)
+  const bucket = url.pathname.replace(/^\/|\/$/g, '')
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new ConfigError('UPLOAD_STORE: the bucket (the one path segment after the host) must be 3–63 lower-case letters, digits, dots or hyphens')
+  }
+  for (const name of url.searchParams.keys()) {
+    if (!S3_OPTIONS.has(name)) throw new ConfigError(`UPLOAD_STORE: unknown option ${name}; the options are ${[...S3_OPTIONS].join(' and ')}`)
+  }
+  const region = url.searchParams.get('region') ?? 'us-east-1'
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) throw new ConfigError('UPLOAD_STORE: region must be a name such as cn-north-1 or oss-cn-hangzhou')
+  const pathStyleOption = url.searchParams.get('path_style')
+  if (pathStyleOption !== null && pathStyleOption !== 'true' && pathStyleOption !== 'false') {
+    throw new ConfigError('UPLOAD_STORE: path_style must be true or false')
+  }
+  // An address or localhost has no subdomains for bucket.host addressing; any other host is asked the way AWS, OSS and COS want.
+  const hostIsAddress = url.hostname === 'localhost' || /^[\d.]+$/.test(url.hostname) || url.hostname.startsWith('[')
+  const pathStyle = pathStyleOption === null ? hostIsAddress : pathStyleOption === 'true'
+  if (!pathStyle && hostIsAddress) throw new ConfigError('UPLOAD_STORE: a bucket on an IP address or localhost can only be reached with path_style=true')
+  const scheme = url.protocol === 's3:' ? 'https:' : 'http:'
+  return { kind: 's3', endpoint: `${scheme}//${url.host}`, bucket, region, accessKeyId, secretAccessKey, pathStyle }
+}
 
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (!url) return { client: 'sqlite', filename: path.join(REPO_ROOT, 'data', 'anju.db') }
@@ -318,7 +383,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: e.CONSOLE_DIR === '' ? null : (e.CONSOLE_DIR ?? path.join(REPO_ROOT, 'console', 'dist')),
     logLevel: e.LOG_LEVEL,
     gridLoop: {
-      uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(REPO_ROOT, 'data', 'uploads')),
+      uploadStore: parseUploadStore(e.UPLOAD_STORE, e.UPLOAD_DIR),
       uploadMaxBytes: e.UPLOAD_MAX_BYTES,
       reportsPerHour: e.REPORTS_PER_HOUR,
       reportsPerDay: e.REPORTS_PER_DAY,

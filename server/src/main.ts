@@ -15,6 +15,7 @@ import { seedSafetyIndicators } from './safetyIndex'
 import { backfillCaseFigures, rebuildCaseFigures, verifyCaseFigures } from './rollups'
 import type { Logger } from 'pino'
 import { createWechatClient } from './integrations/wechat'
+import { createFileStore } from './integrations/fileStore'
 import { createMetrics } from './metrics'
 import { mayReadMetrics } from './middleware/metricsAccess'
 
@@ -79,6 +80,8 @@ async function serve(config: Config, { seed, withJobs }: { seed: boolean; withJo
     await seedHistory(db)
   }
   const app = createApp(config, { db, logger })
+  // A wrong bucket, key or directory stops the start, rather than the first photo.
+  await app.services.files.check()
   const jobs = withJobs ? startJobs(app.services) : undefined
   const server: Server = app.listen(config.port, config.host, () => {
     const where = config.database.client === 'sqlite' ? config.database.filename : 'MySQL'
@@ -153,7 +156,9 @@ async function main(command: string | undefined) {
       const logger = createLogger(config.logLevel)
       const db = await migrate(config)
       const metrics = createMetrics(db)
-      const jobs = startJobs({ db, config, logger, metrics, wechat: createWechatClient(config.wechat) })
+      const files = createFileStore(config.gridLoop.uploadStore)
+      await files.check()
+      const jobs = startJobs({ db, config, logger, metrics, files, wechat: createWechatClient(config.wechat) })
       // The worker's own counters (deliveries, failures) for a local scraper; the database-held figures are on every web instance too.
       const metricsServer = config.workerMetricsPort
         ? http.createServer((req, res) => {

@@ -3,9 +3,10 @@ import { jobRunsRepo } from '../repositories/jobRuns'
 
 /**
  * What background jobs are given: the process's long-lived parts, less the HTTP-only ones. The worker and the
- * demo process hand over their WeChat client and metrics; a job that needs them and is run without makes its own.
+ * demo process hand over their WeChat client, upload store and metrics; a job that needs them and is run without
+ * makes its own from the configuration.
  */
-export type JobServices = Pick<Services, 'db' | 'config' | 'logger'> & Partial<Pick<Services, 'wechat' | 'metrics'>>
+export type JobServices = Pick<Services, 'db' | 'config' | 'logger'> & Partial<Pick<Services, 'wechat' | 'metrics' | 'files'>>
 
 /**
  * Background jobs run by `main.ts worker` (and in-process by `main.ts demo`). Each run is idempotent and

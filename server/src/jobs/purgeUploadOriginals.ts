@@ -1,7 +1,6 @@
-import type { Services } from '../context'
-import { createLocalFileStore, type FileStore } from '../integrations/fileStore'
+import { createFileStore } from '../integrations/fileStore'
 import { uploadsRepo } from '../repositories/uploads'
-import { jobs, type Job } from './index'
+import { jobs, type Job, type JobServices } from './index'
 
 const BATCH = 200
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -12,9 +11,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
  * between deletes it again next time rather than leaving it behind.
  */
 export async function purgeUploadOriginals(
-  { db, config }: Pick<Services, 'db' | 'config'>,
+  { db, config, files = createFileStore(config.gridLoop.uploadStore) }: Pick<JobServices, 'db' | 'config' | 'files'>,
   now: Date,
-  files: FileStore = createLocalFileStore(config.gridLoop.uploadDir),
 ): Promise<{ processed: number }> {
   const before = new Date(now.getTime() - config.retention.uploadOriginalDays * DAY_MS)
   const due = await uploadsRepo.originalsBefore(db, before, BATCH)

@@ -1,7 +1,6 @@
-import type { Services } from '../context'
-import { createLocalFileStore, type FileStore } from '../integrations/fileStore'
+import { createFileStore } from '../integrations/fileStore'
 import { uploadsRepo } from '../repositories/uploads'
-import { jobs, type Job } from './index'
+import { jobs, type Job, type JobServices } from './index'
 
 const BATCH = 200
 /** A photo not attached to a report or a reward within a day was abandoned: its original may carry a location. */
@@ -9,9 +8,8 @@ export const UNATTACHED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000
 
 /** Deletes abandoned uploads, row first (so a report or a reward can no longer take it), then both stored copies. */
 export async function sweepUploads(
-  { db, config }: Pick<Services, 'db' | 'config'>,
+  { db, config, files = createFileStore(config.gridLoop.uploadStore) }: Pick<JobServices, 'db' | 'config' | 'files'>,
   now: Date,
-  files: FileStore = createLocalFileStore(config.gridLoop.uploadDir),
   stopping?: AbortSignal,
 ): Promise<{ processed: number }> {
   let processed = 0
@@ -28,9 +26,7 @@ export async function sweepUploads(
 export const sweepUploadsJob: Job = {
   name: 'sweep-uploads',
   intervalMs: 60 * 60 * 1000,
-  async run(services, now, stopping) {
-    return sweepUploads(services, now, undefined, stopping)
-  },
+  run: (services, now, stopping) => sweepUploads(services, now, stopping),
 }
 
 jobs.push(sweepUploadsJob)

@@ -1,9 +1,10 @@
 import type { ErrorBody } from '@anju/shared'
 import { isDatabaseUnavailable } from '../db/unavailable'
 import { AppError, errors } from '../errors'
+import { FileStoreUnavailableError } from '../integrations/fileStore'
 
-/** What a client is told to wait before retrying when the database is out of reach. */
-const DATABASE_RETRY_AFTER_SECONDS = 2
+/** What a client is told to wait before retrying when the database or the upload store is out of reach. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
 import type { AppMiddleware } from '../context'
 
 /** Maps errors thrown by Koa and its middleware (http-errors) onto our codes. */
@@ -31,7 +32,10 @@ export function errorHandler(): AppMiddleware {
       if (!appError && isDatabaseUnavailable(err)) {
         // Retryable: the client sends the same request (and Idempotency-Key) again in a moment.
         ctx.state.log?.warn({ err }, 'database unavailable')
-        appError = errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS)
+        appError = errors.serviceUnavailable(UNAVAILABLE_RETRY_AFTER_SECONDS)
+      } else if (!appError && err instanceof FileStoreUnavailableError) {
+        ctx.state.log?.warn({ err }, 'upload store unavailable')
+        appError = errors.serviceUnavailable(UNAVAILABLE_RETRY_AFTER_SECONDS)
       } else if (!appError) {
         ctx.state.log?.error({ err }, 'unhandled error')
         appError = new AppError(500, 'INTERNAL')

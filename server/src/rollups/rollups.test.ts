@@ -65,7 +65,7 @@ describe.each(testDatabaseKinds())('rollups kept on write on %s', (kind) => {
   const residents: Actor[] = []
   const now = new Date()
 
-  const limits = { reportsPerHour: 100, reportsPerDay: 100, uploadMaxBytes: 1, uploadDir: '' } as never
+  const limits = { reportsPerHour: 100, reportsPerDay: 100, uploadMaxBytes: 1, uploadStore: { kind: 'local', dir: '' } } as never
   const actorOf = (userId: number) => s.make.actor(userId)
   const file = (who: Actor, at: Date, overrides: Record<string, unknown> = {}) =>
     withTransaction(s.database.db, async (trx) =>

@@ -25,16 +25,17 @@ export interface TestServer {
 /**
  * The real app on a real port, with its own database (migrated and seeded with the demo data) and a
  * fake WeChat. `env` adds to or overrides the environment the config is read from; `clock` replaces the
- * system clock the rules read (see testing/clock.ts).
+ * system clock the rules read (see testing/clock.ts). `sharing` runs a second instance of the service on another
+ * server's database, as the API nodes of a cluster do; that database stays its owner's to drop.
  */
 export async function startTestServer(
   kind: DbClient,
-  { env = {}, seed = true, clock, mysqlUrl, logger }: {
-    env?: Record<string, string>; seed?: boolean; clock?: Clock; mysqlUrl?: string; logger?: Logger
+  { env = {}, seed = true, clock, mysqlUrl, logger, sharing }: {
+    env?: Record<string, string>; seed?: boolean; clock?: Clock; mysqlUrl?: string; logger?: Logger; sharing?: TestServer
   } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(kind, { mysqlUrl })
-  if (seed) await seedDemo(database.db)
+  const database = sharing?.database ?? (await createTestDatabase(kind, { mysqlUrl }))
+  if (seed && !sharing) await seedDemo(database.db)
   const wechat = await startFakeWechat()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -64,7 +65,7 @@ export async function startTestServer(
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections?.()
       await wechat.close()
-      await database.drop()
+      if (!sharing) await database.drop()
     },
   }
 }

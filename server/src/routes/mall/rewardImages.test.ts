@@ -1,6 +1,3 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sweepUploads, UNATTACHED_UPLOAD_TTL_MS } from '../../jobs/sweepUploads'
@@ -8,19 +5,21 @@ import { uploadsRepo } from '../../repositories/uploads'
 import { fileReport, uploadPhoto } from '../../testing/cases'
 import { testDatabaseKinds } from '../../testing/databases'
 import { startTestServer, type TestServer } from '../../testing/server'
+import { startTestUploadStore, withUploadStores, type TestUploadStore } from '../../testing/uploadStores'
 
-describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
+describe.each(withUploadStores(testDatabaseKinds()))('reward pictures on %s, %s store', (kind, storeKind) => {
   let s: TestServer
+  let store: TestUploadStore
   let staff: string
-  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-reward-images-'))
 
   beforeAll(async () => {
-    s = await startTestServer(kind, { env: { UPLOAD_DIR: uploadDir } })
+    store = await startTestUploadStore(storeKind)
+    s = await startTestServer(kind, { env: store.env })
     staff = await s.http.staffToken('staff')
   })
   afterAll(async () => {
     await s?.close()
-    fs.rmSync(uploadDir, { recursive: true, force: true })
+    await store?.close()
   })
 
   const png = (colour: string) => sharp({ create: { width: 40, height: 30, channels: 3, background: colour } }).png().toBuffer()
@@ -80,7 +79,7 @@ describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
       .toMatchObject({ imageUploadId: second.id, imageUrl: signedLinkTo(second.id) })
 
     const tomorrow = new Date(Date.now() + UNATTACHED_UPLOAD_TTL_MS + 60_000)
-    await sweepUploads(s.app.services, tomorrow, s.app.services.files)
+    await sweepUploads(s.app.services, tomorrow)
     expect(await uploadRow(first.id)).toBeUndefined()
     expect((await fetchImage(first.url)).status).toBe(404)
     expect((await fetchImage(changed.body.imageUrl)).status).toBe(200)
@@ -97,7 +96,7 @@ describe.each(testDatabaseKinds())('reward pictures on %s', (kind) => {
     const abandoned = await upload(staff)
 
     const tomorrow = new Date(Date.now() + UNATTACHED_UPLOAD_TTL_MS + 60_000)
-    expect((await sweepUploads(s.app.services, tomorrow, s.app.services.files)).processed).toBeGreaterThanOrEqual(1)
+    expect((await sweepUploads(s.app.services, tomorrow)).processed).toBeGreaterThanOrEqual(1)
     expect(await uploadRow(abandoned.id)).toBeUndefined()
     expect(await uploadRow(image.id)).toMatchObject({ reward_id: created.id })
     expect(await s.app.services.files.get(row.public_key)).not.toBeNull()

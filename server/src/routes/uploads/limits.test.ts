@@ -1,27 +1,26 @@
 import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jpegWithGps, uploadPhoto } from '../../testing/cases'
 import { testDatabaseKinds } from '../../testing/databases'
 import { startTestServer, type TestServer } from '../../testing/server'
+import { startTestUploadStore, withUploadStores, type TestUploadStore } from '../../testing/uploadStores'
 
 /** A photo of noise, which JPEG cannot shrink: about `side`² × 1.5 bytes. */
 function noiseJpeg(side: number) {
   return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 95 }).toBuffer()
 }
 
-describe.each(testDatabaseKinds())('upload limits on %s', (kind) => {
+describe.each(withUploadStores(testDatabaseKinds()))('upload limits on %s, %s store', (kind, storeKind) => {
   let s: TestServer
-  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-upload-limits-'))
+  let store: TestUploadStore
   beforeAll(async () => {
-    s = await startTestServer(kind, { env: { UPLOAD_DIR: uploadDir, UPLOADS_PER_HOUR: '4', UPLOAD_QUOTA_MB_PER_DAY: '1' } })
+    store = await startTestUploadStore(storeKind)
+    s = await startTestServer(kind, { env: { ...store.env, UPLOADS_PER_HOUR: '4', UPLOAD_QUOTA_MB_PER_DAY: '1' } })
   })
   afterAll(async () => {
     await s?.close()
-    fs.rmSync(uploadDir, { recursive: true, force: true })
+    await store?.close()
   })
 
   const uploadsOf = async (userId: number) =>

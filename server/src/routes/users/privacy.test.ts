@@ -1,7 +1,4 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { purgePatrolTracks } from '../../jobs/purgePatrolTracks'
@@ -13,23 +10,25 @@ import { demoRoute, newVolunteer, playPatrol, type DemoRoute } from '../../testi
 import { DEMO_PATROL_CHECKPOINTS } from '../../db/seeds/patrols'
 import { walkThrough } from '../../testing/patrolTracks'
 import { startTestServer, type TestServer } from '../../testing/server'
+import { startTestUploadStore, withUploadStores, type TestUploadStore } from '../../testing/uploadStores'
 
 const DAY = 24 * 60 * 60 * 1000
 
-describe.each(testDatabaseKinds())('personal data (PIPL) on %s', (kind) => {
+describe.each(withUploadStores(testDatabaseKinds()))('personal data (PIPL) on %s, %s store', (kind, storeKind) => {
   let s: TestServer
+  let store: TestUploadStore
   let staff: string
   let route: DemoRoute
-  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-privacy-'))
 
   beforeAll(async () => {
-    s = await startTestServer(kind, { env: { UPLOAD_DIR: uploadDir } })
+    store = await startTestUploadStore(storeKind)
+    s = await startTestServer(kind, { env: store.env })
     staff = await s.http.staffToken('staff')
     route = await demoRoute(s, staff)
   })
   afterAll(async () => {
     await s?.close()
-    fs.rmSync(uploadDir, { recursive: true, force: true })
+    await store?.close()
   })
 
   const devLogin = async (handle: string) => (await s.http.post('/api/auth/dev', { handle })).body as { accessToken: string; refreshToken: string; user: { id: number } }
