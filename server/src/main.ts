@@ -8,7 +8,7 @@ import { seedHistory } from './db/seeds/history'
 import { seedCategories } from './db/seeds/gridLoop'
 import { startJobs } from './jobs'
 import './jobs/all'
-import { checkpointLedger, setLedgerChainKey, verifyFromCheckpoints, type VerifyReport } from './ledger'
+import { checkpointLedger, rekeyLedger, setLedgerChainKey, verifyFromCheckpoints, type VerifyReport } from './ledger'
 import { createLogger } from './logger'
 import { chinaDate } from './lib/chinaTime'
 import { seedSafetyIndicators } from './safetyIndex'
@@ -19,7 +19,7 @@ import { createFileStore } from './integrations/fileStore'
 import { createMetrics } from './metrics'
 import { mayReadMetrics } from './middleware/metricsAccess'
 
-const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify [--full] | ledger:checkpoint | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
+const USAGE = 'usage: main.ts web | worker | demo | migrate | seed | ledger:verify [--full] | ledger:checkpoint | ledger:rekey | rollups:rebuild [from] [to] | rollups:verify [from] [to]'
 
 /** Brings the schema up to date and adds the reference data a working system needs (SPEC's categories). */
 async function migrate(config: Config) {
@@ -212,6 +212,27 @@ async function main(command: string | undefined) {
           return
         }
         console.log(`checkpoint of ${written.slots.length} account slots at ${written.at} appended to ${config.ledger.checkpointFile}`)
+      } finally {
+        await db.destroy()
+      }
+      return
+    }
+    case 'ledger:rekey': {
+      // The ledger stays as it is unless everything verifies under the key it was chained with.
+      const previousKey = process.env.LEDGER_CHAIN_KEY_PREVIOUS
+      if (!previousKey) throw new ConfigError('ledger:rekey needs LEDGER_CHAIN_KEY_PREVIOUS (the key the ledger is chained with now) and LEDGER_CHAIN_KEY (the new one)')
+      if (previousKey === config.ledger.chainKey) throw new ConfigError('LEDGER_CHAIN_KEY_PREVIOUS and LEDGER_CHAIN_KEY are the same key')
+      const db = createDb(config.database)
+      try {
+        const result = await rekeyLedger(db, { previousKey, checkpointFile: config.ledger.checkpointFile, now: new Date() })
+        for (const p of result.problems) console.log(`PROBLEM ${p.kind} ${p.subject}: ${p.detail}`)
+        if (!result.checkpoint) {
+          console.log(result.rehashed === 0 ? 'the ledger does not verify under LEDGER_CHAIN_KEY_PREVIOUS: nothing changed' : 'no checkpoint written')
+          process.exitCode = 1
+          return
+        }
+        if (result.retiredFile) console.log(`checkpoints signed with the previous key moved to ${result.retiredFile}`)
+        console.log(`${result.rehashed} transactions chained with the new key; checkpoint of ${result.checkpoint.slots.length} account slots appended to ${config.ledger.checkpointFile}`)
       } finally {
         await db.destroy()
       }

@@ -11,7 +11,8 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../tes
 import { usersRepo } from '../repositories/users'
 import { regionsRepo } from '../repositories/regions'
 import { contentHashOf, sha256, transactionHashOf, type ChainedTransaction } from './hash'
-import { appendCheckpoint, awardPoints, readCheckpoints, rechainLedger, spendPoints, takeCheckpoint, verifyLedger } from './index'
+import { DEFAULT_LEDGER_CHAIN_KEY } from '../config'
+import { appendCheckpoint, awardPoints, checkpointLedger, readCheckpoints, rechainLedger, rekeyLedger, setLedgerChainKey, spendPoints, takeCheckpoint, verifyLedger } from './index'
 
 /** A transaction as stored, in the form its chain hash is computed from. */
 async function chainedOf(db: Queryable, id: string): Promise<ChainedTransaction> {
@@ -203,6 +204,43 @@ describe.each(testDatabaseKinds())('ledger chain on %s', (kind) => {
     const name = '20261126_12x_003_ledger_keyed_chain'
     await t.db.migrate.down({ migrationSource, name })
     await t.db.migrate.up({ migrationSource, name })
+    expect(await kinds()).toEqual([])
+  })
+
+  it('moves the chain to a new key: verified under the old key first, re-chained in batches, checkpoints started afresh', async () => {
+    const NEW_KEY = 'a-new-ledger-chain-key-of-at-least-32-characters'
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anju-rekey-')), 'ledger-checkpoints.jsonl')
+    // More postings than one UPDATE rewrites, so the writes go in several statements.
+    const users = await Promise.all(Array.from({ length: 20 }, () => newResident()))
+    for (let i = 0; i < 270; i++) await award(users[i % users.length]!, 1 + (i % 3))
+    await checkpointLedger(t.db, file, new Date())
+    const transactions = Number((await t.db('ledger_transactions').count({ n: '*' }).first())!.n)
+    try {
+      setLedgerChainKey(NEW_KEY)
+      expect(await kinds()).toContain('transaction_hash_mismatch')
+      // Verified under the key it was chained with: a ledger altered before the change is left as it is.
+      const victim = (await t.db('ledger_postings').where('amount', '>', 0).first())!
+      await t.db('ledger_postings').where({ transaction_id: victim.transaction_id, account_id: victim.account_id }).update({ amount: 99 })
+      const refused = await rekeyLedger(t.db, { previousKey: DEFAULT_LEDGER_CHAIN_KEY, checkpointFile: file, now: new Date() })
+      expect(refused.checkpoint).toBeNull()
+      expect(refused.problems.map((p) => p.kind)).toContain('unbalanced_transaction')
+      expect((await readCheckpoints(file)).latest).toBeNull() // under the new key, the old file's lines are not ours
+      await t.db('ledger_postings').where({ transaction_id: victim.transaction_id, account_id: victim.account_id }).update({ amount: victim.amount })
+
+      const done = await rekeyLedger(t.db, { previousKey: DEFAULT_LEDGER_CHAIN_KEY, checkpointFile: file, now: new Date() })
+      expect(done.problems).toEqual([])
+      expect(done.rehashed).toBe(transactions)
+      expect(done.retiredFile).toMatch(/ledger-checkpoints\.jsonl\.retired-/)
+      expect(readFileSync(done.retiredFile!, 'utf8').trim().split('\n')).toHaveLength(1)
+      expect(await kinds()).toEqual([])
+      const fresh = await readCheckpoints(file)
+      expect(fresh.invalidLines).toEqual([])
+      expect(fresh.latest).not.toBeNull()
+      expect((await verifyLedger(t.db, { key: DEFAULT_LEDGER_CHAIN_KEY })).problems.map((p) => p.kind)).toContain('transaction_hash_mismatch')
+    } finally {
+      setLedgerChainKey(DEFAULT_LEDGER_CHAIN_KEY)
+      await rechainLedger(t.db)
+    }
     expect(await kinds()).toEqual([])
   })
 })

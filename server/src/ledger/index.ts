@@ -20,6 +20,8 @@ export { setLedgerChainKey } from './hash'
 export { appendCheckpoint, checkpointLedger, readCheckpoints, takeCheckpoint, verifyFromCheckpoints } from './checkpoint'
 export type { Checkpoint, CheckpointFile } from './checkpoint'
 export { rechainLedger } from './rechain'
+export { rekeyLedger } from './rekey'
+export type { RekeyResult } from './rekey'
 
 /** Points from a region's issuing account to a resident. One award per source, ever. */
 export function awardPoints(

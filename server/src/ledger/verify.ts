@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto'
 import type { Queryable } from '../db/knex'
 import { slotName, type Checkpoint, type CheckpointSlot } from './checkpoint'
 import { contentHashOf, GENESIS_HASH, transactionHashOf } from './hash'
@@ -43,6 +44,8 @@ export interface VerifyOptions {
    * references as well.
    */
   checkpoint?: Checkpoint | null
+  /** The chain key to check the hashes with; the configured one (LEDGER_CHAIN_KEY) when not given. */
+  key?: string
 }
 
 interface TransactionRow {
@@ -110,6 +113,7 @@ async function postingsOf(db: Queryable, slots: { id: number; account_key: strin
  */
 export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): Promise<VerifyReport> {
   const checkpoint = options.checkpoint ?? null
+  const key = options.key === undefined ? undefined : createSecretKey(Buffer.from(options.key))
   const problems: LedgerProblem[] = []
   let transactions = 0
   let postingsSeen = 0
@@ -156,7 +160,7 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
         awardSource: tx.award_source ?? null,
         createdAtMs: timeOf(tx.created_at),
         postings: ps.map((p) => ({ accountKey: p.account_key, slot: Number(p.slot), amount: Number(p.amount), seq: Number(p.account_seq), prevHash: p.prev_hash })),
-      })
+      }, key)
       if (hash !== tx.hash) problems.push({ kind: 'transaction_hash_mismatch', subject: tx.id, detail: 'row or postings altered, or hashed without the chain key' })
     }
   }
