@@ -1,11 +1,18 @@
 import { useState } from 'react'
-import { api, OUTBOX_DESTINATION_LABELS } from '@anju/shared'
+import { api, OUTBOX_DESTINATION_LABELS, REGION_LEVEL_LABELS } from '@anju/shared'
 import { call, errorMessage, newIdempotencyKey } from '../../api'
 import { time } from '../../components/CaseDrawer'
 import { DataTable } from '../../components/DataTable'
 import { Loaded } from '../../components/States'
 import { ScopeBar } from '../../components/ScopeBar'
-import { useLoad } from '../../hooks'
+import { useLoad, useRegions } from '../../hooks'
+
+/** A signing secret for a new platform: 32 hex characters from the browser's random source. */
+function newSecret(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+const NO_PLATFORM = { regionId: '', name: '', url: '', secret: '' }
 
 /** 网格平台与死信, Open311 密钥: what the city connects to, what failed to arrive, and who may file through Open311. */
 export function IntegrationsPage() {
@@ -17,6 +24,14 @@ export function IntegrationsPage() {
   const [error, setError] = useState('')
   const [keyName, setKeyName] = useState('')
   const [issueKey, setIssueKey] = useState(newIdempotencyKey)
+  const regions = useRegions()
+  const [platform, setPlatform] = useState<typeof NO_PLATFORM | null>(null)
+  const [platformKey, setPlatformKey] = useState(newIdempotencyKey)
+  const editPlatform = (patch: Partial<typeof NO_PLATFORM>) => {
+    setPlatform({ ...platform!, ...patch })
+    setPlatformKey(newIdempotencyKey())
+    setError('')
+  }
   const act = async (work: () => Promise<string>) => {
     setError('')
     try {
@@ -31,6 +46,41 @@ export function IntegrationsPage() {
       <ScopeBar title='网格平台、死信与 Open311' period={false} />
       {notice ? <div className='notice' id='integrations-notice'>{notice}</div> : null}
       {error ? <div className='state state--error' role='alert'>{error}</div> : null}
+      {platform ? null : (
+        <div className='actions'>
+          <button type='button' className='btn btn--primary' id='platform-new'
+            onClick={() => { setPlatform({ ...NO_PLATFORM, secret: newSecret() }); setPlatformKey(newIdempotencyKey()); setNotice(''); setError('') }}>接入网格平台</button>
+        </div>
+      )}
+      {platform ? (
+        <form className='form-grid' id='platform-form' onSubmit={(e) => {
+          e.preventDefault()
+          void act(async () => {
+            const created = await call(api.createGridPlatform, {
+              body: { regionId: Number(platform.regionId), name: platform.name, url: platform.url.trim(), secret: platform.secret },
+              idempotencyKey: platformKey,
+            })
+            const { secret } = platform
+            setPlatform(null)
+            return `已接入「${created.name}」，此后该区域的案件事件将转发到 ${created.url}。请把签名密钥告知对方平台（只显示这一次）：${secret}`
+          })
+        }}>
+          <label>区域
+            <select name='regionId' value={platform.regionId} onChange={(e) => editPlatform({ regionId: e.target.value })} required>
+              <option value=''>请选择</option>
+              {regions.filter((r) => r.level !== 'grid').map((r) => <option key={r.id} value={r.id}>{r.name}（{REGION_LEVEL_LABELS[r.level]}）</option>)}
+            </select>
+          </label>
+          <label>平台名称<input name='name' value={platform.name} placeholder='如 雨湖区网格化服务管理平台' onChange={(e) => editPlatform({ name: e.target.value })} /></label>
+          <label>接收地址<input name='url' value={platform.url} placeholder='https://…' onChange={(e) => editPlatform({ url: e.target.value })} /></label>
+          <label>签名密钥<input name='secret' value={platform.secret} onChange={(e) => editPlatform({ secret: e.target.value })} /></label>
+          <p className='muted'>每条转发都用签名密钥做 HMAC-SHA256 签名，对方平台以此验证来源；回调也须用它签名。</p>
+          <div className='actions'>
+            <button type='submit' className='btn btn--primary'>保存</button>
+            <button type='button' className='btn btn--ghost' onClick={() => setPlatform(null)}>取消</button>
+          </div>
+        </form>
+      ) : null}
       <Loaded state={state}>
         {(d) => (
           <>
