@@ -138,7 +138,12 @@ describe('legible type and 长辈模式, in Chromium', () => {
       expect(box!.x + box!.width).toBeLessThanOrEqual(390)
     }
     expect(await fontPx('.big-action__label')).toBeGreaterThanOrEqual(22)
+    // The notices stay on the home page, below the buttons, as large as the rest.
+    const notices = page.locator('.taro_page').filter({ visible: true }).locator('.section').filter({ hasText: '通知' })
+    await expect.poll(() => notices.count(), { timeout: 10_000 }).toBe(1)
     await shot('home-elder')
+    await notices.scrollIntoViewIfNeeded()
+    await shot('home-elder-notices')
 
     await shown('#elder-points').click()
     await expect.poll(() => shown('#points-balance').isVisible(), { timeout: 10_000 }).toBe(true)

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import type { UserView } from '@anju/shared'
@@ -25,8 +26,8 @@ const BIG_ACTIONS: BigAction[] = [
   { key: 'patrol', mark: '巡', label: '开始巡逻', hint: '志愿巡逻打卡', open: () => Taro.navigateTo({ url: PATROL_PAGES.start }) },
 ]
 
-/** The home page in 长辈模式: a greeting and one big button per task, nothing else. */
-export function ElderHome({ user }: { user: UserView }) {
+/** The home page in 长辈模式: a greeting, one big button per task, and the notices (`children`) below them. */
+export function ElderHome({ user, children }: { user: UserView; children?: ReactNode }) {
   return (
     <Screen className='elder-home'>
       <View className='elder-home__greeting'>
@@ -51,6 +52,8 @@ export function ElderHome({ user }: { user: UserView }) {
           <Text className='big-action__arrow'>›</Text>
         </View>
       ))}
+
+      {children}
 
       <View className='elder-home__leave' id='elder-leave' onClick={() => setElderMode(false)}>
         <Text>已开启长辈模式 · 点此换回标准版</Text>

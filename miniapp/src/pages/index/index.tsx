@@ -88,7 +88,7 @@ export default function HomePage() {
   const elder = useElderMode()
   if (!session) return <Screen>{null}</Screen>
   const { user } = session
-  if (elder) return <ElderHome user={user} />
+  if (elder) return <ElderHome user={user}><Notices /></ElderHome>
 
   return (
     <Screen className='home'>
