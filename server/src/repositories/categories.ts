@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CaseColour, RegionLevel, ReportKind, RequiredField } from '@anju/shared'
 import type { Queryable } from '../db/knex'
+import { rowCache } from '../lib/rowCache'
 import { flag, jsonArray } from './rows'
 
 export const CategoryRow = z.object({
@@ -16,6 +17,9 @@ export const CategoryRow = z.object({
   active: flag,
 })
 export type CategoryRow = z.infer<typeof CategoryRow>
+
+/** Categories as pages show them: an administrator's edit reaches other API nodes within 30 s. */
+const shown = rowCache<string, CategoryRow>({ ttlMs: 30_000, keyOf: (c) => c.code })
 
 export const categoriesRepo = {
   async list(db: Queryable, kind?: ReportKind) {
@@ -33,6 +37,7 @@ export const categoriesRepo = {
   },
   /** `columns` as categoryColumns() builds them (required_fields as an array). */
   async insert(db: Queryable, columns: Record<string, unknown>, sortOrder: number) {
+    shown.forget(db, String(columns.code))
     await db('case_categories').insert({
       ...columns, required_fields: JSON.stringify(columns.required_fields ?? []), sort_order: sortOrder, updated_at: new Date(),
     })
@@ -40,6 +45,7 @@ export const categoriesRepo = {
   async update(db: Queryable, code: string, columns: Record<string, unknown>) {
     const row: Record<string, unknown> = { ...columns, updated_at: new Date() }
     if (columns.required_fields) row.required_fields = JSON.stringify(columns.required_fields)
+    shown.forget(db, code)
     return (await db('case_categories').where({ code }).update(row)) === 1
   },
   async maxSortOrder(db: Queryable): Promise<number> {
@@ -49,5 +55,9 @@ export const categoriesRepo = {
   async findByCodes(db: Queryable, codes: string[]) {
     if (codes.length === 0) return []
     return (await db('case_categories').whereIn('code', codes)).map((r: unknown) => CategoryRow.parse(r))
+  },
+  /** For presenting: findByCodes through a short-lived cache (see rowCache); rules and routing read findByCode(s). */
+  shownByCodes(db: Queryable, codes: string[]) {
+    return shown.get(db, codes, (missing) => categoriesRepo.findByCodes(db, missing))
   },
 }

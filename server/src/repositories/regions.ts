@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { RegionLevel } from '@anju/shared'
 import type { Queryable } from '../db/knex'
+import { rowCache } from '../lib/rowCache'
 
 export const RegionRow = z.object({
   id: z.coerce.number().int(),
@@ -19,6 +20,10 @@ export function idsOnPath(path: string): number[] {
 
 const parseAll = (rows: unknown[]) => rows.map((r) => RegionRow.parse(r))
 
+/** Regions as pages show them: a region's row does not change once its path is set, so this only saves reads. */
+// A region still being inserted has no path yet: it is answered, not kept.
+const shown = rowCache<number, RegionRow>({ ttlMs: 10 * 60_000, keyOf: (r) => r.id, keep: (r) => r.path !== '' })
+
 export const regionsRepo = {
   async findById(db: Queryable, id: number) {
     const row = await db('regions').where({ id }).first()
@@ -31,6 +36,11 @@ export const regionsRepo = {
   async findByIds(db: Queryable, ids: number[]) {
     if (ids.length === 0) return []
     return parseAll(await db('regions').whereIn('id', ids))
+  },
+  /** For presenting: findByIds through a short-lived cache (see rowCache). */
+  shownByIds(db: Queryable, ids: number[]) {
+    if (ids.length === 0) return Promise.resolve([])
+    return shown.get(db, ids, (missing) => regionsRepo.findByIds(db, missing))
   },
   async listRoots(db: Queryable) {
     return parseAll(await db('regions').whereNull('parent_id').orderBy('path'))

@@ -17,8 +17,8 @@ async function usersByIds(db: Queryable, ids: number[]) {
 
 /** Loads, in bulk, what presenting these cases to `actor` needs. */
 async function contextFor(db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[], events: CaseEventRow[] = []): Promise<CaseViewContext> {
-  const categories = await categoriesRepo.findByCodes(db, [...new Set(cases.map((c) => c.category_code))])
-  const regions = await regionsRepo.findByIds(db, [...new Set(cases.flatMap((c) => [c.region_id, c.grid_id]))])
+  const categories = await categoriesRepo.shownByCodes(db, cases.map((c) => c.category_code))
+  const regions = await regionsRepo.shownByIds(db, cases.flatMap((c) => [c.region_id, c.grid_id]))
   const users = await usersByIds(db, [
     ...cases.flatMap((c) => [c.reporter_id, ...(c.assignee_id ? [c.assignee_id] : [])]),
     ...events.flatMap((e) => (e.actor_id ? [e.actor_id] : [])),
@@ -59,8 +59,8 @@ export async function caseDetailView(db: Queryable, actor: Actor, links: PhotoLi
 
 /** Candidates as a resident may see them: category, status, when, how far, and who handles it. */
 export async function duplicateCandidateViews(db: Queryable, cases: LikelyDuplicate[]) {
-  const categories = await categoriesRepo.findByCodes(db, [...new Set(cases.map((c) => c.category_code))])
-  const regions = await regionsRepo.findByIds(db, [...new Set(cases.map((c) => c.region_id))])
+  const categories = await categoriesRepo.shownByCodes(db, cases.map((c) => c.category_code))
+  const regions = await regionsRepo.shownByIds(db, cases.map((c) => c.region_id))
   const names = new Map(categories.map((c) => [c.code, c.name]))
   const byId = new Map(regions.map((r) => [r.id, r]))
   return cases.map((c) => presentDuplicateCandidate(c, names.get(c.category_code) ?? c.category_code, byId.get(c.region_id)))

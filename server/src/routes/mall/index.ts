@@ -46,7 +46,7 @@ function catalogueView(
 async function presentRewards(db: Queryable, rows: RewardRow[], { now, pickupDays, resident, photoUrl, residency }: CatalogueView) {
   const pickups = await rewardsRepo.pickupRegionIds(db, rows.map((r) => r.id))
   const regionIds = new Set([...rows.map((r) => r.region_id), ...[...pickups.values()].flat()])
-  const regions = new Map((await regionsRepo.findByIds(db, [...regionIds])).map((r) => [r.id, r]))
+  const regions = new Map((await regionsRepo.shownByIds(db, [...regionIds])).map((r) => [r.id, r]))
   const held = resident ? await redemptionsRepo.countHeldByReward(db, resident.id, rows.map((r) => r.id)) : null
   return rows.map((r) =>
     presentReward(r, regions.get(r.region_id)!, (pickups.get(r.id) ?? []).map((id) => regions.get(id)!), {
