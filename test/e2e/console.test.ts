@@ -36,6 +36,15 @@ describe('governance console in Chromium', () => {
   })
 
   const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim()
+  /** A page of its own, signed in as the city's administrator, on the overview. */
+  async function adminLogin(): Promise<Page> {
+    const admin = await openDesktop(browser, `${server.url}/console/`)
+    await admin.locator('#login-username').fill('admin')
+    await admin.locator('#login-password').fill(DEMO_PASSWORD)
+    await admin.locator('#login-submit').click()
+    await admin.waitForURL('**/console/overview**', { timeout: 15_000 })
+    return admin
+  }
 
   it('turns away a community staff account and lets the street centre in', async () => {
     page = await openDesktop(browser, `${server.url}/console/`)
@@ -197,11 +206,7 @@ describe('governance console in Chromium', () => {
   })
 
   it('lets an administrator add a category, which residents can then choose', async () => {
-    const admin = await openDesktop(browser, `${server.url}/console/`)
-    await admin.locator('#login-username').fill('admin')
-    await admin.locator('#login-password').fill(DEMO_PASSWORD)
-    await admin.locator('#login-submit').click()
-    await admin.waitForURL('**/console/overview**', { timeout: 15_000 })
+    const admin = await adminLogin()
     await admin.locator('.nav-link').filter({ hasText: '案件类别' }).click()
     await expect.poll(() => admin.locator('#categories tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(3)
     await admin.locator('#category-new').click()
@@ -222,11 +227,7 @@ describe('governance console in Chromium', () => {
     await admin.context().close()
   })
   it('lets an administrator connect a grid platform, and shows its signing secret once', async () => {
-    const admin = await openDesktop(browser, `${server.url}/console/`)
-    await admin.locator('#login-username').fill('admin')
-    await admin.locator('#login-password').fill(DEMO_PASSWORD)
-    await admin.locator('#login-submit').click()
-    await admin.waitForURL('**/console/overview**', { timeout: 15_000 })
+    const admin = await adminLogin()
     await admin.locator('.nav-link').filter({ hasText: '网格平台' }).click()
     await expect.poll(() => admin.locator('#platform-new').isVisible(), { timeout: 15_000 }).toBe(true)
     await admin.locator('#platform-new').click()
