@@ -106,7 +106,10 @@ export async function entriesOf(
 ): Promise<{ items: LedgerEntry[]; next: string | null }> {
   const q = db('ledger_accounts as a')
     .join('ledger_postings as p', 'p.account_id', 'a.id')
-    .join('ledger_transactions as t', 't.id', 'p.transaction_id')
+    // Every posting has its transaction (`ledger:verify` checks it): the outer join only fixes the order, postings
+    // first, so the optimizer cannot start from the transactions and sort the whole history (MariaDB does when
+    // one resident's history is most of the ledger's transactions).
+    .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
     .where({ 'a.account_key': accountKeyOf({ kind: 'resident', userId }), 'a.slot': 0 })
     .orderBy('p.account_seq', 'desc')
     .limit(limit + 1)
