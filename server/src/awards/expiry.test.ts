@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTransaction } from '../db/transaction'
 import { expirePointsJob } from '../jobs/expirePoints'
-import { accountBalance, awardPoints, balanceOf, earnedSince, expirable, refundPoints, reverseAward, spendPoints, verifyLedger } from '../ledger'
+import { accountBalance, awardPoints, balanceOf, earnedSince, expirable, refundPoints, residentAccountOf, reverseAward, spendPoints, verifyLedger } from '../ledger'
 import { chinaDayMonthsBefore } from '../lib/chinaTime'
 import { usersRepo } from '../repositories/users'
 import { testDatabaseKinds } from '../testing/databases'
@@ -96,7 +96,7 @@ describe.each(testDatabaseKinds())('points expiry on %s', (kind) => {
     // A year on, nothing has lapsed yet; thirteen months on, what was not used has.
     expect(await expirePointsJob.run(services(), new Date(Date.now() + 11 * MONTH))).toEqual({ processed: 0 })
     const home = await db()('users as u').join('regions as g', 'g.id', 'u.region_id').where('u.id', r.id).first('g.path')
-    const resident = { userId: r.id, region: { path: String(home.path) }, balance: await balanceOf(db(), r.id) }
+    const resident = { userId: r.id, region: { path: String(home.path) }, account: await residentAccountOf(db(), r.id) }
     expect(await pointsExpiringSoon(db(), resident, new Date(Date.now() + 11 * MONTH))).toMatchObject({ points: 70 })
     expect(await pointsExpiringSoon(db(), { ...resident, region: null }, new Date(Date.now() + 11 * MONTH))).toBeNull()
     const later = new Date(Date.now() + 13 * MONTH)

@@ -4,7 +4,7 @@
  * setting applies, the resident's community or its nearest ancestor with settings of its own.
  */
 import type { Queryable, Trx } from '../db/knex'
-import { accountKeyOf, balanceOf, earnedSince, expirable, expirePoints, lockResidentAccount } from '../ledger'
+import { accountKeyOf, balanceOf, earnedSince, expirable, expirePoints, lockResidentAccount, type ResidentAccount } from '../ledger'
 import { chinaDayMonthsBefore } from '../lib/chinaTime'
 import { awardsRepo } from '../repositories/awards'
 import { idsOnPath, regionsRepo } from '../repositories/regions'
@@ -76,18 +76,19 @@ const SOON_DAYS = 30
 
 /**
  * Points that will have lapsed within the next 30 days, for the resident's 积分 page; null when none will. Takes
- * what the request already holds: the resident's community (with its path) and their balance.
+ * what the request already holds: the resident's community (with its path) and their account row.
  */
 export async function pointsExpiringSoon(
   db: Queryable,
-  resident: { userId: number; region: { path: string } | null; balance: number },
+  resident: { userId: number; region: { path: string } | null; account: ResidentAccount },
   now: Date,
 ): Promise<{ points: number; before: string } | null> {
   const validity = resident.region ? await validityIn(db, resident.region) : null
   if (!validity) return null
-  if (resident.balance <= 0) return null
+  const { balance } = resident.account
+  if (balance <= 0) return null
   const horizon = new Date(now.getTime() + SOON_DAYS * 24 * 60 * 60 * 1000)
   // Points are used oldest first: whatever of the balance was not earned since the cutoff lapses by then.
-  const due = resident.balance - (await earnedSince(db, resident.userId, chinaDayMonthsBefore(horizon, validity.months).start))
+  const due = balance - (await earnedSince(db, resident.userId, chinaDayMonthsBefore(horizon, validity.months).start, resident.account))
   return due > 0 ? { points: due, before: horizon.toISOString() } : null
 }

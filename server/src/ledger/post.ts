@@ -80,7 +80,7 @@ function contentOf(input: TransactionInput): TransactionContent {
  *    duplicate into a replay of the first result before anything has changed;
  * 3. insert the postings, each linked to its slot's previous chain head;
  * 4. move every slot's balance and chain head in one UPDATE (and a resident's lifetime earnings, for awards and
- *    their reversals).
+ *    their reversals, with the marks that let the expiry preview read them from a cutoff: see `earnedSince`).
  *
  * A resident's balance is read under its lock, so the check that it stays at or above zero cannot race; it is
  * made before the transaction row is written, so a refused posting leaves nothing behind.
@@ -96,7 +96,7 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
 
   const sql = await ledgerSql(trx)
   const forUpdate = sql.dialect === 'mysql' ? ' FOR UPDATE' : ''
-  const columns = 'SELECT id, account_key, slot, kind, balance, head_seq, head_hash FROM ledger_accounts WHERE'
+  const columns = 'SELECT id, account_key, slot, kind, balance, earned, head_seq, head_hash, head_at, irregular_until FROM ledger_accounts WHERE'
   const byKey = () =>
     sql.all<SlotRow>(
       `${columns} ${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')}${forUpdate}`,
@@ -120,17 +120,22 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
   }
   for (const s of slots) sql.slotIds.set(`${s.account_key}#${s.slot}`, Number(s.id))
   const slotByKey = new Map(slots.map((s) => [s.account_key as string, s]))
+  const earns = input.kind === 'award' || input.kind === 'reversal'
   const postings = chosen.map((c) => {
     const slot = slotByKey.get(c.key)!
+    const resident = slot.kind === 'resident'
     return {
       accountId: Number(slot.id),
       accountKey: c.key,
       slot: Number(slot.slot),
-      resident: slot.kind === 'resident',
+      resident,
       balance: Number(slot.balance),
       amount: c.posting.amount,
+      earned: resident && earns ? c.posting.amount : 0,
+      priorEarned: Number(slot.earned),
       seq: Number(slot.head_seq) + 1,
       prevHash: slot.head_hash as string,
+      ...(resident ? timeMarks(slot, createdAt, input.kind) : { headAt: slot.head_at, irregularUntil: slot.irregular_until }),
     }
   })
   const hash = transactionHashOf({
@@ -168,17 +173,19 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     throw err
   }
   await sql.run(
-    `INSERT INTO ledger_postings (transaction_id, account_id, amount, account_seq, prev_hash, created_at) VALUES ${postings.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-    postings.flatMap((p) => [id, p.accountId, p.amount, p.seq, p.prevHash, createdAt]),
+    `INSERT INTO ledger_postings (transaction_id, account_id, amount, account_seq, prev_hash, prior_earned, created_at) VALUES ${postings.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    postings.flatMap((p) => [id, p.accountId, p.amount, p.seq, p.prevHash, p.priorEarned, createdAt]),
   )
   const cases = postings.map(() => 'WHEN ? THEN ?').join(' ')
-  const earns = input.kind === 'award' || input.kind === 'reversal'
   const updated = await sql.run(
-    `UPDATE ledger_accounts SET balance = balance + CASE id ${cases} END, earned = earned + CASE id ${cases} END, head_seq = head_seq + 1, head_hash = ? WHERE id IN (${postings.map(() => '?').join(', ')})`,
+    `UPDATE ledger_accounts SET balance = balance + CASE id ${cases} END, earned = earned + CASE id ${cases} END, head_seq = head_seq + 1, head_hash = ?, ` +
+      `head_at = CASE id ${cases} END, irregular_until = CASE id ${cases} END WHERE id IN (${postings.map(() => '?').join(', ')})`,
     [
       ...postings.flatMap((p) => [p.accountId, p.amount]),
-      ...postings.flatMap((p) => [p.accountId, p.resident && earns ? p.amount : 0]),
+      ...postings.flatMap((p) => [p.accountId, p.earned]),
       hash,
+      ...postings.flatMap((p) => [p.accountId, p.headAt]),
+      ...postings.flatMap((p) => [p.accountId, p.irregularUntil]),
       ...postings.map((p) => p.accountId),
     ],
   )
@@ -190,13 +197,33 @@ const INSERT_TRANSACTION =
   'INSERT INTO ledger_transactions (id, idempotency_key, kind, source_type, source_id, award_source, reverses_id, ' +
   'proposed_by, approved_by, memo, content_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 
+/** A time as either driver returns it (MySQL a Date, SQLite milliseconds), or none. */
+type StoredTime = Date | number | null
+
 interface SlotRow {
   id: number
   account_key: string
   slot: number
   kind: string
   balance: number | string
+  earned: number | string
   head_seq: number
   head_hash: string
+  head_at: StoredTime
+  irregular_until: StoredTime
+}
+
+const later = (a: StoredTime, b: StoredTime): StoredTime => (a === null ? b : b === null ? a : new Date(a).getTime() >= new Date(b).getTime() ? a : b)
+
+/**
+ * A resident slot's time marks after a posting at `at`: the latest time in its chain, and the latest time up to
+ * which its chain is out of time order (a posting dated before one already there) or holds a reversal.
+ */
+function timeMarks(slot: SlotRow, at: Date, kind: TransactionKind): { headAt: StoredTime; irregularUntil: StoredTime } {
+  const before = slot.head_at === null ? null : new Date(slot.head_at).getTime()
+  let irregularUntil = slot.irregular_until
+  if (before !== null && at.getTime() < before) irregularUntil = later(irregularUntil, slot.head_at)
+  else if (kind === 'reversal') irregularUntil = later(irregularUntil, at)
+  return { headAt: later(slot.head_at, at), irregularUntil }
 }
 

@@ -12,10 +12,27 @@ export interface LedgerEntry {
   createdAt: Date
 }
 
-/** A resident's account as kept on its row: balance, and every point an award credited net of reversals. */
-export async function residentAccountOf(db: Queryable, userId: number): Promise<{ balance: number; earned: number }> {
-  const row = await db('ledger_accounts').where({ account_key: accountKeyOf({ kind: 'resident', userId }), slot: 0 }).first('balance', 'earned')
-  return { balance: Number(row?.balance ?? 0), earned: Number(row?.earned ?? 0) }
+/**
+ * A resident's account as kept on its row: balance, every point an award credited net of reversals, and up to when
+ * its postings are out of time order or hold a reversal (see `earnedSince`). `id` is null when there is none yet.
+ */
+export interface ResidentAccount {
+  id: number | null
+  balance: number
+  earned: number
+  irregularUntil: Date | null
+}
+
+export async function residentAccountOf(db: Queryable, userId: number): Promise<ResidentAccount> {
+  const row = await db('ledger_accounts')
+    .where({ account_key: accountKeyOf({ kind: 'resident', userId }), slot: 0 })
+    .first('id', 'balance', 'earned', 'irregular_until')
+  return {
+    id: row ? Number(row.id) : null,
+    balance: Number(row?.balance ?? 0),
+    earned: Number(row?.earned ?? 0),
+    irregularUntil: row?.irregular_until == null ? null : new Date(row.irregular_until),
+  }
 }
 
 /** A resident's balance: the sum of their account (zero when they have none yet). */
@@ -65,10 +82,23 @@ export async function expirable(
 /**
  * What a resident earned since `since` and still holds it from: awards made since then, net of their reversals.
  * Of a resident's balance, everything beyond this was earned before `since` (points are used oldest first), so
- * `balance − earnedSince(cutoff)` is what `expirable` answers for one resident, read along the (account_id,
- * created_at) index over the recent postings only instead of over the resident's whole history.
+ * `balance − earnedSince(cutoff)` is what `expirable` answers for one resident. `account` is the resident's row
+ * when the caller has read it already.
+ *
+ * When the account's postings since `since` are in time order and hold no reversal (its `irregular_until` is
+ * before `since`), they are the end of its chain and everything they added to the `earned` counter are awards made
+ * since then: the answer is the counter less what it stood at before the first of them (`prior_earned`), two
+ * index lookups however long the history. Otherwise the postings since `since` are summed one by one.
  */
-export async function earnedSince(db: Queryable, userId: number, since: Date): Promise<number> {
+export async function earnedSince(db: Queryable, userId: number, since: Date, account?: ResidentAccount): Promise<number> {
+  const { id, earned, irregularUntil } = account ?? (await residentAccountOf(db, userId))
+  if (id === null) return 0
+  if (irregularUntil === null || irregularUntil < since) {
+    // The first posting since `since` is the earliest one then (ties: the one the counter stood lowest before).
+    const first = db('ledger_postings').where('account_id', id).andWhere('created_at', '>=', since).min('created_at')
+    const row = await db('ledger_postings').where('account_id', id).andWhere('created_at', first).min({ prior: 'prior_earned' }).first()
+    return row?.prior == null ? 0 : earned - Number(row.prior)
+  }
   const row = await db('ledger_accounts as a')
     .join('ledger_postings as p', (j) => j.on('p.account_id', '=', 'a.id').andOnVal('p.created_at', '>=', since))
     .join('ledger_transactions as t', 't.id', 'p.transaction_id')
@@ -106,7 +136,10 @@ export async function entriesOf(
 ): Promise<{ items: LedgerEntry[]; next: string | null }> {
   const q = db('ledger_accounts as a')
     .join('ledger_postings as p', 'p.account_id', 'a.id')
-    .join('ledger_transactions as t', 't.id', 'p.transaction_id')
+    // Every posting has its transaction (`ledger:verify` checks it): the outer join only fixes the order, postings
+    // first, so the optimizer cannot start from the transactions and sort the whole history (MariaDB does when
+    // one resident's history is most of the ledger's transactions).
+    .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
     .where({ 'a.account_key': accountKeyOf({ kind: 'resident', userId }), 'a.slot': 0 })
     .orderBy('p.account_seq', 'desc')
     .limit(limit + 1)

@@ -21,6 +21,7 @@ export interface LedgerProblem {
     | 'checkpoint_mismatch'
     | 'checkpoint_invalid'
     | 'earned_mismatch'
+    | 'time_mark_mismatch'
   subject: string
   detail: string
 }
@@ -76,7 +77,9 @@ interface SlotPosting {
   account_seq: number
   prev_hash: string
   created_at: Date | number | string
+  prior_earned: number | string
   hash: string | null
+  kind: string | null
   tx_created_at: Date | number | string | null
 }
 
@@ -90,7 +93,7 @@ async function postingsOf(db: Queryable, slots: { id: number; account_key: strin
     db('ledger_postings as p')
       .leftJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
       .orderBy([{ column: 'p.account_id' }, { column: 'p.account_seq' }])
-      .select('p.transaction_id', 'p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'p.created_at', 't.hash', 't.created_at as tx_created_at')
+      .select('p.transaction_id', 'p.account_id', 'p.amount', 'p.account_seq', 'p.prev_hash', 'p.created_at', 'p.prior_earned', 't.hash', 't.kind', 't.created_at as tx_created_at')
   if (!checkpointed) return query().whereIn('p.account_id', slots.map((s) => s.id))
   const ranges = slots
     .map((s) => ({ id: s.id, head: Number(s.head_seq), from: checkpointed.get(slotName({ accountKey: s.account_key, slot: Number(s.slot) }))?.seq ?? 0 }))
@@ -191,14 +194,17 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
       let head: string | null = from?.hash ?? GENESIS_HASH
       let seq = from?.seq ?? 0
       let balance = from?.balance ?? 0
+      const marks = slot.kind === 'resident' ? new EarnedMarks(subject) : null
       if (from && Number(slot.head_seq) < from.seq) {
         problems.push({ kind: 'checkpoint_mismatch', subject, detail: `head at ${slot.head_seq}, the checkpoint of ${checkpoint!.at} saw ${from.seq}` })
       }
       for (const p of bySlot.get(Number(slot.id)) ?? []) {
         if (from && Number(p.account_seq) === from.seq) {
           if (p.hash !== from.hash) problems.push({ kind: 'checkpoint_mismatch', subject, detail: `posting ${from.seq} differs from the checkpoint of ${checkpoint!.at}` })
+          marks?.startAt(p)
           continue
         }
+        marks?.add(p, problems)
         seq++
         if (Number(p.account_seq) !== seq || p.prev_hash !== head) {
           problems.push({ kind: 'chain_broken', subject, detail: `at posting ${p.account_seq}` })
@@ -216,6 +222,7 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
       if (Number(slot.balance) !== balance) {
         problems.push({ kind: 'slot_balance_mismatch', subject, detail: `stored ${slot.balance}, postings sum to ${balance}` })
       }
+      marks?.check(slot, problems)
       total += Number(slot.balance)
       if (slot.kind === 'resident') {
         residentBalances.set(slot.account_key, (residentBalances.get(slot.account_key) ?? 0) + Number(slot.balance))
@@ -267,6 +274,53 @@ export async function verifyLedger(db: Queryable, options: VerifyOptions = {}): 
   }
 
   return { transactions, postings: postingsSeen, accounts, fromCheckpoint: null, problems }
+}
+
+/**
+ * A resident slot's expiry marks replayed along its chain: each posting's `prior_earned` must be the counter as the
+ * postings before it leave it, and the slot's `head_at` and `irregular_until` at least as late as its postings
+ * make them (later only makes the expiry preview read the postings themselves; earlier would make it wrong). From
+ * a checkpoint, the replay starts at the checkpointed posting, whose own marks are taken as they are.
+ */
+class EarnedMarks {
+  private earned = 0
+  private headAt: number | null = null
+  private irregularUntil: number | null = null
+  private readonly subject: string
+
+  constructor(subject: string) {
+    this.subject = subject
+  }
+
+  startAt(p: SlotPosting) {
+    this.earned = Number(p.prior_earned) + this.earnedBy(p)
+    this.headAt = timeOf(p.created_at)
+  }
+
+  add(p: SlotPosting, problems: LedgerProblem[]) {
+    if (Number(p.prior_earned) !== this.earned) {
+      problems.push({ kind: 'earned_mismatch', subject: this.subject, detail: `posting ${p.account_seq} records ${p.prior_earned} earned before it, the postings before it ${this.earned}` })
+    }
+    this.earned += this.earnedBy(p)
+    const at = timeOf(p.created_at)
+    if (this.headAt !== null && at < this.headAt) this.irregularUntil = Math.max(this.irregularUntil ?? this.headAt, this.headAt)
+    else if (p.kind === 'reversal') this.irregularUntil = Math.max(this.irregularUntil ?? at, at)
+    this.headAt = Math.max(this.headAt ?? at, at)
+  }
+
+  check(slot: { head_at: Date | number | string | null; irregular_until: Date | number | string | null }, problems: LedgerProblem[]) {
+    const before = (stored: Date | number | string | null, needed: number | null) => needed !== null && (stored === null || timeOf(stored) < needed)
+    if (before(slot.head_at, this.headAt)) {
+      problems.push({ kind: 'time_mark_mismatch', subject: this.subject, detail: 'head_at is before the latest posting' })
+    }
+    if (before(slot.irregular_until, this.irregularUntil)) {
+      problems.push({ kind: 'time_mark_mismatch', subject: this.subject, detail: 'irregular_until is before a posting out of time order or a reversal' })
+    }
+  }
+
+  private earnedBy(p: SlotPosting) {
+    return p.kind === 'award' || p.kind === 'reversal' ? Number(p.amount) : 0
+  }
 }
 
 /** Each resident's `earned` counter against their award and reversal postings, in one aggregate statement. */

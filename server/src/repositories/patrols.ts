@@ -149,12 +149,22 @@ export const patrolTracksRepo = {
   async batchesOf(db: Queryable, patrolId: number) {
     return all(TrackBatchRow)(await db('patrol_track_batches').where({ patrol_id: patrolId }).orderBy('batch_seq'))
   },
+  /** The batches of several patrols, each patrol's in upload order. */
+  async batchesOfPatrols(db: Queryable, patrolIds: number[]) {
+    if (patrolIds.length === 0) return []
+    return all(TrackBatchRow)(await db('patrol_track_batches').whereIn('patrol_id', patrolIds).orderBy([{ column: 'patrol_id' }, { column: 'batch_seq' }]))
+  },
   async lastBatchSeq(db: Queryable, patrolId: number): Promise<number> {
     const row = await db('patrol_track_batches').where({ patrol_id: patrolId }).max({ seq: 'batch_seq' }).first()
     return Number(row?.seq ?? 0)
   },
   async findTrack(db: Queryable, patrolId: number) {
     return one(TrackRow)(await db('patrol_tracks').where({ patrol_id: patrolId }).first())
+  },
+  /** The folded tracks of those of the patrols that have one. */
+  async findTracks(db: Queryable, patrolIds: number[]) {
+    if (patrolIds.length === 0) return []
+    return all(TrackRow)(await db('patrol_tracks').whereIn('patrol_id', patrolIds))
   },
   /** Ended patrols started before `before` whose track is still kept, oldest first. */
   async keptBefore(db: Queryable, before: Date, limit: number): Promise<number[]> {

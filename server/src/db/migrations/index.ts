@@ -19,6 +19,7 @@ import * as idempotencyWithoutCredentials from './20261126_12x_002_idempotency_w
 import * as userRowGuard from './20261126_19x_user_row_guard'
 import * as ledgerKeyedChain from './20261126_12x_003_ledger_keyed_chain'
 import * as residentEarned from './20261126_200_resident_earned'
+import * as earnedPositions from './20261126_210_earned_positions'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -45,6 +46,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_19x_user_row_guard': userRowGuard,
   '20261126_12x_003_ledger_keyed_chain': ledgerKeyedChain,
   '20261126_200_resident_earned': residentEarned,
+  '20261126_210_earned_positions': earnedPositions,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

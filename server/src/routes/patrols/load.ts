@@ -62,9 +62,26 @@ export async function loadPatrolSummaries(db: Queryable, patrols: PatrolRow[]): 
   )
 }
 
-/** The whole track of a patrol, running (its batches) or finished (its one folded row), in upload order. */
+/** Patrols per statement when reading several patrols' tracks. */
+const TRACK_CHUNK = 200
+
+/**
+ * The whole tracks of patrols, running (their batches) or finished (their one folded row), each in upload order:
+ * two statements per chunk of patrols, whatever their number.
+ */
+export async function tracksOf(db: Queryable, patrolIds: number[]): Promise<Map<number, TrackPoint[]>> {
+  const tracks = new Map<number, TrackPoint[]>()
+  for (let i = 0; i < patrolIds.length; i += TRACK_CHUNK) {
+    const chunk = patrolIds.slice(i, i + TRACK_CHUNK)
+    for (const folded of await patrolTracksRepo.findTracks(db, chunk)) tracks.set(folded.patrol_id, decodeTrack(folded.points))
+    const running = chunk.filter((id) => !tracks.has(id))
+    for (const id of running) tracks.set(id, [])
+    for (const batch of await patrolTracksRepo.batchesOfPatrols(db, running)) tracks.get(batch.patrol_id)!.push(...decodeTrack(batch.points))
+  }
+  return tracks
+}
+
+/** The whole track of one patrol. */
 export async function trackOf(db: Queryable, patrol: Pick<PatrolRow, 'id'>): Promise<TrackPoint[]> {
-  const folded = await patrolTracksRepo.findTrack(db, patrol.id)
-  if (folded) return decodeTrack(folded.points)
-  return (await patrolTracksRepo.batchesOf(db, patrol.id)).flatMap((b) => decodeTrack(b.points))
+  return (await tracksOf(db, [patrol.id])).get(patrol.id)!
 }

@@ -19,7 +19,7 @@ export function pointsRoutes(router: AppRouter) {
       pending: await awardsRepo.pendingPointsOf(db, actor.id),
       lifetimeEarned: account.earned,
       debt: await awardsRepo.debtOf(db, actor.id),
-      expiringSoon: await pointsExpiringSoon(db, { userId: actor.id, region: actor.region, balance: account.balance }, new Date()),
+      expiringSoon: await pointsExpiringSoon(db, { userId: actor.id, region: actor.region, account }, new Date()),
       pendingAwards: pending.map((a) => ({ id: a.id, kind: a.kind, points: a.points, reason: a.reason, createdAt: isoTime(a.created_at) })),
     }
   })

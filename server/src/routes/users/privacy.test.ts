@@ -67,6 +67,42 @@ describe.each(withUploadStores(testDatabaseKinds()))('personal data (PIPL) on %s
     expect((await s.http.get('/api/me/data')).status).toBe(401)
   })
 
+  it('exports every patrol with its track, finished or still running, in as many statements for four patrols as for one', async () => {
+    const volunteer = await newVolunteer(s, staff, route.teamId)
+    const walks = [0, 1, 2, 3].map((k) =>
+      walkThrough([...DEMO_PATROL_CHECKPOINTS].slice(0, 2), { startMs: Date.now() - (4 - k) * 3_600_000, speedMps: 1.2, intervalS: 15, seed: k }).points)
+    /** The statements the export sends that read tracks. */
+    const trackStatements = async () => {
+      const sql: string[] = []
+      const listen = (q: { sql: string }) => sql.push(q.sql)
+      s.database.db.on('query', listen)
+      try {
+        const res = await s.http.get('/api/me/data', { token: volunteer })
+        expect(res.status).toBe(200)
+        return { sql: sql.filter((q) => /\bpatrol_track/.test(q)), patrols: res.body.patrols as { track: unknown[] }[] }
+      } finally {
+        s.database.db.off('query', listen)
+      }
+    }
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      await playPatrol(s, volunteer, route, walks[0]!)
+      const one = await trackStatements()
+      expect(one.patrols.map((p) => p.track.length)).toEqual([walks[0]!.length])
+      await playPatrol(s, volunteer, route, walks[1]!)
+      await playPatrol(s, volunteer, route, walks[2]!)
+      // The last is still running: its track is the batches uploaded so far.
+      await playPatrol(s, volunteer, route, walks[3]!, { finish: false })
+      const four = await trackStatements()
+      expect(four.patrols.map((p) => p.track.length)).toEqual([...walks].reverse().map((w) => w.length))
+      // Folded tracks in one statement, the running patrols' batches in another, however many patrols there are.
+      expect(four.sql).toHaveLength(2)
+      expect(one.sql.length).toBeLessThanOrEqual(four.sql.length)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('asks once, on the server, before a patrol records where the volunteer walks', async () => {
     const volunteer = await newVolunteer(s, staff, route.teamId, { consent: false })
     const start = { teamId: route.teamId, routeId: route.routeId, location: { lat: route.checkpoints[0]!.lat, lng: route.checkpoints[0]!.lng, accuracy: 10 } }

@@ -11,7 +11,7 @@ import { consentsRepo } from '../../repositories/consents'
 import { personalDataRepo } from '../../repositories/personalData'
 import { regionsRepo } from '../../repositories/regions'
 import { usersRepo } from '../../repositories/users'
-import { trackOf } from '../patrols/load'
+import { tracksOf } from '../patrols/load'
 import { route, type AppRouter } from '../define'
 
 const ENTRY_PAGE = 500
@@ -33,6 +33,7 @@ async function personalDataOf(db: Queryable, actor: Actor): Promise<PersonalData
   if (!user) throw errors.notFound()
   const reported = await personalDataRepo.reportedCases(db, actor.id)
   const patrols = await personalDataRepo.patrols(db, actor.id)
+  const tracks = await tracksOf(db, patrols.map((p) => p.id))
   return {
     user,
     region: user.region_id ? await regionsRepo.findById(db, user.region_id) : undefined,
@@ -41,7 +42,7 @@ async function personalDataOf(db: Queryable, actor: Actor): Promise<PersonalData
     categories: new Map((await categoriesRepo.findByCodes(db, [...new Set(reported.map((c) => c.category_code))])).map((c) => [c.code, c])),
     followed: await personalDataRepo.followedCases(db, actor.id),
     memberships: await personalDataRepo.memberships(db, actor.id),
-    patrols: await Promise.all(patrols.map(async (p) => ({ ...p, track: await trackOf(db, p) }))),
+    patrols: patrols.map((p) => ({ ...p, track: tracks.get(p.id)! })),
     balance: await balanceOf(db, actor.id),
     entries: await allEntries(db, actor.id),
     redemptions: await personalDataRepo.redemptions(db, actor.id),
