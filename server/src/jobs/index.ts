@@ -52,8 +52,8 @@ export function startJobs(services: JobServices): RunningJobs {
           ok = true
           if (processed > 0) services.logger.info({ job: job.name, processed }, 'job run')
         } catch (err) {
-          const unreachable = isDatabaseUnavailable(err)
-          services.logger.error({ err, job: job.name }, unreachable ? 'job failed: the database is out of reach, trying again next run' : 'job failed')
+          const unavailable = isDatabaseUnavailable(err)
+          services.logger.error({ err, job: job.name }, unavailable ? 'job failed: the database is out of reach or busy, trying again next run' : 'job failed')
         }
         try {
           await jobRunsRepo.record(services.db, { job: job.name, startedAt, finishedAt: new Date(), processed, ok })
