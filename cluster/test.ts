@@ -327,13 +327,23 @@ async function main() {
     log(`restarting ${victim.name}: it rejoins and catches up …`)
     const rejoinStarted = Date.now()
     await restartDbNode(victim)
-    const rejoinSeconds = (Date.now() - rejoinStarted) / 1000
+    const rejoinedAt = Date.now()
+    const rejoinSeconds = (rejoinedAt - rejoinStarted) / 1000
     dbs.set(victim, createDb({ client: 'mysql', url: dbUrl(victim) }))
     await checkNodesAgree(dbs)
-    // worker2 works on db3: it stayed up while its database node was away.
+    // worker2 works on db3: it stayed up while its database node was away, and (the only worker left) it runs
+    // its jobs again now that the node is back.
     assert.ok(running('worker2'), 'worker2 ended while its database node was down: see .cluster/logs/worker2.out')
+    const resumed = async () => {
+      const run = await dbs.get(DB_NODES[0]!)!('job_runs').where({ job: 'deliver-outbox' }).first('last_started_at', 'last_ok')
+      return !!run && new Date(run.last_started_at).getTime() > rejoinedAt && !!run.last_ok
+    }
+    const resumeDeadline = Date.now() + 60_000
+    while (!(await resumed()) && Date.now() < resumeDeadline) await new Promise((resolve) => setTimeout(resolve, 500))
+    assert.ok(await resumed(), 'worker2 did not run its jobs again once db3 was back')
+    const workerResumedSeconds = (Date.now() - rejoinedAt) / 1000
     const verifiedAfter = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
-    summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds }
+    summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds, worker2_stayed_up_and_resumed_within_s: Math.ceil(workerResumedSeconds) }
     summary.ledger_verify = verifiedAfter
     summary.total_s = Math.round((Date.now() - startedAt) / 1000)
     log(`all nodes agree after the rejoin; ${verifiedAfter.join('; ')}`)
