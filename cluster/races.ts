@@ -191,9 +191,10 @@ export async function racingPickups(ctx: RaceContext, redemptions: number) {
 
 /**
  * Points expiry racing redemptions: in a community whose points expire after 12 months, residents with points
- * for three redemptions send four each to the second and third API nodes while the expiry job, run for a moment
- * thirteen months on, works through the same residents on the first database node. No point is both spent and
- * expired: per resident, what was redeemed plus what expired is what they had, and nothing is left.
+ * for three redemptions send four each to the second and third API nodes; once the first round is answered, the
+ * expiry job, run for a moment thirteen months on, works through the same residents on the first database node.
+ * No point is both spent and expired: per resident, what was redeemed plus what expired is what they had, and
+ * nothing is left. Some resident must have had points both redeemed and expired, or the two never met.
  */
 export async function expiryRacingRedemptions(ctx: RaceContext, residents: number) {
   const points = 30
@@ -208,17 +209,27 @@ export async function expiryRacingRedemptions(ctx: RaceContext, residents: numbe
   const rewardId = await ctx.make.reward({ community, cost, stock: residents * 4, limit: 4 })
   const later = new Date(Date.now() + 13 * 31 * 86_400_000)
   const [expiryNode, expiryDb] = [...ctx.dbs][0]!
-  // Round by round, so each resident's redemptions are spread over the whole time the job is at work.
-  const requests = [0, 1, 2, 3].flatMap((round) => people.map((p, i) => () =>
-    post(`/api/rewards/${rewardId}/redeem`, undefined, p.token, `expiry-race-${p.id}-${round}`, apiNode(1 + ((i + round) % 2)))))
-  const started = performance.now()
+  // Round by round, so each resident's redemptions are spread over the whole run; the job starts once a round's
+  // worth has been answered, so it meets residents who have spent some of their points and are still spending.
+  let answered = 0
+  let expiry: Promise<{ processed: number }> | undefined
   let jobSeconds = 0
-  const [answers, job] = await Promise.all([
-    pooled(requests, ctx.concurrency),
-    expirePointsJob.run({ db: expiryDb, config: ctx.config, logger: pino({ level: 'silent' }) }, later).finally(() => {
+  const runExpiry = () => {
+    const started = performance.now()
+    return expirePointsJob.run({ db: expiryDb, config: ctx.config, logger: pino({ level: 'silent' }) }, later).finally(() => {
       jobSeconds = (performance.now() - started) / 1000
-    }),
-  ])
+    })
+  }
+  const requests = [0, 1, 2, 3].flatMap((round) => people.map((p, i) => async () => {
+    const answer = await post(`/api/rewards/${rewardId}/redeem`, undefined, p.token, `expiry-race-${p.id}-${round}`, apiNode(1 + ((i + round) % 2)))
+    if (++answered === residents) {
+      expiry = runExpiry()
+      expiry.catch(() => undefined) // awaited below; a failure is reported there, not as an unhandled rejection
+    }
+    return answer
+  }))
+  const answers = await pooled(requests, ctx.concurrency)
+  const job = await expiry!
   assertOutcomes(answers, ['201', '409 INSUFFICIENT_POINTS'], 'redemptions racing expiry')
   const won = new Map(people.map((p) => [p.id, 0]))
   requests.forEach((_, k) => {
@@ -243,6 +254,7 @@ export async function expiryRacingRedemptions(ctx: RaceContext, residents: numbe
   })
   const redeemed = [...won.values()].reduce((a, b) => a + b, 0)
   assert.equal(redeemed * cost + expiredTotal, residents * points, 'expiry race: totals')
+  assert.ok(both > 0, 'expiry race: no resident had points both redeemed and expired, so the two never met')
   return {
     residents, requests: answers.length, redeemed, points_redeemed: redeemed * cost, points_expired: expiredTotal,
     residents_redeemed_and_expired: both, expiry_job: { node: expiryNode.name, processed: job.processed, seconds: Number(jobSeconds.toFixed(1)) },
