@@ -7,10 +7,13 @@
  *      staff account from all three API nodes at once meet the shared login throttle;
  *   2. a flash redemption: FLASH_RESIDENTS residents (default 2000), each with points for one, race for a reward
  *      of stock 100; some send their request twice with one key;
- *   3. reports forwarded to a slow grid platform with one of the two workers killed mid-delivery: its leased
+ *   3. the single-node concurrency suites, each race sent straight to different API nodes (cluster/races.ts):
+ *      double spend, racing approvals, racing pickups (and cancels), points expiry racing redemptions;
+ *   4. reports forwarded to a slow grid platform with one of the two workers killed mid-delivery: its leased
  *      streams are delivered by the other once the leases run out, and the platform acts on each message once;
- *   4. the flash again with one database node killed (SIGKILL) a third of the way in: the API node behind it
- *      answers 503, nginx rests it, clients retry with the same key; then the node is started again and rejoins;
+ *   5. the flash again with one database node killed (SIGKILL) a third of the way in: the API node behind it
+ *      answers 503, nginx rests it, clients retry with the same key; the worker on that node stays up; then the
+ *      node is started again and rejoins;
  *
  * and after each checks: exactly the stock sold, no points spent twice or lost, one outcome per Idempotency-Key,
  * `ledger:verify` clean on every live node, and the nodes agreeing on every balance and stock figure. Prints a
@@ -30,8 +33,9 @@ import { reportBody } from '../server/src/testing/cases'
 import { factories } from '../server/src/testing/factories'
 import { spawnAnju } from '../server/src/testing/process'
 import { startFakeGridPlatform } from '../server/src/testing/fakeGridPlatform'
-import { DEMO_PASSWORD } from '../server/src/db/seeds/demo'
-import { DB_NODES, dbUrl, down, killProcess, PROXY_URL, restartDbNode, up, WEB_PORTS, WSREP_SYNC_WAIT, wsrepStatus, type DbNode } from './topology'
+import { log, percentile, pooled, post, retriesOf, spread, staffToken, type Answer } from './client'
+import { doubleSpend, expiryRacingRedemptions, racingApprovals, racingPickups, type RaceContext } from './races'
+import { CHECKPOINT_FILE, DB_NODES, dbUrl, down, killProcess, PROXY_URL, restartDbNode, running, up, WEB_PORTS, WSREP_SYNC_WAIT, wsrepStatus, type DbNode } from './topology'
 
 const FLASH_RESIDENTS = Number(process.env.FLASH_RESIDENTS ?? 2000)
 const FLASH_STOCK = 100
@@ -39,78 +43,14 @@ const FLASH_STOCK = 100
 const CONCURRENCY = Number(process.env.CLUSTER_CONCURRENCY ?? 64)
 /** Every n-th resident sends its request twice at once, with one key. */
 const DOUBLE_SEND_EVERY = 10
-
-interface Answer { status: number; body: any; upstream: string; ms: number; tries: number }
-
-const log = (message: string) => console.log(`[cluster:test] ${message}`)
-
-/**
- * One POST through nginx, retried with the same Idempotency-Key as a client does when the answer is a 5xx or the
- * key is still in progress elsewhere: the answer that counts is the first that is not.
- */
-let baseUrl = PROXY_URL
-
-async function post(pathname: string, body: unknown, token: string, key: string): Promise<Answer> {
-  const started = performance.now()
-  for (let tries = 1; ; tries++) {
-    let status = 0
-    let parsed: any
-    let upstream = ''
-    try {
-      const res = await fetch(`${baseUrl}${pathname}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
-      })
-      status = res.status
-      upstream = res.headers.get('x-anju-upstream') ?? ''
-      const text = await res.text()
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        parsed = text
-      }
-    } catch (err) {
-      parsed = String(err)
-    }
-    const retry = status === 0 || status >= 500 || (status === 409 && parsed?.error?.code === 'IDEMPOTENCY_IN_PROGRESS')
-    if (!retry || tries >= 12) return { status, body: parsed, upstream, ms: performance.now() - started, tries }
-    await new Promise((resolve) => setTimeout(resolve, 100 * tries))
-  }
-}
-
-async function pooled<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length)
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
-    while (next < tasks.length) {
-      const i = next++
-      results[i] = await tasks[i]!()
-    }
-  }))
-  return results
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
-
-function spread(answers: Answer[]): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const a of answers) {
-    // $upstream_addr lists every node tried ("a, b"); the last one answered.
-    const last = a.upstream.split(',').pop()!.trim() || 'none'
-    counts[last] = (counts[last] ?? 0) + 1
-  }
-  return counts
-}
+/** Residents in the double-spend race, and awards, pickups and residents in each of the other races. */
+const RACE_RESIDENTS = Number(process.env.RACE_RESIDENTS ?? 150)
+const RACE_ITEMS = Number(process.env.RACE_ITEMS ?? 60)
 
 /** `npm run ledger:verify` against one database node. */
 function ledgerVerifyCli(node: DbNode): string {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts'), 'ledger:verify'], {
-    cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: dbUrl(node) }, encoding: 'utf8',
+    cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: dbUrl(node), LEDGER_CHECKPOINT_FILE: CHECKPOINT_FILE }, encoding: 'utf8',
   })
   assert.equal(result.status, 0, `ledger:verify on ${node.name} failed:\n${result.stdout}${result.stderr}`)
   return result.stdout.trim().split('\n').pop()!
@@ -153,6 +93,7 @@ interface FlashResult {
   p50_ms: number
   p99_ms: number
   retried: number
+  retried_after: Record<string, number>
   per_api_node: Record<string, number>
 }
 
@@ -160,7 +101,10 @@ interface FlashResult {
  * FLASH residents race for a reward of `stock`; `during` runs once a third of the requests have been answered.
  * Checks the outcome on the database nodes in `dbs` (those still serving).
  */
-async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, residents: number, stock: number, during?: () => Promise<void>): Promise<FlashResult> {
+async function flash(
+  make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, residents: number, stock: number,
+  { during, base = PROXY_URL }: { during?: () => Promise<void>; base?: string } = {},
+): Promise<FlashResult> {
   const cost = 10
   log(`making ${residents} residents with ${cost} points each and a reward of stock ${stock} …`)
   const [anyDb] = [...dbs.values()]
@@ -173,7 +117,7 @@ async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, r
   let interruption: Promise<void> | undefined
   const tasks = people.map((p, i) => async () => {
     const key = `flash-${rewardId}-${p.id}`
-    const send = () => post(`/api/rewards/${rewardId}/redeem`, undefined, p.token, key)
+    const send = () => post(`/api/rewards/${rewardId}/redeem`, undefined, p.token, key, base)
     const answers = i % DOUBLE_SEND_EVERY === 0 ? await Promise.all([send(), send()]) : [await send()]
     if (++answered === Math.floor(residents / 3) && during) interruption = during()
     return answers
@@ -201,7 +145,7 @@ async function flash(make: ReturnType<typeof factories>, dbs: Map<DbNode, Db>, r
   return {
     residents, stock, requests: all.length, seconds: Number(seconds.toFixed(1)),
     requests_per_s: Number((all.length / seconds).toFixed(1)), p50_ms: Math.round(percentile(ms, 50)), p99_ms: Math.round(percentile(ms, 99)),
-    retried: all.filter((a) => a.tries > 1).length, per_api_node: spread(all),
+    retried: all.filter((a) => a.tries > 1).length, retried_after: retriesOf(all), per_api_node: spread(all),
   }
 }
 
@@ -223,11 +167,9 @@ async function singleNodeFlash(): Promise<FlashResult> {
   const db = createDb({ client: 'mysql', url })
   try {
     await web.waitForLog(/Anju listening/)
-    baseUrl = 'http://127.0.0.1:3109'
     const single: DbNode = { name: 'single', port: Number(server.port || 3306), gcommPort: 0, istPort: 0, sstPort: 0 }
-    return await flash(factories(db, loadConfig({ ...process.env, ...env })), new Map([[single, db]]), FLASH_RESIDENTS, FLASH_STOCK)
+    return await flash(factories(db, loadConfig({ ...process.env, ...env })), new Map([[single, db]]), FLASH_RESIDENTS, FLASH_STOCK, { base: 'http://127.0.0.1:3109' })
   } finally {
-    baseUrl = PROXY_URL
     await web.kill()
     await db.destroy()
     await admin.raw('DROP DATABASE IF EXISTS anju_cluster_single')
@@ -239,16 +181,11 @@ async function singleNodeFlash(): Promise<FlashResult> {
  * Reports forwarded to a slow grid platform by the two workers; worker1 is SIGKILLed once a few have arrived.
  * Every message ends delivered, and the platform, which dedupes by Idempotency-Key, acts on each once.
  */
-async function workerKilledMidDelivery(make: ReturnType<typeof factories>, db: Db) {
+async function workerKilledMidDelivery(make: ReturnType<typeof factories>, db: Db, admin: string) {
   const platform = await startFakeGridPlatform()
   try {
     platform.slowMs = 1500
     platform.script = Array.from({ length: 200 }, () => 'timeout' as const)
-    const login = await fetch(`${PROXY_URL}/api/auth/staff`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
-    })
-    assert.equal(login.status, 200, 'admin login')
-    const admin = ((await login.json()) as { accessToken: string }).accessToken
     const community = await make.regionId('XT-YT-JSL-XFL')
     const added = await post('/api/admin/grid-platforms', { regionId: community, name: '岳塘区网格化平台', url: platform.url, secret: platform.secret }, admin, `platform-${randomUUID()}`)
     assert.equal(added.status, 201, `grid platform: ${JSON.stringify(added.body)}`)
@@ -315,7 +252,8 @@ async function main() {
     const cases = await db1('cases').whereIn('reporter_id', reporters.map((r) => r.id)).count({ n: '*' }).first()
     const linked = await db1('case_events').whereIn('actor_id', reporters.map((r) => r.id)).where({ kind: 'follow' }).count({ n: '*' }).first()
     assert.equal(Number(cases!.n) + Number(linked!.n), created.length + burstCreated, 'one case (or link) per accepted key')
-    summary.reports = { accepted: created.length + burstCreated, rate_limited: limited, per_api_node: spread([...pairs.flat(), ...burstAnswers]) }
+    const intake = [...pairs.flat(), ...burstAnswers]
+    summary.reports = { accepted: created.length + burstCreated, rate_limited: limited, retried_after: retriesOf(intake), per_api_node: spread(intake) }
     log(`reports: ${JSON.stringify(summary.reports)}`)
 
     // Password attempts on one account from three API nodes at once: the shared counters let exactly the
@@ -325,7 +263,7 @@ async function main() {
       const res = await fetch(`${PROXY_URL}/api/auth/staff`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: account.username, password: 'not-the-password' }),
       })
-      return { status: res.status, body: (await res.json()) as any, upstream: res.headers.get('x-anju-upstream') ?? '', ms: 0, tries: 1 }
+      return { status: res.status, body: (await res.json()) as any, upstream: res.headers.get('x-anju-upstream') ?? '', ms: 0, tries: 1, retriedAfter: [] }
     }), 20)
     const throttled = attempts.filter((a) => a.status === 429 && a.body?.error?.code === 'LOGIN_THROTTLED').length
     const checked = attempts.filter((a) => a.status === 401).length
@@ -339,21 +277,39 @@ async function main() {
     summary.flash_one_node = single
     summary.flash = calm
     log(`flash: ${JSON.stringify(calm)}`)
+
+    // 3. The single-node concurrency suites, each race sent to different API nodes at once.
+    const tokens = { staff: await staffToken('staff'), centre: await staffToken('centre'), admin: await staffToken('admin') }
+    const races: RaceContext = { make, dbs, config, tokens, concurrency: CONCURRENCY }
+    log(`double spend: ${RACE_RESIDENTS} residents with points for one redemption send two, to two API nodes at once …`)
+    summary.double_spend = await doubleSpend(races, RACE_RESIDENTS)
+    log(`double spend: ${JSON.stringify(summary.double_spend)}`)
+    log(`racing approvals: ${RACE_ITEMS} pending awards, each approved by two staff on two API nodes at once …`)
+    summary.racing_approvals = await racingApprovals(races, RACE_ITEMS)
+    log(`racing approvals: ${JSON.stringify(summary.racing_approvals)}`)
+    log(`racing pickups: ${RACE_ITEMS} pickup codes, each verified by two staff on two API nodes (every other also cancelled on the third) …`)
+    summary.racing_pickups = await racingPickups(races, RACE_ITEMS)
+    log(`racing pickups: ${JSON.stringify(summary.racing_pickups)}`)
+    log(`points expiry racing redemptions: ${RACE_ITEMS} residents redeem on web2 and web3 while the expiry job runs on db1 …`)
+    summary.expiry_racing_redemptions = await expiryRacingRedemptions(races, RACE_ITEMS)
+    log(`expiry racing redemptions: ${JSON.stringify(summary.expiry_racing_redemptions)}`)
     const agreeing = await checkNodesAgree(dbs)
     const verified = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
     log(`nodes agree (${agreeing.join(', ')}); ${verified.join('; ')}`)
 
-    // 3. A worker killed mid-delivery: the streams it leased are delivered by the other worker, acted on once.
-    summary.outbox_with_worker_killed = await workerKilledMidDelivery(make, dbs.get(DB_NODES[0]!)!)
+    // 4. A worker killed mid-delivery: the streams it leased are delivered by the other worker, acted on once.
+    summary.outbox_with_worker_killed = await workerKilledMidDelivery(make, dbs.get(DB_NODES[0]!)!, tokens.admin)
 
-    // 4. The flash again with a database node killed a third of the way in.
+    // 5. The flash again with a database node killed a third of the way in.
     const victim = DB_NODES[2]!
     const survivors = new Map([...dbs].filter(([node]) => node !== victim))
     let killedAt = 0
-    const broken = await flash(make, survivors, Math.round(FLASH_RESIDENTS / 2), FLASH_STOCK / 2, async () => {
-      log(`killing ${victim.name} (SIGKILL) mid-run …`)
-      killedAt = Date.now()
-      await killProcess(victim.name)
+    const broken = await flash(make, survivors, Math.round(FLASH_RESIDENTS / 2), FLASH_STOCK / 2, {
+      during: async () => {
+        log(`killing ${victim.name} (SIGKILL) mid-run …`)
+        killedAt = Date.now()
+        await killProcess(victim.name)
+      },
     })
     const sizes = await Promise.all([...survivors.keys()].map(async (node) => `${node.name}: size ${(await wsrepStatus(node))?.size}`))
     log(`flash with ${victim.name} killed: ${JSON.stringify(broken)}; ${sizes.join(', ')}`)
@@ -371,11 +327,23 @@ async function main() {
     log(`restarting ${victim.name}: it rejoins and catches up …`)
     const rejoinStarted = Date.now()
     await restartDbNode(victim)
-    const rejoinSeconds = (Date.now() - rejoinStarted) / 1000
+    const rejoinedAt = Date.now()
+    const rejoinSeconds = (rejoinedAt - rejoinStarted) / 1000
     dbs.set(victim, createDb({ client: 'mysql', url: dbUrl(victim) }))
     await checkNodesAgree(dbs)
+    // worker2 works on db3: it stayed up while its database node was away, and (the only worker left) it runs
+    // its jobs again now that the node is back.
+    assert.ok(running('worker2'), 'worker2 ended while its database node was down: see .cluster/logs/worker2.out')
+    const resumed = async () => {
+      const run = await dbs.get(DB_NODES[0]!)!('job_runs').where({ job: 'deliver-outbox' }).first('last_started_at', 'last_ok')
+      return !!run && new Date(run.last_started_at).getTime() > rejoinedAt && !!run.last_ok
+    }
+    const resumeDeadline = Date.now() + 60_000
+    while (!(await resumed()) && Date.now() < resumeDeadline) await new Promise((resolve) => setTimeout(resolve, 500))
+    assert.ok(await resumed(), 'worker2 did not run its jobs again once db3 was back')
+    const workerResumedSeconds = (Date.now() - rejoinedAt) / 1000
     const verifiedAfter = DB_NODES.map((node) => `${node.name}: ${ledgerVerifyCli(node)}`)
-    summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds }
+    summary.flash_with_node_killed = { ...broken, killed: victim.name, killed_after_s: Number(((killedAt - startedAt) / 1000).toFixed(1)), reads_while_down: reads.length, rejoined_in_s: rejoinSeconds, worker2_stayed_up_and_resumed_within_s: Math.ceil(workerResumedSeconds) }
     summary.ledger_verify = verifiedAfter
     summary.total_s = Math.round((Date.now() - startedAt) / 1000)
     log(`all nodes agree after the rejoin; ${verifiedAfter.join('; ')}`)

@@ -19,6 +19,11 @@ export const STATE_DIR = path.join(REPO_ROOT, '.cluster')
 const PIDS_DIR = path.join(STATE_DIR, 'pids')
 const LOGS_DIR = path.join(STATE_DIR, 'logs')
 export const UPLOAD_DIR = path.join(STATE_DIR, 'uploads')
+/**
+ * The workers' signed ledger checkpoints, kept with the cluster's data: a fresh cluster starts without them, and a
+ * demo or another database's checkpoints (data/ledger-checkpoints.jsonl) are never read against this ledger.
+ */
+export const CHECKPOINT_FILE = path.join(STATE_DIR, 'ledger-checkpoints.jsonl')
 /** Where the cluster's S3-compatible server keeps its buckets. */
 const S3_DIR = path.join(STATE_DIR, 's3')
 const MARIADBD = '/usr/sbin/mariadbd'
@@ -204,6 +209,12 @@ export async function killProcess(name: string) {
   await waitFor(`${name} to end`, async () => !alive(entry), 30_000)
 }
 
+/** Whether a process `up` started (db1…db3, web1…web3, worker1, worker2, nginx, s3) is still running. */
+export function running(name: string): boolean {
+  const entry = recorded().find((e) => e.name === name)
+  return !!entry && alive(entry)
+}
+
 /** The node whose grastate.dat says it may restart the cluster (it stopped last, cleanly). */
 function bootstrapNode(): DbNode {
   for (const node of DB_NODES) {
@@ -262,6 +273,7 @@ function appEnv(node: DbNode, extra: Record<string, string> = {}): Record<string
   return {
     DATABASE_URL: dbUrl(node),
     ...(clusterUploadStore() === 's3' ? { UPLOAD_STORE: S3_STORE } : { UPLOAD_DIR }),
+    LEDGER_CHECKPOINT_FILE: CHECKPOINT_FILE,
     PUBLIC_BASE_URL: PROXY_URL,
     TRUST_PROXY: 'true',
     // A development topology: the development login lets the h5 app sign in without WeChat.

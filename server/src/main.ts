@@ -177,6 +177,7 @@ async function main(command: string | undefined) {
         metricsServer?.close()
         await jobs.stop()
       })
+      // Runs until a signal stops it; the jobs' timers keep the process up meanwhile.
       return new Promise<void>(() => undefined)
     }
     case 'demo':

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isDatabaseUnavailable } from '../../server/src/db/unavailable'
 import { verifyLedger } from '../../server/src/ledger'
@@ -18,6 +19,11 @@ describe('telling a database out of reach from a bad request', () => {
       { name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection. The pool is probably full.' },
       { message: "Can't add new command when connection is in closed state" },
       { code: 'SQLITE_BUSY' },
+      // Busy past every retry: a transaction that kept losing conflicts (a multi-primary certification failure, a
+      // deadlock, a lock wait, TiDB's write conflict) is refused retryably too.
+      { code: 'ER_LOCK_DEADLOCK', errno: 1213 },
+      { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 },
+      { errno: 9007 },
     ]
     const notRetryable = [
       { code: 'ER_DUP_ENTRY', errno: 1062 },
@@ -119,4 +125,47 @@ describe.each(testDatabaseKinds().filter((kind) => kind === 'mysql'))('%s restar
     expect(cases.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual([...filed].sort((a, b) => a - b))
     expect((await verifyLedger(s.database.db)).problems).toEqual([])
   }, 300_000)
+})
+
+/**
+ * A write that keeps losing to another (a row held locked here; on a multi-primary cluster, a hot row written on
+ * several nodes at once) is retried by the transaction layer; once every attempt has lost, the request is refused
+ * like a database out of reach: 503 with Retry-After, changing nothing, so the client sends it again with its key.
+ */
+describe.each(testDatabaseKinds().filter((kind) => kind === 'mysql'))('%s busy past every retry', (kind) => {
+  let mariadb: PrivateMariadb
+  let s: TestServer
+  beforeAll(async () => {
+    mariadb = await startPrivateMariadb({ args: ['--innodb-lock-wait-timeout=1'] })
+    s = await startTestServer(kind, { mysqlUrl: mariadb.url })
+  }, 180_000)
+  afterAll(async () => {
+    await s?.close().catch(() => undefined)
+    await mariadb?.destroy()
+  })
+
+  it('answers 503 SERVICE_UNAVAILABLE, not 500, and the same key succeeds once the row is free', async () => {
+    const staff = await s.http.staffToken('staff')
+    const centre = await s.http.staffToken('centre')
+    const r = await s.make.resident()
+    const proposed = await s.http.post('/api/staff/awards/manual', { userId: r.id, points: 10, reason: '扶老人过马路' }, { token: staff })
+    expect(proposed.status).toBe(201)
+    const holder = await mysql.createConnection(s.database.config.client === 'mysql' ? s.database.config.url : '')
+    try {
+      await holder.query('BEGIN')
+      await holder.query('SELECT id FROM awards WHERE id = ? FOR UPDATE', [proposed.body.id])
+      const busy = await s.http.post(`/api/staff/awards/${proposed.body.id}/approve`, undefined, { token: centre, idempotencyKey: 'approve-while-held-0001' })
+      expect({ status: busy.status, code: busy.body.error?.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' })
+      expect(busy.body.error.message).toBe('服务暂时不可用，请稍后再试')
+      expect(busy.headers.get('retry-after')).toBe('2')
+      expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 0, pending: 10 })
+    } finally {
+      await holder.query('ROLLBACK')
+      await holder.end()
+    }
+    const again = await s.http.post(`/api/staff/awards/${proposed.body.id}/approve`, undefined, { token: centre, idempotencyKey: 'approve-while-held-0001' })
+    expect(again.status).toBe(200)
+    expect(again.body).toMatchObject({ status: 'approved', grantedPoints: 10 })
+    expect((await s.http.get('/api/points/summary', { token: r.token })).body).toMatchObject({ balance: 10, pending: 0 })
+  }, 120_000)
 })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { fileReport } from '../../server/src/testing/cases'
 import { testDatabaseKinds } from '../../server/src/testing/databases'
 import { startFakeGridPlatform, type FakeGridPlatform } from '../../server/src/testing/fakeGridPlatform'
+import { startPrivateMariadb, type PrivateMariadb } from '../../server/src/testing/privateMariadb'
 import { spawnAnju, type AnjuProcess } from '../../server/src/testing/process'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { processEnv } from './support'
@@ -66,5 +67,49 @@ describe.each(testDatabaseKinds())('worker killed mid-delivery on %s', (kind) =>
     const sends = (key: string) => platform!.received.filter((r) => r.idempotencyKey === key).length
     for (const key of keys) expect(sends(key)).toBe(key === stuckKey ? 2 : 1)
     for (const row of await forwarded()) expect(row.status).toBe('delivered')
+  }, 180_000)
+})
+
+/**
+ * The worker's database crashes (SIGKILL) and comes back: the worker keeps running through the outage, logging
+ * each failed run, and carries on once the database answers again. On a cluster this is a worker whose database
+ * node dies; it must not quietly end with nothing left to keep it up.
+ */
+describe.each(testDatabaseKinds().filter((kind) => kind === 'mysql'))('worker whose database goes away on %s', (kind) => {
+  let mariadb: PrivateMariadb | undefined
+  let server: TestServer | undefined
+  let platform: FakeGridPlatform | undefined
+  let worker: AnjuProcess | undefined
+  afterEach(async () => {
+    await worker?.kill()
+    await platform?.close()
+    await server?.close().catch(() => undefined)
+    await mariadb?.destroy()
+  })
+
+  it('keeps running while the database is down and delivers once it is back', async () => {
+    mariadb = await startPrivateMariadb()
+    server = await startTestServer(kind, { mysqlUrl: mariadb.url })
+    platform = await startFakeGridPlatform()
+    const admin = await server.http.staffToken('admin')
+    const community = await server.make.regionId('XT-YT-JSL-XFL')
+    expect((await server.http.post('/api/admin/grid-platforms', {
+      regionId: community, name: '岳塘区网格化平台', url: platform.url, secret: platform.secret,
+    }, { token: admin })).status).toBe(201)
+    const resident = await server.make.resident()
+
+    worker = spawnAnju('worker', processEnv(server.database))
+    await worker.waitForLog(/worker running/)
+    await mariadb.kill()
+    // Runs fail while the database is away; the process neither ends nor stops trying.
+    await worker.waitForLog(/job failed/, 30_000)
+    const outcome = await Promise.race([worker.exited.then((code) => `exited ${code}`), new Promise((resolve) => setTimeout(() => resolve('running'), 6_000))])
+    expect(outcome, worker.output().slice(-2000)).toBe('running')
+
+    await mariadb.start()
+    expect((await fileReport(server, resident.token)).status).toBe(201)
+    await expect.poll(() => platform!.processed.length, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(1)
+    worker.child.kill('SIGTERM')
+    expect(await worker.exited).toBe(0)
   }, 180_000)
 })

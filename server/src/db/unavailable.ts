@@ -1,3 +1,5 @@
+import { isRetryableDbError } from './transaction'
+
 /** MySQL/MariaDB error numbers that mean the server went away or is going, not that the statement was wrong. */
 const SERVER_GONE_ERRNOS = new Set([
   1040, // ER_CON_COUNT_ERROR: too many connections
@@ -15,9 +17,12 @@ const CONNECTION_CODES = new Set([
  * True when a query failed because the database could not be reached (restarting, gone, out of connections,
  * or busy past every retry) rather than because of the request. Such a request may be retried as it is: with
  * its Idempotency-Key, a write that did commit before the connection dropped answers with its stored result.
+ * Busy past every retry includes a transaction that lost every attempt to other writers (deadlock, lock wait,
+ * a multi-primary certification conflict): withTransaction has already retried it, and it changed nothing.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false
+  if (isRetryableDbError(err)) return true
   const e = err as { errno?: number; code?: string; name?: string; fatal?: boolean; message?: string }
   if (e.name === 'KnexTimeoutError') return true
   if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true

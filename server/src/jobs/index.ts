@@ -1,4 +1,5 @@
 import type { Services } from '../context'
+import { isDatabaseUnavailable } from '../db/unavailable'
 import { jobRunsRepo } from '../repositories/jobRuns'
 
 /**
@@ -29,7 +30,9 @@ export interface RunningJobs {
 
 /**
  * Runs every job on its interval until stopped; a failing run is logged and tried again next time. Each run is
- * recorded (job_runs) for /metrics.
+ * recorded (job_runs) for /metrics. The interval timers hold the process up until `stop`: a worker has nothing
+ * else that does once its database has gone away (every pooled connection closed), and it must stay and try
+ * again rather than end quietly.
  */
 export function startJobs(services: JobServices): RunningJobs {
   const stopping = new AbortController()
@@ -49,7 +52,8 @@ export function startJobs(services: JobServices): RunningJobs {
           ok = true
           if (processed > 0) services.logger.info({ job: job.name, processed }, 'job run')
         } catch (err) {
-          services.logger.error({ err, job: job.name }, 'job failed')
+          const unavailable = isDatabaseUnavailable(err)
+          services.logger.error({ err, job: job.name }, unavailable ? 'job failed: the database is out of reach or busy, trying again next run' : 'job failed')
         }
         try {
           await jobRunsRepo.record(services.db, { job: job.name, startedAt, finishedAt: new Date(), processed, ok })
@@ -62,9 +66,7 @@ export function startJobs(services: JobServices): RunningJobs {
       inFlight.add(run)
       void run.finally(() => inFlight.delete(run))
     }
-    const timer = setInterval(tick, typeof job.intervalMs === 'number' ? job.intervalMs : job.intervalMs(services.config))
-    timer.unref()
-    timers.push(timer)
+    timers.push(setInterval(tick, typeof job.intervalMs === 'number' ? job.intervalMs : job.intervalMs(services.config)))
     tick()
   }
   return {

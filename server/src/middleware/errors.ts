@@ -31,7 +31,7 @@ export function errorHandler(): AppMiddleware {
       let appError = err instanceof AppError ? err : fromHttpError(err as { status?: number })
       if (!appError && isDatabaseUnavailable(err)) {
         // Retryable: the client sends the same request (and Idempotency-Key) again in a moment.
-        ctx.state.log?.warn({ err }, 'database unavailable')
+        ctx.state.log?.warn({ err }, 'database unavailable or busy past every retry')
         appError = errors.serviceUnavailable(UNAVAILABLE_RETRY_AFTER_SECONDS)
       } else if (!appError && err instanceof FileStoreUnavailableError) {
         ctx.state.log?.warn({ err }, 'upload store unavailable')

@@ -28,9 +28,10 @@ async function freePort(): Promise<number> {
 
 /**
  * A MariaDB server of the test's own, on its own port and data directory, for tests that crash and restart the
- * database: the shared server that other tests use is never touched.
+ * database or need server settings of their own (`args`, e.g. `--innodb-lock-wait-timeout=1`): the shared server
+ * that other tests use is never touched.
  */
-export async function startPrivateMariadb(): Promise<PrivateMariadb> {
+export async function startPrivateMariadb({ args = [] }: { args?: string[] } = {}): Promise<PrivateMariadb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-mariadb-'))
   const datadir = path.join(dir, 'data')
   const user = os.userInfo().username
@@ -59,7 +60,7 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
       server = spawn(MARIADBD, [
         '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1',
         `--socket=${path.join(dir, 'mariadb.sock')}`, `--pid-file=${path.join(dir, 'mariadb.pid')}`, `--user=${user}`,
-        '--innodb-buffer-pool-size=64M', '--max-connections=200', '--skip-name-resolve',
+        '--innodb-buffer-pool-size=64M', '--max-connections=200', '--skip-name-resolve', ...args,
       ], { stdio: 'ignore' })
       const deadline = Date.now() + 60_000
       while (!(await answers())) {
