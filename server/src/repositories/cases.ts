@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Knex } from 'knex'
 import { CaseColour, CaseStatus, FINAL_CASE_STATUSES, ReportKind, ResolutionOutcome } from '@anju/shared'
 import type { Queryable } from '../db/knex'
-import { flag, jsonArray, time } from './rows'
+import { flag, jsonArray, olderThan, time } from './rows'
 
 export const CaseRow = z.object({
   id: z.coerce.number().int(),
@@ -99,11 +99,13 @@ export interface CaseFilter {
   overdue?: boolean
   /** Also include cases assigned to this user wherever they sit. */
   assigneeId?: number
-  beforeId?: number
+  /** The last case of the previous page (newest first by creation time). */
+  before?: { at: Date; id: number }
   limit: number
 }
 
 const parseCases = (rows: unknown[]) => rows.map((r) => CaseRow.parse(r))
+const NEWEST_FIRST = [{ column: 'created_at', order: 'desc' as const }, { column: 'id', order: 'desc' as const }]
 
 export const casesRepo = {
   async findById(db: Queryable, id: number) {
@@ -212,27 +214,27 @@ export const casesRepo = {
       if (f.colour) q.andWhere('colour', f.colour)
       if (f.overdue === true) q.andWhere((w) => w.where('response_overdue', true).orWhere('resolve_overdue', true))
       if (f.overdue === false) q.andWhere({ response_overdue: false, resolve_overdue: false })
-      if (f.beforeId) q.andWhere('id', '<', f.beforeId)
-      return q.orderBy('id', 'desc').limit(f.limit)
+      if (f.before) olderThan(q, f.before)
+      return q.orderBy(NEWEST_FIRST).limit(f.limit)
     }
     const inScope = await page((q) => q.where('region_path', 'like', `${f.regionPath}%`))
     if (!f.assigneeId) return parseCases(inScope)
     // A grid worker also sees what is assigned to them elsewhere. Two limited scans, each on its own index
-    // ((region_path, id) and (assignee_id, id)), merged here: an OR of the two makes the database read both
-    // indexes whole and sort the union before it can stop at the page.
+    // ((region_path, created_at, id) and (assignee_id, created_at, id)), merged here: an OR of the two makes the
+    // database read both indexes whole and sort the union before it can stop at the page.
     const assigned = await page((q) => q.where('assignee_id', f.assigneeId!))
-    const byId = new Map([...inScope, ...assigned].map((row) => [Number(row.id), row]))
-    return parseCases([...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, f.limit))
+    const byId = new Map(parseCases([...inScope, ...assigned]).map((row) => [row.id, row]))
+    return [...byId.values()].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id - a.id).slice(0, f.limit)
   },
 
   /** Cases a resident reported or follows, newest first. */
-  async listFollowedBy(db: Queryable, userId: number, beforeId: number | undefined, limit: number) {
+  async listFollowedBy(db: Queryable, userId: number, before: { at: Date; id: number } | undefined, limit: number) {
     const q = db('cases')
       .join('case_followers', 'case_followers.case_id', 'cases.id')
       .where('case_followers.user_id', userId)
       .select('cases.*')
-    if (beforeId) q.andWhere('cases.id', '<', beforeId)
-    return parseCases(await q.orderBy('cases.id', 'desc').limit(limit))
+    if (before) olderThan(q, before, { table: 'cases' })
+    return parseCases(await q.orderBy([{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id', order: 'desc' }]).limit(limit))
   },
 
   /** Cases past a deadline not yet marked: response (still unanswered) or resolve (still open). */

@@ -32,3 +32,48 @@ describe('time order of a case timeline', () => {
     expect(events.map((e) => e.created_at.getTime())).toEqual([earlier.getTime(), submitted!.created_at.getTime()])
   })
 })
+
+describe('time order of case lists', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer('sqlite')
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  it('pages 我的诉求 and the staff inbox newest first by filing time, each case once, whatever ids the cases got', async () => {
+    const resident = await s.make.resident()
+    const ids: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const filed = await fileReport(s, resident.token)
+      expect(filed.status).toBe(201)
+      ids.push(filed.body.case.id as number)
+    }
+    // As a cluster's lanes would have it, ids do not follow filing time: here the case with the second id was
+    // filed last and the one with the largest id second.
+    const db = s.database.db
+    const base = Date.now() - 60 * 60_000
+    const minutesIn = [0, 40, 20, 30, 10]
+    for (let i = 0; i < ids.length; i++) await db('cases').where({ id: ids[i] }).update({ created_at: new Date(base + minutesIn[i]! * 60_000) })
+    const newestFirst = [1, 3, 2, 4, 0].map((i) => ids[i]!)
+    expect(newestFirst).not.toEqual([...ids].reverse())
+
+    const walk = async (path: string, token: string) => {
+      const seen: number[] = []
+      let cursor: string | null = null
+      do {
+        const res: { status: number; body: { items: { id: number }[]; next: string | null } } =
+          await s.http.get(`${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token })
+        expect(res.status).toBe(200)
+        seen.push(...res.body.items.map((c) => c.id))
+        cursor = res.body.next
+      } while (cursor)
+      return seen
+    }
+    expect(await walk('/api/my/cases', resident.token)).toEqual(newestFirst)
+    const inbox = await walk('/api/staff/cases', await s.http.staffToken('centre'))
+    expect(inbox.filter((id) => ids.includes(id))).toEqual(newestFirst)
+    expect((await s.http.get('/api/my/cases?cursor=12345', { token: resident.token })).body.error.code).toBe('VALIDATION_FAILED')
+  })
+})

@@ -3,6 +3,7 @@ import { PatrolStatus } from '@anju/shared'
 import type { Queryable } from '../db/knex'
 import { AwardRow } from './awards'
 import { PatrolRouteRow, PatrolTeamRow } from './patrolTeams'
+import { olderThan } from './rows'
 
 const time = z.union([z.date(), z.number(), z.string()]).transform((v) => new Date(v))
 const id = z.coerce.number().int()
@@ -35,7 +36,8 @@ const one = <S extends z.ZodType>(schema: S) => (row: unknown): z.output<S> | un
 const all = <S extends z.ZodType>(schema: S) => (rows: unknown[]): z.output<S>[] => rows.map((r) => schema.parse(r))
 
 export interface PatrolCursor {
-  beforeId?: number
+  /** The last patrol of the previous page (newest first by start time). */
+  before?: { at: Date; id: number }
   limit: number
 }
 
@@ -62,8 +64,9 @@ export const patrolsRepo = {
     return one(PatrolRow)(await db('patrols').where({ running_user_id: userId }).first())
   },
   async ofUser(db: Queryable, userId: number, page: PatrolCursor) {
-    const q = db('patrols').where({ user_id: userId }).orderBy('id', 'desc').limit(page.limit)
-    if (page.beforeId) q.andWhere('id', '<', page.beforeId)
+    const q = db('patrols').where({ user_id: userId })
+      .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit)
+    if (page.before) olderThan(q, page.before, { time: 'started_at' })
     return all(PatrolRow)(await q)
   },
   /** Finished patrols under a region path, newest first. */
@@ -72,10 +75,10 @@ export const patrolsRepo = {
       .join('regions as r', 'r.id', 'p.region_id')
       .where('r.path', 'like', `${pathPrefix}%`)
       .andWhere('p.status', 'finished')
-      .orderBy('p.id', 'desc')
+      .orderBy([{ column: 'p.started_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
       .limit(filter.limit)
       .select('p.*')
-    if (filter.beforeId) q.andWhere('p.id', '<', filter.beforeId)
+    if (filter.before) olderThan(q, filter.before, { table: 'p', time: 'started_at' })
     if (filter.teamId) q.andWhere('p.team_id', filter.teamId)
     if (filter.valid !== undefined) q.andWhere('p.valid', filter.valid)
     return all(PatrolRow)(await q)

@@ -211,11 +211,12 @@ export const CaseListQuery = z.object({
   status: CaseStatus.optional(),
   colour: CaseColour.optional(),
   overdue: booleanQuery.optional(),
-  cursor: z.string().regex(/^\d+$/).optional(),
+  /** The `next` of the previous page: "<created_at ms>_<id>" of its last case. */
+  cursor: z.string().regex(/^\d{1,15}_\d{1,12}$/, '翻页参数有误').optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 })
 export const MyCaseQuery = z.object({
-  cursor: z.string().regex(/^\d+$/).optional(),
+  cursor: z.string().regex(/^\d{1,15}_\d{1,12}$/, '翻页参数有误').optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 })
 export const CasePage = z.object({ items: z.array(CaseView), next: z.string().nullable() }).meta({ id: 'CasePage' })

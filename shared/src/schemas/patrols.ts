@@ -185,7 +185,8 @@ export type PatrolSummary = z.infer<typeof PatrolSummary>
 
 export const PatrolPage = z.object({ items: z.array(PatrolSummary), next: z.string().nullable() }).meta({ id: 'PatrolPage' })
 export const PatrolPageQuery = z.object({
-  cursor: z.string().regex(/^\d+$/, '翻页参数有误').optional(),
+  /** The `next` of the previous page: "<started_at ms>_<id>" of its last patrol. */
+  cursor: z.string().regex(/^\d{1,15}_\d{1,12}$/, '翻页参数有误').optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 })
 export const StaffPatrolQuery = PatrolPageQuery.extend({

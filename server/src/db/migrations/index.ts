@@ -14,6 +14,7 @@ import * as outboxDestinations from './20261126_110_outbox_destinations'
 import * as privacy from './20261126_13x_privacy'
 import * as rewardPickupRegions from './20261126_13x_reward_pickup_regions'
 import * as caseAssigneeIndex from './20261126_190_case_assignee_index'
+import * as casesTimeOrder from './20261126_220_cases_time_order'
 import * as categoryAwardRules from './20261126_12x_001_category_award_rules'
 import * as idempotencyWithoutCredentials from './20261126_12x_002_idempotency_without_credentials'
 import * as userRowGuard from './20261126_19x_user_row_guard'
@@ -47,6 +48,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_12x_003_ledger_keyed_chain': ledgerKeyedChain,
   '20261126_200_resident_earned': residentEarned,
   '20261126_210_earned_positions': earnedPositions,
+  '20261126_220_cases_time_order': casesTimeOrder,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,6 +6,7 @@ import { regradeCase } from '../../commands/regradeCase'
 import { submitReport } from '../../commands/submitReport'
 import { canHandle, transitionCase } from '../../commands/transitionCase'
 import { errors } from '../../errors'
+import { nextPageCursor, pagePosition } from '../../lib/keysetCursor'
 import { presentCategory } from '../../presenters/cases'
 import { caseFollowersRepo } from '../../repositories/caseActivity'
 import { casesRepo } from '../../repositories/cases'
@@ -15,7 +16,8 @@ import { requireUser } from '../../middleware/authenticate'
 import { route, type AppRouter } from '../define'
 import { caseDetailView, caseView, caseViews, duplicateCandidateViews, nearbyGridViews } from './views'
 
-const nextCursor = (items: { id: number }[], limit: number) => (items.length === limit ? String(items[items.length - 1]!.id) : null)
+/** Pages of cases go newest first by filing time; the cursor names the last case shown (see keysetCursor). */
+const nextCursor = (rows: { id: number; created_at: Date }[], limit: number) => nextPageCursor(rows, limit, (c) => c.created_at)
 
 /** Intake (residents), 我的诉求, the workbench inbox, case detail and case actions. */
 export function caseRoutes(router: AppRouter) {
@@ -54,7 +56,7 @@ export function caseRoutes(router: AppRouter) {
   })
 
   route(router, api.myCases, async (ctx, { actor, query }) => {
-    const rows = await casesRepo.listFollowedBy(ctx.services.db, actor.id, query.cursor ? Number(query.cursor) : undefined, query.limit)
+    const rows = await casesRepo.listFollowedBy(ctx.services.db, actor.id, pagePosition(query.cursor), query.limit)
     return { items: await caseViews(ctx.services.db, actor, ctx.services.photoLinks, rows), next: nextCursor(rows, query.limit) }
   })
 
@@ -64,7 +66,7 @@ export function caseRoutes(router: AppRouter) {
       regionPath: actor.region.path,
       assigneeId: actor.role === 'grid_worker' ? actor.id : undefined,
       status: query.status, colour: query.colour, overdue: query.overdue,
-      beforeId: query.cursor ? Number(query.cursor) : undefined, limit: query.limit,
+      before: pagePosition(query.cursor), limit: query.limit,
     })
     return { items: await caseViews(ctx.services.db, actor, ctx.services.photoLinks, rows), next: nextCursor(rows, query.limit) }
   })

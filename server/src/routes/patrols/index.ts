@@ -6,6 +6,7 @@ import { applyToPatrolTeam } from '../../commands/patrolTeams'
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { chinaMonthKey } from '../../lib/chinaTime'
+import { nextPageCursor, pagePosition } from '../../lib/keysetCursor'
 import { chinaMonthRange } from '../../patrols/calendar'
 import { authorize, can, type Actor } from '../../policies'
 import { presentCheckIn, presentMembership, presentRoute } from '../../presenters/patrols'
@@ -109,8 +110,8 @@ export function patrolRoutes(router: AppRouter) {
   })
 
   route(router, api.myPatrols, async (ctx, { actor, query }) => {
-    const rows = await patrolsRepo.ofUser(ctx.services.db, actor.id, { beforeId: query.cursor ? Number(query.cursor) : undefined, limit: query.limit })
-    const next = rows.length === query.limit ? String(rows.at(-1)!.id) : null
+    const rows = await patrolsRepo.ofUser(ctx.services.db, actor.id, { before: pagePosition(query.cursor), limit: query.limit })
+    const next = nextPageCursor(rows, query.limit, (p) => p.started_at)
     return { items: await loadPatrolSummaries(ctx.services.db, rows), next }
   })
 

@@ -2,6 +2,7 @@ import { api } from '@anju/shared'
 import { createPatrolRoute, createPatrolTeam, decidePatrolMembership, rotateCheckpointToken } from '../../commands/patrolTeams'
 import { errors } from '../../errors'
 import { chinaDayStart } from '../../lib/chinaTime'
+import { nextPageCursor, pagePosition } from '../../lib/keysetCursor'
 import { chinaWeekStart } from '../../patrols/calendar'
 import { authorize, can } from '../../policies'
 import { isoTime } from '../../presenters'
@@ -95,11 +96,10 @@ export function patrolStaffRoutes(router: AppRouter) {
     if (!actor.region || !can(actor, 'patrolTeam.manage', { regionPath: actor.region.path })) throw errors.notFound()
     if (query.teamId) authorize(actor, 'patrolTeam.manage', (await loadTeam(db, query.teamId)).scope)
     const rows = await patrolsRepo.finishedUnder(db, actor.region.path, {
-      beforeId: query.cursor ? Number(query.cursor) : undefined, limit: query.limit, teamId: query.teamId,
+      before: pagePosition(query.cursor), limit: query.limit, teamId: query.teamId,
       valid: query.valid === undefined ? undefined : query.valid === 'true',
     })
-    const next = rows.length === query.limit ? String(rows.at(-1)!.id) : null
-    return { items: await loadPatrolSummaries(db, rows), next }
+    return { items: await loadPatrolSummaries(db, rows), next: nextPageCursor(rows, query.limit, (p) => p.started_at) }
   })
 
   route(router, api.patrolCoverage, async (ctx, { actor, params }) => {
