@@ -4,7 +4,7 @@ import { seedDemo } from '../../server/src/db/seeds/demo'
 import { verifyLedger } from '../../server/src/ledger'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../server/src/testing/databases'
 import { factories } from '../../server/src/testing/factories'
-import { startFakeGridPlatform, type FakeGridPlatform } from '../../server/src/testing/fakeGridPlatform'
+import { connectGridPlatform, startFakeGridPlatform, type FakeGridPlatform } from '../../server/src/testing/fakeGridPlatform'
 import { spawnAnju, type AnjuProcess } from '../../server/src/testing/process'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
 import { fileReport } from '../../server/src/testing/cases'
@@ -73,11 +73,7 @@ describe.each(testDatabaseKinds())('stopping with SIGTERM on %s', (kind) => {
     platform.slowMs = 700
     platform.script = Array(20).fill('timeout')
     server = await startTestServer(kind)
-    const admin = await server.http.staffToken('admin')
-    const community = await server.make.regionId('XT-YT-JSL-XFL')
-    expect((await server.http.post('/api/admin/grid-platforms', {
-      regionId: community, name: '岳塘区网格化平台', url: platform.url, secret: platform.secret,
-    }, { token: admin })).status).toBe(201)
+    await connectGridPlatform(server, platform)
     // More cases (each its own stream) than the worker works on at once.
     for (let r = 0; r < 4; r++) {
       const resident = await server.make.resident()

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { fileReport } from '../../server/src/testing/cases'
 import { testDatabaseKinds } from '../../server/src/testing/databases'
-import { startFakeGridPlatform, type FakeGridPlatform } from '../../server/src/testing/fakeGridPlatform'
+import { connectGridPlatform, startFakeGridPlatform, type FakeGridPlatform } from '../../server/src/testing/fakeGridPlatform'
 import { startPrivateMariadb, type PrivateMariadb } from '../../server/src/testing/privateMariadb'
 import { spawnAnju, type AnjuProcess } from '../../server/src/testing/process'
 import { startTestServer, type TestServer } from '../../server/src/testing/server'
@@ -28,11 +28,7 @@ describe.each(testDatabaseKinds())('worker killed mid-delivery on %s', (kind) =>
     platform.script = ['timeout']
     platform.slowMs = 60_000
     server = await startTestServer(kind)
-    const admin = await server.http.staffToken('admin')
-    const community = await server.make.regionId('XT-YT-JSL-XFL')
-    expect((await server.http.post('/api/admin/grid-platforms', {
-      regionId: community, name: '岳塘区网格化平台', url: platform.url, secret: platform.secret,
-    }, { token: admin })).status).toBe(201)
+    await connectGridPlatform(server, platform)
     const resident = await server.make.resident()
     for (let i = 0; i < 3; i++) expect((await fileReport(server, resident.token)).status).toBe(201)
     const forwarded = () => server!.database.db('outbox_messages').where({ destination: 'grid_platform' })
@@ -91,11 +87,7 @@ describe.each(testDatabaseKinds().filter((kind) => kind === 'mysql'))('worker wh
     mariadb = await startPrivateMariadb()
     server = await startTestServer(kind, { mysqlUrl: mariadb.url })
     platform = await startFakeGridPlatform()
-    const admin = await server.http.staffToken('admin')
-    const community = await server.make.regionId('XT-YT-JSL-XFL')
-    expect((await server.http.post('/api/admin/grid-platforms', {
-      regionId: community, name: '岳塘区网格化平台', url: platform.url, secret: platform.secret,
-    }, { token: admin })).status).toBe(201)
+    await connectGridPlatform(server, platform)
     const resident = await server.make.resident()
 
     worker = spawnAnju('worker', processEnv(server.database))

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SIGNATURE_HEADER, verifySignature } from '../integrations/gridPlatform'
+import type { TestServer } from './server'
 
 export type FakeAnswer = 'ok' | 'fail' | 'timeout' | 'reject'
 
@@ -77,4 +78,20 @@ export async function startFakeGridPlatform(secret = 'fake-platform-secret-01234
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/anju/events`
   return fake
+}
+
+/**
+ * Connects `platform` to a demo community through the admin API, as an administrator would (the console's
+ * 接入网格平台); throws unless the server answers 201. Answers the platform's id.
+ */
+export async function connectGridPlatform(
+  server: TestServer,
+  platform: FakeGridPlatform,
+  { community = 'XT-YT-JSL-XFL', name = '岳塘区网格化平台' }: { community?: string; name?: string } = {},
+): Promise<number> {
+  const res = await server.http.post('/api/admin/grid-platforms', {
+    regionId: await server.make.regionId(community), name, url: platform.url, secret: platform.secret,
+  }, { token: await server.http.staffToken('admin') })
+  if (res.status !== 201) throw new Error(`connecting the grid platform: ${res.status} ${JSON.stringify(res.body)}`)
+  return Number(res.body.id)
 }
