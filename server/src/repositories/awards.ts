@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AwardKind, AwardStatus, PointsSourceType } from '@anju/shared'
 import type { Queryable } from '../db/knex'
+import { olderThan } from './rows'
 
 const time = z.union([z.date(), z.number(), z.string()])
 
@@ -98,11 +99,7 @@ export const awardsRepo = {
       .orderBy([{ column: 'a.created_at', order: 'desc' }, { column: 'a.id', order: 'desc' }])
       .limit(q.limit + 1)
       .select('a.*')
-    if (q.before) {
-      const at = new Date(q.before.createdAtMs)
-      const id = q.before.id
-      query.where((w) => w.where('a.created_at', '<', at).orWhere((w2) => w2.where('a.created_at', '=', at).andWhere('a.id', '<', id)))
-    }
+    if (q.before) olderThan(query, { at: new Date(q.before.createdAtMs), id: q.before.id }, { table: 'a' })
     return (await query).map((r) => AwardRow.parse(r))
   },
   /** Every settings row that lets points expire, with its region's path. */

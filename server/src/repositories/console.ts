@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { Queryable } from '../db/knex'
 import { whereFigure } from '../rollups/caseFigures'
 import { CaseRow } from './cases'
-import { pathRange, time } from './rows'
+import { olderThan, pathRange, time } from './rows'
 
 const AWAITING = AWAITING_RESPONSE_STATUSES.map((s) => `'${s}'`).join(', ')
 /** The deadline that applies to an open case now: the response deadline until it is answered, then the resolve one. */
@@ -52,10 +52,7 @@ export const consoleRepo = {
       else q.andWhere('assignee_id', f.assigneeId)
     }
     whereFigure(q, f.figure)
-    if (f.before) {
-      const { createdAt, id } = f.before
-      q.andWhere((w) => w.where('created_at', '<', createdAt).orWhere((x) => x.where('created_at', createdAt).andWhere('id', '<', id)))
-    }
+    if (f.before) olderThan(q, { at: f.before.createdAt, id: f.before.id })
     return parseCases(await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(f.limit + 1))
   },
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { NotificationKind } from '@anju/shared'
 import type { Queryable } from '../db/knex'
 import type { KeysetCursor } from '../lib/keysetCursor'
-import { time } from './rows'
+import { olderThan, time } from './rows'
 
 export const NotificationRow = z.object({
   id: z.string(),
@@ -36,10 +36,7 @@ export const notificationsRepo = {
   /** Newest first, by (created_at, id); one row more than asked, so the caller knows whether there is a next page. */
   async pageOf(db: Queryable, userId: number, { before, limit }: { before?: KeysetCursor; limit: number }) {
     const q = db('notifications').where({ user_id: userId })
-    if (before) {
-      const at = new Date(before.createdAtMs)
-      q.andWhere((w) => w.where('created_at', '<', at).orWhere((same) => same.where('created_at', at).andWhere('id', '<', before.id)))
-    }
+    if (before) olderThan(q, { at: new Date(before.createdAtMs), id: before.id })
     const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1)
     return rows.map((r: unknown) => NotificationRow.parse(r))
   },

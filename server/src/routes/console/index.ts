@@ -3,6 +3,7 @@ import { consoleHeatmap, consoleOverview, consoleRankings } from '../../commands
 import type { Queryable } from '../../db/knex'
 import { errors } from '../../errors'
 import { addChinaDays, chinaDateStart } from '../../lib/chinaTime'
+import { encodeCursor, pagePosition } from '../../lib/keysetCursor'
 import { authorize, requireConsoleUser, type Actor } from '../../policies'
 import { consoleRepo } from '../../repositories/console'
 import { regionsRepo } from '../../repositories/regions'
@@ -18,13 +19,6 @@ export async function consoleRegion(db: Queryable, actor: Actor, regionId: numbe
   if (!region) throw errors.notFound()
   authorize(actor, 'console.read', { regionPath: region.path })
   return region
-}
-
-const cursorOf = (ms: number, id: number) => `${ms}_${id}`
-function parseCursor(cursor: string | undefined) {
-  if (!cursor) return undefined
-  const [ms, id] = cursor.split('_').map(Number) as [number, number]
-  return { at: new Date(ms), id }
 }
 
 /** The governance console's read side: overview, the lists behind its figures, the 红黄绿 board, the heat map. */
@@ -47,7 +41,7 @@ export function consoleRoutes(router: AppRouter) {
   route(router, api.consoleCases, async (ctx, { actor, query }) => {
     const { db } = ctx.services
     const region = await consoleRegion(db, actor, query.regionId)
-    const before = parseCursor(query.cursor)
+    const before = pagePosition(query.cursor)
     const rows = await consoleRepo.casesBehindFigure(db, {
       gridPathPrefix: region.path, from: chinaDateStart(query.from), to: chinaDateStart(addChinaDays(query.to, 1)),
       figure: query.figure, gridId: query.gridId, assigneeId: query.assigneeId,
@@ -57,7 +51,7 @@ export function consoleRoutes(router: AppRouter) {
     const last = page.at(-1)
     return {
       items: await caseViews(db, actor, ctx.services.photoLinks, page),
-      next: rows.length > query.limit && last ? cursorOf(last.created_at.getTime(), last.id) : null,
+      next: rows.length > query.limit && last ? encodeCursor({ createdAtMs: last.created_at.getTime(), id: String(last.id) }) : null,
     }
   })
 
@@ -66,7 +60,7 @@ export function consoleRoutes(router: AppRouter) {
     const region = await consoleRegion(db, actor, query.regionId)
     const now = new Date()
     const soon = new Date(now.getTime() + DUE_SOON_MS)
-    const after = parseCursor(query.cursor)
+    const after = pagePosition(query.cursor)
     const counted = await consoleRepo.boardCounts(db, region.path, now, soon)
     const counts = CASE_COLOURS.flatMap((colour) => {
       const c = counted.find((r) => r.colour === colour) ?? { overdue: 0, dueSoon: 0, total: 0 }
@@ -82,7 +76,7 @@ export function consoleRoutes(router: AppRouter) {
     return {
       counts,
       items: await caseViews(db, actor, ctx.services.photoLinks, page.map((r) => r.row)),
-      next: rows.length > query.limit && last ? cursorOf(last.deadline.getTime(), last.row.id) : null,
+      next: rows.length > query.limit && last ? encodeCursor({ createdAtMs: last.deadline.getTime(), id: String(last.row.id) }) : null,
     }
   })
 }
