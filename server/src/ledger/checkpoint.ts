@@ -2,7 +2,6 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Queryable } from '../db/knex'
 import { hmacSha256 } from './hash'
-import { verifyLedger, type VerifyReport } from './verify'
 
 /** One slot as a checkpoint saw it: its chain head (sequence and hash) and its balance. */
 export interface CheckpointSlot {
@@ -97,30 +96,4 @@ function parseSigned(line: string): Checkpoint | null {
   } catch {
     return null
   }
-}
-
-/**
- * Verifies the ledger from the latest checkpoint in `file` signed with the key (everything with `full`, or when
- * there is none). A line of the file that is not signed with the key is itself a problem.
- */
-export async function verifyFromCheckpoints(db: Queryable, file: string, full: boolean): Promise<VerifyReport> {
-  const checkpoints = await readCheckpoints(file)
-  const report = await verifyLedger(db, { checkpoint: full ? null : checkpoints.latest })
-  for (const line of checkpoints.invalidLines) {
-    report.problems.push({ kind: 'checkpoint_invalid', subject: `${file}:${line}`, detail: 'not a checkpoint signed with LEDGER_CHAIN_KEY' })
-  }
-  return report
-}
-
-/**
- * Reads every slot's head, then verifies everything up to now from the latest checkpoint, and appends the new
- * checkpoint only when that finds nothing wrong: a checkpoint never signs a ledger with problems. Answers the
- * verification and the checkpoint written (null when none was).
- */
-export async function checkpointLedger(db: Queryable, file: string, now: Date): Promise<{ report: VerifyReport; written: Checkpoint | null }> {
-  const checkpoint = await takeCheckpoint(db, now)
-  const report = await verifyFromCheckpoints(db, file, false)
-  if (report.problems.length > 0) return { report, written: null }
-  await appendCheckpoint(file, checkpoint)
-  return { report, written: checkpoint }
 }

@@ -1,9 +1,9 @@
 import { rename, stat } from 'node:fs/promises'
 import type { Db } from '../db/knex'
 import { withTransaction } from '../db/transaction'
-import { checkpointLedger, type Checkpoint } from './checkpoint'
+import type { Checkpoint } from './checkpoint'
 import { rechainLedger } from './rechain'
-import { verifyLedger, type LedgerProblem } from './verify'
+import { checkpointLedger, verifyLedger, type LedgerProblem } from './verify'
 
 export interface RekeyResult {
   /** What the full verification under the previous key found; when any, nothing was changed. */

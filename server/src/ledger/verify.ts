@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto'
 import type { Queryable } from '../db/knex'
-import { slotName, type Checkpoint, type CheckpointSlot } from './checkpoint'
+import { appendCheckpoint, readCheckpoints, slotName, takeCheckpoint, type Checkpoint, type CheckpointSlot } from './checkpoint'
 import { contentHashOf, GENESIS_HASH, transactionHashOf } from './hash'
 
 export interface LedgerProblem {
@@ -337,4 +337,30 @@ async function earnedProblems(db: Queryable): Promise<LedgerProblem[]> {
     subject: `${r.account_key}#${r.slot}`,
     detail: `earned ${r.earned}, awards net of reversals sum to ${r.postings}`,
   }))
+}
+
+/**
+ * Verifies the ledger from the latest checkpoint in `file` signed with the key (everything with `full`, or when
+ * there is none). A line of the file that is not signed with the key is itself a problem.
+ */
+export async function verifyFromCheckpoints(db: Queryable, file: string, full: boolean): Promise<VerifyReport> {
+  const checkpoints = await readCheckpoints(file)
+  const report = await verifyLedger(db, { checkpoint: full ? null : checkpoints.latest })
+  for (const line of checkpoints.invalidLines) {
+    report.problems.push({ kind: 'checkpoint_invalid', subject: `${file}:${line}`, detail: 'not a checkpoint signed with LEDGER_CHAIN_KEY' })
+  }
+  return report
+}
+
+/**
+ * Reads every slot's head, then verifies everything up to now from the latest checkpoint, and appends the new
+ * checkpoint only when that finds nothing wrong: a checkpoint never signs a ledger with problems. Answers the
+ * verification and the checkpoint written (null when none was).
+ */
+export async function checkpointLedger(db: Queryable, file: string, now: Date): Promise<{ report: VerifyReport; written: Checkpoint | null }> {
+  const checkpoint = await takeCheckpoint(db, now)
+  const report = await verifyFromCheckpoints(db, file, false)
+  if (report.problems.length > 0) return { report, written: null }
+  await appendCheckpoint(file, checkpoint)
+  return { report, written: checkpoint }
 }
