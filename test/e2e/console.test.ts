@@ -117,7 +117,7 @@ describe('governance console in Chromium', () => {
       await expect.poll(async () => (await server.database.db('cases').where({ number: rejected }).first()).status, { timeout: 10_000 }).toBe('rejected')
       await expect.poll(() => page.locator('#board-list tbody tr').filter({ hasText: rejected }).count(), { timeout: 10_000 }).toBe(0)
     }
-  })
+  }, 60_000)
 
   it('draws the heat map on the grids\' own polygons and steps through the weeks', async () => {
     await page.locator('.nav-link').filter({ hasText: '案件热力图' }).click()

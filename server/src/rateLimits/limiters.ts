@@ -20,6 +20,21 @@ export interface LimitSpec {
   blockSeconds?: number
 }
 
+/** How long a limiter waits for Redis's first connection before failing as it would later. */
+const FIRST_CONNECTION_MS = 3000
+
+/** A Redis limiter whose counting waits for the client's first connection. */
+class RedisLimiter extends RateLimiterRedis {
+  constructor(private readonly firstConnection: Promise<void>, opts: ConstructorParameters<typeof RateLimiterRedis>[0]) {
+    super(opts)
+  }
+
+  override async consume(...args: Parameters<RateLimiterRedis['consume']>): ReturnType<RateLimiterRedis['consume']> {
+    await this.firstConnection
+    return super.consume(...args)
+  }
+}
+
 /** Makes counters that every process of the deployment shares, in Redis or in our own database. */
 export interface LimiterStore {
   limiter(spec: LimitSpec): RateLimiterAbstract
@@ -43,8 +58,17 @@ export function createLimiterStore(config: Config, db: Db): LimiterStore {
     // No offline queue: while Redis is away a limiter fails at once (the request gets a 503) instead of hanging.
     const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
     redis.on('error', () => {})
+    // Except while the first connection is still being made: a request that comes in just after start waits for it
+    // (up to FIRST_CONNECTION_MS) rather than being refused by a store that was never away.
+    const firstConnection = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_CONNECTION_MS)
+      redis.once('ready', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
     return {
-      limiter: (spec) => new RateLimiterRedis({ storeClient: redis, ...options(spec), keyPrefix: `${config.limits.redisPrefix}${spec.prefix}` }),
+      limiter: (spec) => new RedisLimiter(firstConnection, { storeClient: redis, ...options(spec), keyPrefix: `${config.limits.redisPrefix}${spec.prefix}` }),
       async close() {
         redis.disconnect()
       },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbClient } from '../../db/knex'
 import { testDatabaseKinds } from '../../testing/databases'
@@ -142,5 +143,32 @@ describe.each(testDatabaseKinds())('login throttle shared across processes on %s
     for (let i = 0; i < 3; i++) there.push((await other.post('/api/auth/staff', { username: account.username, password: 'wrong' })).body.error.code)
     expect(there).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_THROTTLED'])
     expect((await s.http.post('/api/auth/staff', { username: account.username, password: account.password })).body.error.code).toBe('LOGIN_THROTTLED')
+  })
+})
+
+describe.skipIf(!process.env.TEST_REDIS_URL)('staff login throttle while Redis is still connecting', () => {
+  it('waits for the first connection rather than answering 503', async () => {
+    // A way to Redis whose first bytes take half a second, as on a busy host right after start.
+    const target = new URL(process.env.TEST_REDIS_URL!)
+    const slow = net.createServer((client) => {
+      setTimeout(() => {
+        const upstream = net.connect(Number(target.port || 6379), target.hostname)
+        client.pipe(upstream).pipe(client)
+        upstream.on('error', () => client.destroy())
+        client.on('error', () => upstream.destroy())
+      }, 500)
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    const port = (slow.address() as net.AddressInfo).port
+    const s = await startTestServer('sqlite', { env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: `anju-test-${randomUUID().slice(0, 8)}:` } })
+    try {
+      const account = await s.make.account()
+      const res = await login(s, account.username, 'a-wrong-password')
+      expect(res.status).toBe(401)
+      expect(res.body.error.code).toBe('LOGIN_FAILED')
+    } finally {
+      await s.close()
+      slow.close()
+    }
   })
 })
