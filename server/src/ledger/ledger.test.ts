@@ -12,6 +12,8 @@ import {
 import { postTransaction } from './post'
 import { ledgerSql } from './sql'
 import * as residentEarned from '../db/migrations/20261126_200_resident_earned'
+import * as ledgerPostProcedure from '../db/migrations/20261126_230_ledger_post_procedure'
+import { createDb } from '../db/knex'
 
 describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
   let t: TestDatabase
@@ -58,17 +60,62 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     const [a, b] = [await newResident(), await newResident()]
     await award(a, 4)
     await award(b, 6)
-    // Remember every slot, then point a's remembered row id at b's row: the lock must notice and find a's row by its key.
+    // Remember every slot as it is, then point a's remembered row id at b's row: the lock (and, on MySQL, the
+    // procedure's check) must notice and find a's row by its key.
     await tx(async (trx) => {
       const sql = await ledgerSql(trx)
-      for (const row of await trx('ledger_accounts').select('id', 'account_key', 'slot')) sql.slotIds.set(`${row.account_key}#${row.slot}`, Number(row.id))
-      sql.slotIds.set(`resident:${a}#0`, sql.slotIds.get(`resident:${b}#0`)!)
+      const columns = ['id', 'account_key', 'slot', 'kind', 'balance', 'earned', 'head_seq', 'head_hash', 'head_at', 'irregular_until']
+      for (const row of await trx('ledger_accounts').select(columns)) sql.slots.set(`${row.account_key}#${row.slot}`, row)
+      sql.slots.set(`resident:${a}#0`, { ...sql.slots.get(`resident:${a}#0`)!, id: sql.slots.get(`resident:${b}#0`)!.id })
     })
     await award(a, 1)
     expect(await balanceOf(t.db, a)).toBe(5)
     expect(await balanceOf(t.db, b)).toBe(6)
     expect((await verifyLedger(t.db)).problems).toEqual([])
   })
+
+  it('follows postings another process made since this one last saw the slots, and refuses a spend only on the locked row', async () => {
+    // This process remembers the resident's slot and the issuer's slots as it left them; another process (its own
+    // connection pool) then moves them. What this one remembered is stale: the posting must follow the real heads.
+    const other = createDb(t.config)
+    try {
+      const user = await newResident()
+      await award(user, 3)
+      await spend(user, 3)
+      for (let i = 0; i < 20; i++) {
+        await withTransaction(other, (trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId, userId: user, points: 1, source: { type: 'manual', id: randomUUID() }, proposedBy: staffId, approvedBy: staffId }))
+      }
+      // Remembered here: a balance of 0. The resident now has 20, so the spend is made, not refused.
+      expect(await codeOf(spend(user, 15))).toBe('ok')
+      await award(user, 2)
+      expect(await balanceOf(t.db, user)).toBe(7)
+      expect(await lifetimeEarned(t.db, user)).toBe(25)
+      expect(await codeOf(spend(user, 8))).toBe('INSUFFICIENT_POINTS')
+      expect((await verifyLedger(t.db)).problems).toEqual([])
+    } finally {
+      await other.destroy()
+    }
+  })
+
+  if (kind === 'mysql') {
+    it('posts with plain statements where the database has no ledger_post_pair procedure', async () => {
+      await t.db.raw('DROP PROCEDURE ledger_post_pair')
+      // A process that has not yet found the procedure missing.
+      const other = createDb(t.config)
+      try {
+        const user = await newResident()
+        const viaOther = (points: number) => withTransaction(other, (trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId, userId: user, points, source: { type: 'manual', id: randomUUID() }, proposedBy: staffId, approvedBy: staffId }))
+        await viaOther(4)
+        await viaOther(5)
+        await withTransaction(other, (trx) => spendPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), userId: user, regionId, points: 6, redemptionId: randomUUID() }))
+        expect(await balanceOf(t.db, user)).toBe(3)
+        expect((await verifyLedger(t.db)).problems).toEqual([])
+      } finally {
+        await other.destroy()
+        await ledgerPostProcedure.up(t.db)
+      }
+    })
+  }
 
   it('never lets a resident go below zero, and a refused spend changes nothing', async () => {
     const user = await newResident()

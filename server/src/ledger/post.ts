@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db/transaction'
 import { errors } from '../errors'
 import { accountKeyOf, ensureAccount, pickSlot, type AccountRef } from './accounts'
 import { contentHashOf, transactionHashOf, type TransactionContent } from './hash'
-import { ledgerSql } from './sql'
+import { ledgerSql, type LedgerSql, type SlotRow, type StoredTime } from './sql'
 
 export const TRANSACTION_KINDS = ['award', 'redemption', 'refund', 'reversal', 'expiry'] as const
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number]
@@ -71,7 +71,7 @@ function contentOf(input: TransactionInput): TransactionContent {
 }
 
 /**
- * Posts one balanced transaction inside the caller's database transaction, in four statements:
+ * Posts one balanced transaction inside the caller's database transaction:
  *
  * 1. lock the touched slots (one SELECT … FOR UPDATE by primary key once their row ids are known, by their
  *    unique key before; MySQL walks either index in key order, so two transactions never take shared slots in
@@ -82,19 +82,125 @@ function contentOf(input: TransactionInput): TransactionContent {
  * 4. move every slot's balance and chain head in one UPDATE (and a resident's lifetime earnings, for awards and
  *    their reversals, with the marks that let the expiry preview read them from a cutoff: see `earnedSince`).
  *
- * A resident's balance is read under its lock, so the check that it stays at or above zero cannot race; it is
- * made before the transaction row is written, so a refused posting leaves nothing behind.
+ * On MySQL a transfer between two slots (every posting the product makes) is one call of `ledger_post_pair`,
+ * which does all four. When this process has seen both slots before, the rows and the hash are computed from
+ * what it saw, without the locking read: the procedure locks the slots and writes only if they still hold exactly
+ * that, and otherwise (someone posted since) signals `LEDGER_STALE` having written nothing, and the posting
+ * starts again from step 1.
+ *
+ * A resident's balance is checked against their locked row before anything is written, so the check that it
+ * stays at or above zero cannot race and a refused posting leaves nothing behind (a caller that catches the
+ * refusal without a savepoint commits nothing of it).
  */
 export async function postTransaction(trx: Trx, input: TransactionInput): Promise<PostedTransaction> {
   validate(input)
   const content = contentOf(input)
-  const contentHash = contentHashOf(content)
-  const id = randomUUID()
-  const createdAt = input.at
-  const awardSource = input.kind === 'award' ? `${input.source.type}:${input.source.id}` : null
+  const draft: Draft = {
+    input,
+    content,
+    contentHash: contentHashOf(content),
+    id: randomUUID(),
+    awardSource: input.kind === 'award' ? `${input.source.type}:${input.source.id}` : null,
+  }
   const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
-
   const sql = await ledgerSql(trx)
+  const cacheKey = (c: { key: string; slot: number }) => `${c.key}#${c.slot}`
+
+  if (sql.pairProcedure && chosen.length === 2) {
+    const seen = chosen.map((c) => sql.slots.get(cacheKey(c)))
+    if (seen.every((row): row is SlotRow => row !== undefined)) {
+      const plan = planOf(draft, chosen, seen)
+      // A refusal is only ever given on rows read under lock.
+      if (!plan.short) {
+        const posted = await writePair(sql, trx, draft, plan, { stale: 'retry' })
+        if (posted) return posted
+      }
+    }
+  }
+
+  const slots = await lockSlots(sql, trx, chosen, input.at)
+  for (const row of slots) sql.slots.set(cacheKey({ key: row.account_key, slot: Number(row.slot) }), row)
+  const plan = planOf(draft, chosen, chosen.map((c) => slots.find((s) => s.account_key === c.key)!))
+  if (plan.short) {
+    // A retry of a spend that already happened is still a replay, whatever the balance is now.
+    const first = await trx('ledger_transactions').where({ idempotency_key: input.idempotencyKey }).first('id', 'content_hash')
+    if (!first) throw errors.insufficientPoints()
+    if (first.content_hash !== draft.contentHash) throw errors.ledgerKeyConflict()
+    return { id: first.id, replayed: true }
+  }
+  if (sql.pairProcedure && chosen.length === 2) {
+    const posted = await writePair(sql, trx, draft, plan, { stale: 'throw' })
+    if (posted) return posted
+  }
+  return writeStatements(sql, trx, draft, plan)
+}
+
+/** What is posted, before the slots are known. */
+interface Draft {
+  input: TransactionInput
+  content: TransactionContent
+  contentHash: string
+  id: string
+  awardSource: string | null
+}
+
+interface PlannedPosting {
+  accountId: number
+  accountKey: string
+  slot: number
+  resident: boolean
+  /** The slot as it was read (or remembered): what the posting follows. */
+  was: SlotRow
+  amount: number
+  earned: number
+  priorEarned: number
+  seq: number
+  prevHash: string
+  headAt: StoredTime
+  irregularUntil: StoredTime
+}
+
+interface Plan {
+  postings: PlannedPosting[]
+  hash: string
+  /** A resident would go below zero. */
+  short: boolean
+}
+
+/** The postings and the chain hash of `draft` following `slots` (in the order of `chosen`). */
+function planOf(draft: Draft, chosen: { key: string; posting: PostingInput }[], slots: SlotRow[]): Plan {
+  const { input } = draft
+  const earns = input.kind === 'award' || input.kind === 'reversal'
+  const postings = chosen.map((c, i): PlannedPosting => {
+    const slot = slots[i]!
+    const resident = slot.kind === 'resident'
+    return {
+      accountId: Number(slot.id),
+      accountKey: c.key,
+      slot: Number(slot.slot),
+      resident,
+      was: slot,
+      amount: c.posting.amount,
+      earned: resident && earns ? c.posting.amount : 0,
+      priorEarned: Number(slot.earned),
+      seq: Number(slot.head_seq) + 1,
+      prevHash: slot.head_hash,
+      ...(resident ? timeMarks(slot, input.at, input.kind) : { headAt: slot.head_at, irregularUntil: slot.irregular_until }),
+    }
+  })
+  const hash = transactionHashOf({
+    id: draft.id,
+    idempotencyKey: input.idempotencyKey,
+    contentHash: draft.contentHash,
+    awardSource: draft.awardSource,
+    createdAtMs: input.at.getTime(),
+    postings,
+  })
+  return { postings, hash, short: postings.some((p) => p.resident && Number(p.was.balance) + p.amount < 0) }
+}
+
+/** Locks the slots `chosen` touches, creating accounts on first use; answers their rows. */
+async function lockSlots(sql: LedgerSql, trx: Trx, chosen: { key: string; slot: number; posting: PostingInput }[], at: Date): Promise<SlotRow[]> {
   const forUpdate = sql.dialect === 'mysql' ? ' FOR UPDATE' : ''
   const columns = 'SELECT id, account_key, slot, kind, balance, earned, head_seq, head_hash, head_at, irregular_until FROM ledger_accounts WHERE'
   const byKey = () =>
@@ -102,79 +208,91 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
       `${columns} ${chosen.map(() => '(account_key = ? AND slot = ?)').join(' OR ')}${forUpdate}`,
       chosen.flatMap((c) => [c.key, c.slot]),
     )
+  const holdsChosen = (rows: SlotRow[]) => chosen.every((c) => rows.some((s) => s.account_key === c.key && Number(s.slot) === c.slot))
   // A slot's row id never changes once created, so after first use the lock is a primary-key lookup.
-  const known = chosen.map((c) => sql.slotIds.get(`${c.key}#${c.slot}`))
+  const known = chosen.map((c) => sql.slots.get(`${c.key}#${c.slot}`)?.id)
   let slots: SlotRow[] = []
   if (known.every((x) => x !== undefined)) {
     slots = await sql.all<SlotRow>(`${columns} id IN (${known.map(() => '?').join(', ')})${forUpdate}`, known)
-    if (!chosen.every((c) => slots.some((s) => s.account_key === c.key && Number(s.slot) === c.slot))) slots = await byKey()
+    if (!holdsChosen(slots)) slots = await byKey()
   } else {
     slots = await byKey()
   }
   if (slots.length < chosen.length) {
     // First use of an account: create only what is missing (an INSERT IGNORE on an existing row would take a
     // shared lock on it and wait behind whoever holds it), then lock again.
-    const present = new Set(slots.map((s) => s.account_key as string))
-    for (const c of chosen) if (!present.has(c.key)) await ensureAccount(trx, c.posting.account, createdAt)
+    const present = new Set(slots.map((s) => s.account_key))
+    for (const c of chosen) if (!present.has(c.key)) await ensureAccount(trx, c.posting.account, at)
     slots = await byKey()
   }
-  for (const s of slots) sql.slotIds.set(`${s.account_key}#${s.slot}`, Number(s.id))
-  const slotByKey = new Map(slots.map((s) => [s.account_key as string, s]))
-  const earns = input.kind === 'award' || input.kind === 'reversal'
-  const postings = chosen.map((c) => {
-    const slot = slotByKey.get(c.key)!
-    const resident = slot.kind === 'resident'
-    return {
-      accountId: Number(slot.id),
-      accountKey: c.key,
-      slot: Number(slot.slot),
-      resident,
-      balance: Number(slot.balance),
-      amount: c.posting.amount,
-      earned: resident && earns ? c.posting.amount : 0,
-      priorEarned: Number(slot.earned),
-      seq: Number(slot.head_seq) + 1,
-      prevHash: slot.head_hash as string,
-      ...(resident ? timeMarks(slot, createdAt, input.kind) : { headAt: slot.head_at, irregularUntil: slot.irregular_until }),
-    }
-  })
-  const hash = transactionHashOf({
-    id,
-    idempotencyKey: input.idempotencyKey,
-    contentHash,
-    awardSource,
-    createdAtMs: createdAt.getTime(),
-    postings,
-  })
+  return slots
+}
 
-  // Checked before anything is written: a caller that catches the refusal (without a savepoint) commits nothing
-  // of it. A retry of a spend that already happened is still a replay, whatever the balance is now.
-  if (postings.some((p) => p.resident && p.balance + p.amount < 0)) {
-    const first = await trx('ledger_transactions').where({ idempotency_key: input.idempotencyKey }).first('id', 'content_hash')
-    if (!first) throw errors.insufficientPoints()
-    if (first.content_hash !== contentHash) throw errors.ledgerKeyConflict()
-    return { id: first.id, replayed: true }
+/** Remembers each slot as the posting left it, for the next posting on this database. */
+function remember(sql: LedgerSql, plan: Plan): void {
+  for (const p of plan.postings) {
+    sql.slots.set(`${p.accountKey}#${p.slot}`, {
+      id: p.accountId,
+      account_key: p.accountKey,
+      slot: p.slot,
+      kind: p.was.kind,
+      balance: Number(p.was.balance) + p.amount,
+      earned: p.priorEarned + p.earned,
+      head_seq: p.seq,
+      head_hash: plan.hash,
+      head_at: p.headAt,
+      irregular_until: p.irregularUntil,
+    })
   }
-
+}
+/**
+ * Writes the transaction with `ledger_post_pair` (MySQL, two postings). Answers undefined when the procedure is
+ * missing (it is then not called again on this database) and, with `stale: 'retry'`, when the slots no longer
+ * hold what the plan followed: nothing has been written then. After a locking read they cannot have moved, and
+ * `stale: 'throw'` treats it as a slot that moved under its lock.
+ */
+async function writePair(sql: LedgerSql, trx: Trx, draft: Draft, plan: Plan, { stale }: { stale: 'retry' | 'throw' }): Promise<PostedTransaction | undefined> {
+  const { input, content } = draft
   try {
-    await sql.run(INSERT_TRANSACTION, [
-      id, input.idempotencyKey, input.kind, input.source.type, input.source.id, awardSource, input.reversesId ?? null,
-      input.proposedBy ?? null, input.approvedBy ?? null, content.memo, contentHash, hash, createdAt,
+    await sql.run(CALL_POST_PAIR, [
+      draft.id, input.idempotencyKey, input.kind, input.source.type, input.source.id, draft.awardSource, input.reversesId ?? null,
+      input.proposedBy ?? null, input.approvedBy ?? null, content.memo, draft.contentHash, plan.hash, input.at,
+      ...plan.postings.flatMap((p) => [
+        p.accountId, p.accountKey, p.slot, p.amount, p.seq, p.prevHash, Number(p.was.balance), p.priorEarned, p.was.head_at, p.was.irregular_until,
+        p.earned, p.headAt, p.irregularUntil,
+      ]),
     ])
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err
-    const first = await trx('ledger_transactions').where({ idempotency_key: input.idempotencyKey }).first('id', 'content_hash')
-    if (first) {
-      if (first.content_hash !== contentHash) throw errors.ledgerKeyConflict()
-      return { id: first.id, replayed: true }
+    const e = err as { errno?: number; sqlMessage?: string }
+    if (e.errno === ER_SP_DOES_NOT_EXIST) {
+      sql.noPairProcedure()
+      return undefined
     }
-    if (awardSource) throw errors.alreadyAwarded()
-    if (input.reversesId) throw errors.alreadyReversed()
-    throw err
+    if (e.errno === ER_SIGNAL_EXCEPTION && e.sqlMessage === 'LEDGER_STALE') {
+      if (stale === 'retry') return undefined
+      throw new SlotMoved('a slot moved under its lock')
+    }
+    return onDuplicate(trx, draft, err)
+  }
+  remember(sql, plan)
+  return { id: draft.id, replayed: false }
+}
+
+/** Writes the transaction, its postings and the slots' new heads in three statements. */
+async function writeStatements(sql: LedgerSql, trx: Trx, draft: Draft, plan: Plan): Promise<PostedTransaction> {
+  const { input, content } = draft
+  const { postings } = plan
+  try {
+    await sql.run(INSERT_TRANSACTION, [
+      draft.id, input.idempotencyKey, input.kind, input.source.type, input.source.id, draft.awardSource, input.reversesId ?? null,
+      input.proposedBy ?? null, input.approvedBy ?? null, content.memo, draft.contentHash, plan.hash, input.at,
+    ])
+  } catch (err) {
+    return onDuplicate(trx, draft, err)
   }
   await sql.run(
     `INSERT INTO ledger_postings (transaction_id, account_id, amount, account_seq, prev_hash, prior_earned, created_at) VALUES ${postings.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    postings.flatMap((p) => [id, p.accountId, p.amount, p.seq, p.prevHash, p.priorEarned, createdAt]),
+    postings.flatMap((p) => [draft.id, p.accountId, p.amount, p.seq, p.prevHash, p.priorEarned, input.at]),
   )
   const cases = postings.map(() => 'WHEN ? THEN ?').join(' ')
   const updated = await sql.run(
@@ -183,35 +301,42 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     [
       ...postings.flatMap((p) => [p.accountId, p.amount]),
       ...postings.flatMap((p) => [p.accountId, p.earned]),
-      hash,
+      plan.hash,
       ...postings.flatMap((p) => [p.accountId, p.headAt]),
       ...postings.flatMap((p) => [p.accountId, p.irregularUntil]),
       ...postings.map((p) => p.accountId),
     ],
   )
   if (updated !== postings.length) throw new SlotMoved('a slot moved under its lock')
-  return { id, replayed: false }
+  remember(sql, plan)
+  return { id: draft.id, replayed: false }
 }
+
+/**
+ * The transaction row was refused on a unique key: a replay of the first result when the idempotency key was used
+ * before with the same content, otherwise the refusal that names the duplicate. Nothing has been written.
+ */
+async function onDuplicate(trx: Trx, draft: Draft, err: unknown): Promise<PostedTransaction> {
+  if (!isUniqueViolation(err)) throw err
+  const first = await trx('ledger_transactions').where({ idempotency_key: draft.input.idempotencyKey }).first('id', 'content_hash')
+  if (first) {
+    if (first.content_hash !== draft.contentHash) throw errors.ledgerKeyConflict()
+    return { id: first.id, replayed: true }
+  }
+  if (draft.awardSource) throw errors.alreadyAwarded()
+  if (draft.input.reversesId) throw errors.alreadyReversed()
+  throw err
+}
+
+const ER_SP_DOES_NOT_EXIST = 1305
+/** What SIGNAL SQLSTATE '45000' raises. */
+const ER_SIGNAL_EXCEPTION = 1644
 
 const INSERT_TRANSACTION =
   'INSERT INTO ledger_transactions (id, idempotency_key, kind, source_type, source_id, award_source, reverses_id, ' +
   'proposed_by, approved_by, memo, content_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 
-/** A time as either driver returns it (MySQL a Date, SQLite milliseconds), or none. */
-type StoredTime = Date | number | null
-
-interface SlotRow {
-  id: number
-  account_key: string
-  slot: number
-  kind: string
-  balance: number | string
-  earned: number | string
-  head_seq: number
-  head_hash: string
-  head_at: StoredTime
-  irregular_until: StoredTime
-}
+const CALL_POST_PAIR = `CALL ledger_post_pair(${Array.from({ length: 13 + 2 * 13 }, () => '?').join(', ')})`
 
 const later = (a: StoredTime, b: StoredTime): StoredTime => (a === null ? b : b === null ? a : new Date(a).getTime() >= new Date(b).getTime() ? a : b)
 

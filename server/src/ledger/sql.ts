@@ -12,8 +12,36 @@ export interface LedgerSql {
   all<T>(sql: string, params: unknown[]): Promise<T[]>
   /** Runs a write; answers the number of rows it changed. */
   run(sql: string, params: unknown[]): Promise<number>
-  /** Row ids of account slots seen before on this database ("account_key#slot" → id); rows are never deleted. */
-  slotIds: Map<string, number>
+  /**
+   * Account slots as this process last read or wrote them on this database ("account_key#slot" → row). Only a
+   * hint: a slot's row id never changes (rows are never deleted), but anyone may have posted to it since, so
+   * what is taken from here is checked under the slot's lock before anything is written.
+   */
+  slots: Map<string, SlotRow>
+  /**
+   * MySQL: whether `ledger_post_pair` (migration 20261126_230) may be called; false on an engine without stored
+   * procedures, once a call has found it missing.
+   */
+  pairProcedure: boolean
+  /** Records that `ledger_post_pair` is missing on this database: later postings use plain statements. */
+  noPairProcedure(): void
+}
+
+/** A time as either driver returns it (MySQL a Date, SQLite milliseconds), or none. */
+export type StoredTime = Date | number | null
+
+/** An account slot's row, as the ledger locks and moves it. */
+export interface SlotRow {
+  id: number
+  account_key: string
+  slot: number
+  kind: string
+  balance: number | string
+  earned: number | string
+  head_seq: number
+  head_hash: string
+  head_at: StoredTime
+  irregular_until: StoredTime
 }
 
 type Callback = (err: Error | null, result: unknown) => void
@@ -43,13 +71,16 @@ function mysqlStatement(conn: MysqlConnection, sql: string): Promise<MysqlStatem
 }
 
 /** Per database (its knex config object is shared by the root client and every transaction's client). */
-const slotIdCaches = new WeakMap<object, Map<string, number>>()
+const slotCaches = new WeakMap<object, Map<string, SlotRow>>()
 const MAX_CACHED_SLOTS = 100_000
+const databasesWithoutPairProcedure = new WeakSet<object>()
 
-function slotIdsOf(trx: Trx): Map<string, number> {
-  const config = (trx.client as { config: object }).config
-  let cache = slotIdCaches.get(config)
-  if (!cache) slotIdCaches.set(config, (cache = new Map()))
+const configOf = (trx: Trx) => (trx.client as { config: object }).config
+
+function slotsOf(trx: Trx): Map<string, SlotRow> {
+  const config = configOf(trx)
+  let cache = slotCaches.get(config)
+  if (!cache) slotCaches.set(config, (cache = new Map()))
   // Bounded: a city's worth of residents stays cached; past that, start over rather than grow without end.
   if (cache.size > MAX_CACHED_SLOTS) cache.clear()
   return cache
@@ -86,7 +117,9 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
     }
     return {
       dialect: 'mysql',
-      slotIds: slotIdsOf(trx),
+      slots: slotsOf(trx),
+      pairProcedure: !databasesWithoutPairProcedure.has(configOf(trx)),
+      noPairProcedure: () => databasesWithoutPairProcedure.add(configOf(trx)),
       all: async <T>(sql: string, params: unknown[]) => (await execute(sql, params)) as T[],
       run: async (sql, params) => ((await execute(sql, params)) as { affectedRows: number }).affectedRows,
     }
@@ -101,7 +134,9 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
   }
   return {
     dialect: 'sqlite',
-    slotIds: slotIdsOf(trx),
+    slots: slotsOf(trx),
+    pairProcedure: false,
+    noPairProcedure: () => {},
     all: async <T>(sql: string, params: unknown[]) => {
       stillOpen(trx)
       return statement(sql).all(...params.map(sqliteParam)) as T[]

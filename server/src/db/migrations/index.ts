@@ -21,6 +21,7 @@ import * as userRowGuard from './20261126_19x_user_row_guard'
 import * as ledgerKeyedChain from './20261126_12x_003_ledger_keyed_chain'
 import * as residentEarned from './20261126_200_resident_earned'
 import * as earnedPositions from './20261126_210_earned_positions'
+import * as ledgerPostProcedure from './20261126_230_ledger_post_procedure'
 
 /**
  * Migrations are listed here, in order, rather than discovered on disk, so they run the same under tsx,
@@ -49,6 +50,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126_200_resident_earned': residentEarned,
   '20261126_210_earned_positions': earnedPositions,
   '20261126_220_cases_time_order': casesTimeOrder,
+  '20261126_230_ledger_post_procedure': ledgerPostProcedure,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {
