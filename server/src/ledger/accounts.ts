@@ -40,9 +40,18 @@ export async function ensureAccount(db: Queryable, ref: AccountRef, now: Date): 
   await db('ledger_accounts').insert(rows).onConflict(['account_key', 'slot']).ignore()
 }
 
-/** A random slot of the account: spreads the load; which one does not matter to the balance. */
-export function pickSlot(ref: AccountRef): number {
-  return Math.floor(Math.random() * SLOTS[ref.kind])
+/**
+ * A random slot of the account: spreads the load; which one does not matter to the balance. Slots `busy` answers
+ * true for (held by another of this process's open transactions) are passed over while a free one remains.
+ */
+export function pickSlot(ref: AccountRef, busy: (slot: number) => boolean = () => false): number {
+  const slots = SLOTS[ref.kind]
+  const start = Math.floor(Math.random() * slots)
+  for (let i = 0; i < slots; i++) {
+    const slot = (start + i) % slots
+    if (!busy(slot)) return slot
+  }
+  return start
 }
 
 /**

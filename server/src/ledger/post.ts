@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Trx } from '../db/knex'
 import { isUniqueViolation } from '../db/transaction'
 import { errors } from '../errors'
-import { accountKeyOf, ensureAccount, pickSlot, type AccountRef } from './accounts'
+import { accountKeyOf, ensureAccount, pickSlot, SLOTS, type AccountRef } from './accounts'
 import { contentHashOf, transactionHashOf, type TransactionContent } from './hash'
 import { ledgerSql, type LedgerSql, type SlotRow, type StoredTime } from './sql'
 
@@ -102,9 +102,13 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     id: randomUUID(),
     awardSource: input.kind === 'award' ? `${input.source.type}:${input.source.id}` : null,
   }
-  const chosen = input.postings.map((p) => ({ key: accountKeyOf(p.account), slot: pickSlot(p.account), posting: p }))
   const sql = await ledgerSql(trx)
   const cacheKey = (c: { key: string; slot: number }) => `${c.key}#${c.slot}`
+  const chosen = input.postings.map((p) => {
+    const key = accountKeyOf(p.account)
+    return { key, slot: pickSlot(p.account, (slot) => sql.busy.has(cacheKey({ key, slot }))), posting: p }
+  })
+  for (const c of chosen) if (SLOTS[c.posting.account.kind] > 1) holdUntilEnd(sql, trx, cacheKey(c))
 
   if (sql.pairProcedure && chosen.length === 2) {
     const seen = chosen.map((c) => sql.slots.get(cacheKey(c)))
@@ -133,6 +137,17 @@ export async function postTransaction(trx: Trx, input: TransactionInput): Promis
     if (posted) return posted
   }
   return writeStatements(sql, trx, draft, plan)
+}
+
+/** Counts `slot` busy until `trx` ends (its lock on the slot is held until then). */
+function holdUntilEnd(sql: LedgerSql, trx: Trx, slot: string): void {
+  sql.busy.set(slot, (sql.busy.get(slot) ?? 0) + 1)
+  const release = () => {
+    const left = (sql.busy.get(slot) ?? 1) - 1
+    if (left > 0) sql.busy.set(slot, left)
+    else sql.busy.delete(slot)
+  }
+  trx.executionPromise.then(release, release)
 }
 
 /** What is posted, before the slots are known. */

@@ -19,6 +19,11 @@ export interface LedgerSql {
    */
   slots: Map<string, SlotRow>
   /**
+   * Slots this process's open transactions have posted to ("account_key#slot" → how many), whose locks they hold
+   * until they end: a posting to a many-slot account picks another while one is free.
+   */
+  busy: Map<string, number>
+  /**
    * MySQL: whether `ledger_post_pair` (migration 20261126_230) may be called; false on an engine without stored
    * procedures, once a call has found it missing.
    */
@@ -74,6 +79,7 @@ function mysqlStatement(conn: MysqlConnection, sql: string): Promise<MysqlStatem
 const slotCaches = new WeakMap<object, Map<string, SlotRow>>()
 const MAX_CACHED_SLOTS = 100_000
 const databasesWithoutPairProcedure = new WeakSet<object>()
+const busyCaches = new WeakMap<object, Map<string, number>>()
 
 const configOf = (trx: Trx) => (trx.client as { config: object }).config
 
@@ -84,6 +90,13 @@ function slotsOf(trx: Trx): Map<string, SlotRow> {
   // Bounded: a city's worth of residents stays cached; past that, start over rather than grow without end.
   if (cache.size > MAX_CACHED_SLOTS) cache.clear()
   return cache
+}
+
+function busyOf(trx: Trx): Map<string, number> {
+  const config = configOf(trx)
+  let busy = busyCaches.get(config)
+  if (!busy) busyCaches.set(config, (busy = new Map()))
+  return busy
 }
 
 const sqliteStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
@@ -118,6 +131,7 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
     return {
       dialect: 'mysql',
       slots: slotsOf(trx),
+      busy: busyOf(trx),
       pairProcedure: !databasesWithoutPairProcedure.has(configOf(trx)),
       noPairProcedure: () => databasesWithoutPairProcedure.add(configOf(trx)),
       all: async <T>(sql: string, params: unknown[]) => (await execute(sql, params)) as T[],
@@ -135,6 +149,7 @@ export async function ledgerSql(trx: Trx): Promise<LedgerSql> {
   return {
     dialect: 'sqlite',
     slots: slotsOf(trx),
+    busy: busyOf(trx),
     pairProcedure: false,
     noPairProcedure: () => {},
     all: async <T>(sql: string, params: unknown[]) => {
