@@ -227,14 +227,16 @@ export const casesRepo = {
     return [...byId.values()].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id - a.id).slice(0, f.limit)
   },
 
-  /** Cases a resident reported or follows, newest first. */
+  /** Cases a resident reported or follows, newest first, with how the resident relates to each. */
   async listFollowedBy(db: Queryable, userId: number, before: { at: Date; id: number } | undefined, limit: number) {
     const q = db('cases')
       .join('case_followers', 'case_followers.case_id', 'cases.id')
       .where('case_followers.user_id', userId)
-      .select('cases.*')
+      .select('cases.*', { follower_relation: 'case_followers.relation' })
     if (before) olderThan(q, before, { table: 'cases' })
-    return parseCases(await q.orderBy([{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id', order: 'desc' }]).limit(limit))
+    const rows = await q.orderBy([{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id', order: 'desc' }]).limit(limit)
+    const relations = new Map<number, 'reporter' | 'follower'>(rows.map((r: { id: number; follower_relation: 'reporter' | 'follower' }) => [Number(r.id), r.follower_relation]))
+    return { cases: parseCases(rows), relations }
   },
 
   /** Cases past a deadline not yet marked: response (still unanswered) or resolve (still open). */

@@ -40,6 +40,14 @@ describe.each(testDatabaseKinds())('awards on %s', (kind) => {
     expect(summary.body.pendingAwards[0]).toMatchObject({ points: 10, kind: 'violation' })
   })
 
+  it('totals every pending award on the summary, beyond the twenty it lists', async () => {
+    const r = await s.make.resident()
+    for (let i = 0; i < 22; i++) await propose(r.id, `many-${r.id}-${i}`)
+    const summary = (await s.http.get('/api/points/summary', { token: r.token })).body
+    expect(summary.pendingAwards).toHaveLength(20)
+    expect(summary.pending).toBe(220)
+  })
+
   it('lists the queue for staff in scope only, and approval pays the resident', async () => {
     const r = await s.make.resident()
     const { awardId } = await propose(r.id, 'case-2')

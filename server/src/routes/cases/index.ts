@@ -56,8 +56,9 @@ export function caseRoutes(router: AppRouter) {
   })
 
   route(router, api.myCases, async (ctx, { actor, query }) => {
-    const rows = await casesRepo.listFollowedBy(ctx.services.db, actor.id, pagePosition(query.cursor), query.limit)
-    return { items: await caseViews(ctx.services.db, actor, ctx.services.photoLinks, rows), next: nextCursor(rows, query.limit) }
+    const { cases, relations } = await casesRepo.listFollowedBy(ctx.services.db, actor.id, pagePosition(query.cursor), query.limit)
+    const items = await caseViews(ctx.services.db, actor, ctx.services.photoLinks, cases, { users: [requireUser(ctx)], relations })
+    return { items, next: nextCursor(cases, query.limit) }
   })
 
   route(router, api.staffCases, async (ctx, { actor, query }) => {
@@ -75,8 +76,14 @@ export function caseRoutes(router: AppRouter) {
     const { db } = ctx.services
     const c = await casesRepo.findById(db, params.id)
     if (!c) throw errors.notFound()
-    if (!canHandle(actor, c) && !(await caseFollowersRepo.find(db, c.id, actor.id))) throw errors.notFound()
-    return caseDetailView(db, actor, ctx.services.photoLinks, c)
+    // A resident sees only what they reported or follow; how they relate to it is then known.
+    let relations: Map<number, 'reporter' | 'follower'> | undefined
+    if (!canHandle(actor, c)) {
+      const follower = await caseFollowersRepo.find(db, c.id, actor.id)
+      if (!follower) throw errors.notFound()
+      relations = new Map([[c.id, follower.relation]])
+    }
+    return caseDetailView(db, actor, ctx.services.photoLinks, c, { users: [requireUser(ctx)], relations })
   })
 
   route(router, api.caseAction, async (ctx, { actor, params, body, transact }) =>

@@ -9,21 +9,36 @@ import { caseEventsRepo, caseFollowersRepo, type CaseEventRow } from '../../repo
 import { casesRepo, type CaseRow } from '../../repositories/cases'
 import { categoriesRepo } from '../../repositories/categories'
 import { idsOnPath, regionsRepo } from '../../repositories/regions'
-import { usersRepo } from '../../repositories/users'
+import { usersRepo, type UserRow } from '../../repositories/users'
 
-async function usersByIds(db: Queryable, ids: number[]) {
-  return new Map((await usersRepo.findByIds(db, ids)).map((u) => [u.id, u]))
+/**
+ * What the caller has read already and need not be read again: users rows (the viewer's own, read when the
+ * request was authenticated) and the viewer's relation to every case presented (a resident's list comes with it).
+ */
+export interface KnownForCases {
+  users?: UserRow[]
+  relations?: Map<number, 'reporter' | 'follower'>
+}
+
+async function usersByIds(db: Queryable, ids: number[], known: UserRow[] = []) {
+  const byId = new Map(known.map((u) => [u.id, u]))
+  for (const u of await usersRepo.findByIds(db, ids.filter((id) => !byId.has(id)))) byId.set(u.id, u)
+  return byId
 }
 
 /** Loads, in bulk, what presenting these cases to `actor` needs. */
-async function contextFor(db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[], events: CaseEventRow[] = []): Promise<CaseViewContext> {
+async function contextFor(
+  db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[], events: CaseEventRow[] = [], known: KnownForCases = {},
+): Promise<CaseViewContext> {
   const categories = await categoriesRepo.shownByCodes(db, cases.map((c) => c.category_code))
   const regions = await regionsRepo.shownByIds(db, cases.flatMap((c) => [c.region_id, c.grid_id]))
   const users = await usersByIds(db, [
     ...cases.flatMap((c) => [c.reporter_id, ...(c.assignee_id ? [c.assignee_id] : [])]),
     ...events.flatMap((e) => (e.actor_id ? [e.actor_id] : [])),
-  ])
-  const follows = await caseFollowersRepo.findForUser(db, actor.id, cases.map((c) => c.id))
+  ], known.users)
+  const follows = known.relations
+    ? [...known.relations].map(([caseId, relation]) => ({ case_id: caseId, relation }))
+    : await caseFollowersRepo.findForUser(db, actor.id, cases.map((c) => c.id))
   const handles = (c: CaseRow) => canHandle(actor, c)
   // A likely duplicate is named only to someone who may handle both cases.
   const related = await casesRepo.findByIds(db, [...new Set(cases.filter(handles).flatMap((c) => (c.related_case_id ? [c.related_case_id] : [])))])
@@ -43,8 +58,8 @@ async function contextFor(db: Queryable, actor: Actor, links: PhotoLinks, cases:
 }
 
 /** Cases as `actor` may see them; `links` signs their photos for this viewer only. */
-export async function caseViews(db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[]) {
-  const ctx = await contextFor(db, actor, links, cases)
+export async function caseViews(db: Queryable, actor: Actor, links: PhotoLinks, cases: CaseRow[], known: KnownForCases = {}) {
+  const ctx = await contextFor(db, actor, links, cases, [], known)
   return cases.map((c) => presentCase(c, ctx))
 }
 
@@ -52,9 +67,9 @@ export async function caseView(db: Queryable, actor: Actor, links: PhotoLinks, c
   return (await caseViews(db, actor, links, [c]))[0]!
 }
 
-export async function caseDetailView(db: Queryable, actor: Actor, links: PhotoLinks, c: CaseRow) {
+export async function caseDetailView(db: Queryable, actor: Actor, links: PhotoLinks, c: CaseRow, known: KnownForCases = {}) {
   const events = await caseEventsRepo.listForCase(db, c.id)
-  return presentCaseDetail(c, events, await contextFor(db, actor, links, [c], events))
+  return presentCaseDetail(c, events, await contextFor(db, actor, links, [c], events, known))
 }
 
 /** Candidates as a resident may see them: category, status, when, how far, and who handles it. */

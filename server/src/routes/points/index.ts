@@ -10,13 +10,17 @@ import { usersRepo } from '../../repositories/users'
 import { route, type AppRouter } from '../define'
 
 export function pointsRoutes(router: AppRouter) {
+  /** Pending awards listed on the summary. */
+  const PENDING_SHOWN = 20
+
   route(router, api.pointsSummary, async (ctx, { actor }) => {
     const { db } = ctx.services
-    const pending = await awardsRepo.pendingOf(db, actor.id, 20)
+    const pending = await awardsRepo.pendingOf(db, actor.id, PENDING_SHOWN)
     const account = await residentAccountOf(db, actor.id)
     return {
       balance: account.balance,
-      pending: await awardsRepo.pendingPointsOf(db, actor.id),
+      // Fewer than a page pending: the page is all of them, and its sum the total.
+      pending: pending.length < PENDING_SHOWN ? pending.reduce((sum, a) => sum + a.points, 0) : await awardsRepo.pendingPointsOf(db, actor.id),
       lifetimeEarned: account.earned,
       debt: await awardsRepo.debtOf(db, actor.id),
       expiringSoon: await pointsExpiringSoon(db, { userId: actor.id, region: actor.region, account }, new Date()),
