@@ -97,6 +97,36 @@ describe.each(testDatabaseKinds())('ledger on %s', (kind) => {
     }
   })
 
+  it('puts a slot back when only the other one moved, and when a duplicate refuses the transaction row', async () => {
+    // Another process pays the resident from another region: the resident's slot moves, this region's issuer slots
+    // do not. Each posting here then finds one slot as remembered and one not.
+    const elsewhere = (await regionsRepo.insert(t.db, { parent: null, level: 'city', name: '邻市', code: `N${randomUUID().slice(0, 6)}` })).id
+    const other = createDb(t.config)
+    try {
+      const user = await newResident()
+      await award(user, 1)
+      for (let round = 0; round < 5; round++) {
+        await withTransaction(other, (trx) => awardPoints(trx, { at: new Date(), idempotencyKey: randomUUID(), regionId: elsewhere, userId: user, points: 10, source: { type: 'manual', id: randomUUID() }, proposedBy: staffId, approvedBy: staffId }))
+        await award(user, 1)
+      }
+      expect(await balanceOf(t.db, user)).toBe(56)
+      // Replays and a second award of one source, again and again, with every slot remembered as it is.
+      const key = randomUUID()
+      const source = randomUUID()
+      const first = await award(user, 4, source, key)
+      for (let i = 0; i < 10; i++) {
+        expect(await award(user, 4, source, key)).toEqual({ id: first.id, replayed: true })
+        expect(await codeOf(award(user, 4, source))).toBe('ALREADY_AWARDED')
+      }
+      expect(await balanceOf(t.db, user)).toBe(60)
+      expect(await lifetimeEarned(t.db, user)).toBe(60)
+      expect(await accountBalance(t.db, `issuer:${regionId}`) + await accountBalance(t.db, `issuer:${elsewhere}`)).toBeLessThan(0)
+      expect((await verifyLedger(t.db)).problems).toEqual([])
+    } finally {
+      await other.destroy()
+    }
+  })
+
   if (kind === 'mysql') {
     it('posts with plain statements where the database has no ledger_post_pair procedure', async () => {
       await t.db.raw('DROP PROCEDURE ledger_post_pair')

@@ -84,9 +84,9 @@ function contentOf(input: TransactionInput): TransactionContent {
  *
  * On MySQL a transfer between two slots (every posting the product makes) is one call of `ledger_post_pair`,
  * which does all four. When this process has seen both slots before, the rows and the hash are computed from
- * what it saw, without the locking read: the procedure locks the slots and writes only if they still hold exactly
- * that, and otherwise (someone posted since) signals `LEDGER_STALE` having written nothing, and the posting
- * starts again from step 1.
+ * what it saw, without the locking read: the procedure moves the slots only where they still hold exactly that,
+ * and otherwise (someone posted since) signals `LEDGER_STALE` having changed nothing, and the posting starts
+ * again from step 1.
  *
  * A resident's balance is checked against their locked row before anything is written, so the check that it
  * stays at or above zero cannot race and a refused posting leaves nothing behind (a caller that catches the
