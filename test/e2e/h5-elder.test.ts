@@ -60,7 +60,10 @@ describe('legible type and 长辈模式, in Chromium', () => {
   async function openCase() {
     await tab('我的诉求').click()
     await shown(`#case-${caseId}`).click()
-    await expect.poll(() => page.locator('.taro_page').filter({ visible: true }).textContent(), { timeout: 10_000 }).toContain('楼下商铺深夜音响声音很大')
+    // The case's own page (its description and timeline), not the list behind it, which shows the same words.
+    await expect.poll(() => shown('#case-text').isVisible(), { timeout: 10_000 }).toBe(true)
+    expect(await shown('#case-text').textContent()).toContain('楼下商铺深夜音响声音很大')
+    await expect.poll(() => shown('.report__timeline-item').isVisible(), { timeout: 10_000 }).toBe(true)
   }
 
   /** What is measured on each screen: body text, secondary text, chips and the tab bar's labels. */
