@@ -45,14 +45,7 @@ BEGIN
          AND balance = balance2 AND earned = prior2 AND head_at <=> was_at2 AND irregular_until <=> was_irregular2));
   IF ROW_COUNT() <> 2 THEN
     -- One slot may have moved: put the other back as it was, then tell the caller. Nothing else was written.
-    UPDATE ledger_accounts SET
-        balance = IF(id = a1, balance1, balance2),
-        earned = IF(id = a1, prior1, prior2),
-        head_seq = IF(id = a1, seq1, seq2) - 1,
-        head_hash = IF(id = a1, prev1, prev2),
-        head_at = IF(id = a1, was_at1, was_at2),
-        irregular_until = IF(id = a1, was_irregular1, was_irregular2)
-      WHERE id IN (a1, a2) AND BINARY head_hash = BINARY p_hash;
+    ${PUT_BACK}
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'LEDGER_STALE';
   END IF;
   BEGIN
@@ -62,14 +55,7 @@ BEGIN
     -- (a deadlock) there are none, and nothing is written outside it.
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
-      UPDATE ledger_accounts SET
-          balance = IF(id = a1, balance1, balance2),
-          earned = IF(id = a1, prior1, prior2),
-          head_seq = IF(id = a1, seq1, seq2) - 1,
-          head_hash = IF(id = a1, prev1, prev2),
-          head_at = IF(id = a1, was_at1, was_at2),
-          irregular_until = IF(id = a1, was_irregular1, was_irregular2)
-        WHERE id IN (a1, a2) AND BINARY head_hash = BINARY p_hash;
+      ${PUT_BACK}
       RESIGNAL;
     END;
     INSERT INTO ledger_transactions (id, idempotency_key, kind, source_type, source_id, award_source, reverses_id,
@@ -86,3 +72,13 @@ export async function down(knex: Knex): Promise<void> {
   if (dbClientOf(knex) !== 'mysql') return
   await knex.raw('DROP PROCEDURE IF EXISTS ledger_post_pair')
 }
+
+/** Puts the slots this call moved (those holding its hash) back as the caller saw them. */
+const PUT_BACK = `UPDATE ledger_accounts SET
+        balance = IF(id = a1, balance1, balance2),
+        earned = IF(id = a1, prior1, prior2),
+        head_seq = IF(id = a1, seq1, seq2) - 1,
+        head_hash = IF(id = a1, prev1, prev2),
+        head_at = IF(id = a1, was_at1, was_at2),
+        irregular_until = IF(id = a1, was_irregular1, was_irregular2)
+      WHERE id IN (a1, a2) AND BINARY head_hash = BINARY p_hash;`
