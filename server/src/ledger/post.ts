@@ -260,6 +260,7 @@ function remember(sql: LedgerSql, plan: Plan): void {
     })
   }
 }
+
 /**
  * Writes the transaction with `ledger_post_pair` (MySQL, two postings). Answers undefined when the procedure is
  * missing (it is then not called again on this database) and, with `stale: 'retry'`, when the slots no longer
