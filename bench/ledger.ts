@@ -5,7 +5,7 @@
  * region's issuing account), "hot-reward" (every redemption into one reward's sink). Writes
  * bench/results/ledger.json.
  *
- *   npm run bench:ledger      (BENCH_SECONDS per cell and implementation, default 3; MySQL from BENCH_MYSQL_URL or
+ *   npm run bench:ledger      (BENCH_SECONDS per cell and implementation, default 8; MySQL from BENCH_MYSQL_URL or
  *                              TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306/test)
  *   BENCH_DB=mysql BENCH_SCENARIOS=spread BENCH_CONCURRENCY=16 npm run bench:ledger
  *                             (one cell, printed only; the results file is left as it was)
@@ -31,7 +31,7 @@ type Scenario = 'spread' | 'hot-issuer' | 'hot-reward'
 type DbKind = 'mysql' | 'sqlite'
 interface Row { db: DbKind; impl: 'ledger' | 'baseline'; scenario: Scenario; concurrency: number; per_s: number; p50_ms: number; p99_ms: number }
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 /** BENCH_DB, BENCH_SCENARIOS and BENCH_CONCURRENCY (comma lists) narrow the run, e.g. to one cell while tuning. */
 const listFromEnv = (name: string) => process.env[name]?.split(',').map((x) => x.trim()).filter(Boolean)
 const CONCURRENCY = listFromEnv('BENCH_CONCURRENCY')?.map(Number) ?? [1, 16, 64]
