@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Knex } from 'knex'
 import { CaseColour, CaseStatus, FINAL_CASE_STATUSES, ReportKind, ResolutionOutcome } from '@anju/shared'
 import type { Queryable } from '../db/knex'
+import type { FollowerRow } from './caseActivity'
 import { flag, jsonArray, olderThan, time } from './rows'
 
 export const CaseRow = z.object({
@@ -105,7 +106,9 @@ export interface CaseFilter {
 }
 
 const parseCases = (rows: unknown[]) => rows.map((r) => CaseRow.parse(r))
-const NEWEST_FIRST = [{ column: 'created_at', order: 'desc' as const }, { column: 'id', order: 'desc' as const }]
+/** Newest first by filing time, the id breaking ties; `table` qualifies the columns in a join. */
+const newestFirst = (table?: string) =>
+  ['created_at', 'id'].map((name) => ({ column: table ? `${table}.${name}` : name, order: 'desc' as const }))
 
 export const casesRepo = {
   async findById(db: Queryable, id: number) {
@@ -215,7 +218,7 @@ export const casesRepo = {
       if (f.overdue === true) q.andWhere((w) => w.where('response_overdue', true).orWhere('resolve_overdue', true))
       if (f.overdue === false) q.andWhere({ response_overdue: false, resolve_overdue: false })
       if (f.before) olderThan(q, f.before)
-      return q.orderBy(NEWEST_FIRST).limit(f.limit)
+      return q.orderBy(newestFirst()).limit(f.limit)
     }
     const inScope = await page((q) => q.where('region_path', 'like', `${f.regionPath}%`))
     if (!f.assigneeId) return parseCases(inScope)
@@ -234,8 +237,8 @@ export const casesRepo = {
       .where('case_followers.user_id', userId)
       .select('cases.*', { follower_relation: 'case_followers.relation' })
     if (before) olderThan(q, before, { table: 'cases' })
-    const rows = await q.orderBy([{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id', order: 'desc' }]).limit(limit)
-    const relations = new Map<number, 'reporter' | 'follower'>(rows.map((r: { id: number; follower_relation: 'reporter' | 'follower' }) => [Number(r.id), r.follower_relation]))
+    const rows = await q.orderBy(newestFirst('cases')).limit(limit)
+    const relations = new Map(rows.map((r: { id: number; follower_relation: FollowerRow['relation'] }) => [Number(r.id), r.follower_relation]))
     return { cases: parseCases(rows), relations }
   },
 

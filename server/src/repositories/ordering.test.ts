@@ -8,7 +8,7 @@ import { caseEventsRepo } from './caseActivity'
  * in interleaved lanes (auto_increment_increment) and a distributed engine does not keep them monotonic, so a
  * row written later may carry the smaller id.
  */
-describe('time order of a case timeline', () => {
+describe('time order of case timelines and lists', () => {
   let s: TestServer
   beforeAll(async () => {
     s = await startTestServer('sqlite')
@@ -30,16 +30,6 @@ describe('time order of a case timeline', () => {
     })
     const events = await caseEventsRepo.listForCase(s.database.db, caseId)
     expect(events.map((e) => e.created_at.getTime())).toEqual([earlier.getTime(), submitted!.created_at.getTime()])
-  })
-})
-
-describe('time order of case lists', () => {
-  let s: TestServer
-  beforeAll(async () => {
-    s = await startTestServer('sqlite')
-  })
-  afterAll(async () => {
-    await s?.close()
   })
 
   it('pages 我的诉求 and the staff inbox newest first by filing time, each case once, whatever ids the cases got', async () => {

@@ -14,7 +14,7 @@ import { categoriesRepo } from '../../repositories/categories'
 import { gridWorkersRepo } from '../../repositories/gridWorkers'
 import { requireUser } from '../../middleware/authenticate'
 import { route, type AppRouter } from '../define'
-import { caseDetailView, caseView, caseViews, duplicateCandidateViews, nearbyGridViews } from './views'
+import { caseDetailView, caseView, caseViews, duplicateCandidateViews, nearbyGridViews, type KnownForCases } from './views'
 
 /** Pages of cases go newest first by filing time; the cursor names the last case shown (see keysetCursor). */
 const nextCursor = (rows: { id: number; created_at: Date }[], limit: number) => nextPageCursor(rows, limit, (c) => c.created_at)
@@ -77,7 +77,7 @@ export function caseRoutes(router: AppRouter) {
     const c = await casesRepo.findById(db, params.id)
     if (!c) throw errors.notFound()
     // A resident sees only what they reported or follow; how they relate to it is then known.
-    let relations: Map<number, 'reporter' | 'follower'> | undefined
+    let relations: KnownForCases['relations']
     if (!canHandle(actor, c)) {
       const follower = await caseFollowersRepo.find(db, c.id, actor.id)
       if (!follower) throw errors.notFound()

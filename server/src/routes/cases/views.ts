@@ -17,7 +17,7 @@ import { usersRepo, type UserRow } from '../../repositories/users'
  */
 export interface KnownForCases {
   users?: UserRow[]
-  relations?: Map<number, 'reporter' | 'follower'>
+  relations?: CaseViewContext['relations']
 }
 
 async function usersByIds(db: Queryable, ids: number[], known: UserRow[] = []) {
@@ -36,9 +36,8 @@ async function contextFor(
     ...cases.flatMap((c) => [c.reporter_id, ...(c.assignee_id ? [c.assignee_id] : [])]),
     ...events.flatMap((e) => (e.actor_id ? [e.actor_id] : [])),
   ], known.users)
-  const follows = known.relations
-    ? [...known.relations].map(([caseId, relation]) => ({ case_id: caseId, relation }))
-    : await caseFollowersRepo.findForUser(db, actor.id, cases.map((c) => c.id))
+  const relations = known.relations ??
+    new Map((await caseFollowersRepo.findForUser(db, actor.id, cases.map((c) => c.id))).map((f) => [f.case_id, f.relation]))
   const handles = (c: CaseRow) => canHandle(actor, c)
   // A likely duplicate is named only to someone who may handle both cases.
   const related = await casesRepo.findByIds(db, [...new Set(cases.filter(handles).flatMap((c) => (c.related_case_id ? [c.related_case_id] : [])))])
@@ -46,7 +45,7 @@ async function contextFor(
     categories: new Map(categories.map((c) => [c.code, c])),
     regions: new Map(regions.map((r) => [r.id, r])),
     users,
-    relations: new Map(follows.map((f) => [f.case_id, f.relation])),
+    relations,
     related: new Map(related.filter(handles).map((r) => [r.id, r])),
     handles,
     seesReporter: (c) => c.reporter_id === actor.id || can(actor, 'case.seeReporter', caseResource(c)),
